@@ -1,0 +1,47 @@
+"""discretion: lenient-penalty lists and discretion baselines as rulesets a program can evaluate.
+
+>>> import discretion
+>>> rs = discretion.load_ruleset("rulesets/tax/first-violation/ruleset.yaml")
+>>> r = discretion.evaluate(rs, {"violation": "late-filing",
+...                              "facts": {"first_violation": True, "harm": "minor",
+...                                        "corrected": "within_deadline"}})
+>>> r.outcome.value, r.mandatory, r.fine
+('no_penalty', True, None)
+"""
+
+from .case import Case, validate_case
+from .compile import CompiledRuleset
+from .errors import (
+    BackendUnavailable,
+    CaseError,
+    DiscretionError,
+    EngineError,
+    Problem,
+    RegistryError,
+    RulesetError,
+)
+from .evaluate import evaluate
+from .loading import load_ruleset, load_ruleset_text
+from .models import Outcome, Recommendation, Ruleset
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BackendUnavailable",
+    "Case",
+    "CaseError",
+    "CompiledRuleset",
+    "DiscretionError",
+    "EngineError",
+    "Outcome",
+    "Problem",
+    "Recommendation",
+    "RegistryError",
+    "Ruleset",
+    "RulesetError",
+    "__version__",
+    "evaluate",
+    "load_ruleset",
+    "load_ruleset_text",
+    "validate_case",
+]

@@ -1,0 +1,231 @@
+"""Cases at the boundary: validated once against the ruleset's fact schema, then plain typed values.
+
+A case names its violation and gives facts. Each fact is checked and coerced here (money to Decimal
+yuan, dates to dates); a fact left out or given as null is *unknown*. Derived facts (first violation,
+timely correction, same-type priors in the look-back window) are computed when the case omits them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import CaseError, Location, Problem, did_you_mean
+from .models.facts import FactKind, FactSpec, PriorViolation
+
+if TYPE_CHECKING:
+    from .compile import CompiledRuleset, CompiledViolation
+
+__all__ = ["Case", "ValidCase", "months_before", "validate_case"]
+
+TIMELY = frozenset({"before_discovery", "immediately", "within_deadline"})
+
+
+class Case(BaseModel):
+    """One case as an app sends it: the violation and the facts (null or absent means unknown)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str | None = Field(default=None, max_length=200)
+    violation: str = Field(min_length=1, max_length=200)
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ValidCase:
+    """A case after validation: typed fact values, derived facts filled in where computable."""
+
+    id: str | None
+    violation: str
+    facts: dict[str, Any]
+    given: frozenset[str]
+
+
+def _where(name: str, source: str | None) -> Location:
+    return Location(f"{source}: facts.{name}" if source else f"facts.{name}")
+
+
+def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | bytes, *,
+                  source: str | None = None) -> ValidCase:
+    """Check a case against the ruleset; raise CaseError naming every bad field at once."""
+    parsed = _as_case(case, source)
+    violation = ruleset.violations.get(parsed.violation)
+    problems: list[Problem] = []
+    if violation is None:
+        problems.append(Problem("unknown-violation", f"'{parsed.violation}' is not a violation of ruleset "
+                                f"{ruleset.id}", Location(f"{source}: violation" if source else "violation"),
+                                did_you_mean(parsed.violation, ruleset.violations)))
+    facts: dict[str, Any] = {}
+    for name, raw in parsed.facts.items():
+        spec = ruleset.schema.get(name)
+        if spec is None:
+            problems.append(Problem("unknown-fact", f"'{name}' is not a fact of ruleset {ruleset.id}",
+                                    _where(name, source), did_you_mean(name, ruleset.schema)))
+            continue
+        if raw is None:
+            continue
+        try:
+            facts[name] = coerce(spec, raw)
+        except ValueError as exc:
+            problems.append(Problem("invalid-fact", f"{spec.zh} ({name}): {exc}", _where(name, source)))
+    if problems:
+        raise CaseError(problems)
+    assert violation is not None
+    given = frozenset(facts)
+    for name, spec in ruleset.schema.items():
+        if name not in facts and spec.default is not None:
+            facts[name] = coerce(spec, spec.default)
+    derive(facts, violation, ruleset.model.parameters.first_violation_window_months)
+    return ValidCase(parsed.id, parsed.violation, facts, given)
+
+
+def _as_case(case: Case | Mapping[str, Any] | str | bytes, source: str | None) -> Case:
+    if isinstance(case, Case):
+        return case
+    where = Location(source or "case")
+    try:
+        if isinstance(case, str | bytes):
+            return Case.model_validate_json(case)
+        return Case.model_validate(case)
+    except ValidationError as exc:
+        problems = [
+            Problem("invalid-case", f"{'.'.join(str(p) for p in e['loc']) or 'case'}: {e['msg']}", where)
+            for e in exc.errors(include_url=False)
+        ]
+        raise CaseError(problems) from None
+    except (ValueError, RecursionError) as exc:  # malformed JSON text
+        raise CaseError([Problem("invalid-case", f"not a JSON case: {exc}", where)]) from None
+
+
+def coerce(spec: FactSpec, raw: Any) -> Any:  # noqa: PLR0911, PLR0912 - one branch per fact kind
+    """One fact value in its typed form; ValueError with a plain message otherwise."""
+    kind = spec.type
+    if kind is FactKind.bool:
+        if isinstance(raw, bool):
+            return raw
+        raise ValueError(f"expected true or false, found {raw!r}")
+    if kind is FactKind.enum:
+        if isinstance(raw, str) and raw in spec.codes:
+            return raw
+        hint = did_you_mean(raw, spec.codes) if isinstance(raw, str) else None
+        raise ValueError(f"expected one of {', '.join(spec.codes)}, found {raw!r}" + (f"; {hint}" if hint else ""))
+    if kind in (FactKind.integer, FactKind.days):
+        value = _integer(raw)
+        _bounds(spec, Decimal(value))
+        return value
+    if kind is FactKind.money:
+        money = _money(raw)
+        _bounds(spec, money)
+        return money
+    if kind is FactKind.date:
+        return _date(raw)
+    if kind is FactKind.records:
+        if not isinstance(raw, list):
+            raise ValueError("expected a list of {date, violation}")
+        try:
+            return tuple(PriorViolation.model_validate(item) for item in raw)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            raise ValueError(f"record {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+    raise ValueError(f"unsupported fact type {kind}")  # pragma: no cover
+
+
+def _integer(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise ValueError(f"expected a whole number, found {raw!r}")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float | Decimal) and raw == raw and raw not in (float("inf"), float("-inf")) \
+            and int(raw) == raw:
+        return int(raw)
+    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and len(raw) < 30:
+        return int(raw)
+    raise ValueError(f"expected a whole number, found {raw!r}")
+
+
+def _money(raw: Any) -> Decimal:
+    if isinstance(raw, bool):
+        raise ValueError(f"expected an amount in yuan, found {raw!r}")
+    try:
+        if isinstance(raw, float):
+            value = Decimal(repr(raw))
+        elif isinstance(raw, int | Decimal):
+            value = Decimal(raw)
+        elif isinstance(raw, str) and len(raw) <= 40:
+            value = Decimal(raw.strip().replace(",", ""))
+        else:
+            raise ValueError(f"expected an amount in yuan, found {type(raw).__name__}")
+    except InvalidOperation:
+        raise ValueError(f"expected an amount in yuan, found {raw!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"an amount must be finite, found {raw!r}")
+    if value < 0:
+        raise ValueError(f"an amount cannot be negative, found {raw!r}")
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError(f"an amount in yuan has at most two decimal places (fen), found {raw!r}")
+    if value.adjusted() > 15:
+        raise ValueError(f"an amount above 10^15 yuan is not plausible, found {raw!r}")
+    return value
+
+
+def _date(raw: Any) -> date:
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str) and len(raw) == 10:
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date YYYY-MM-DD, found {raw!r}")
+
+
+def _bounds(spec: FactSpec, value: Decimal) -> None:
+    if spec.min is not None and value < spec.min:
+        raise ValueError(f"at least {spec.min} expected, found {value}")
+    if spec.max is not None and value > spec.max:
+        raise ValueError(f"at most {spec.max} expected, found {value}")
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` earlier, clamped to the month's end (2024-03-31 minus 1 → 2024-02-29)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def derive(facts: dict[str, Any], violation: CompiledViolation, window_months: int | None) -> None:
+    """Fill in derived facts the case did not give: timely correction and first violation."""
+    corrected = facts.get("corrected")
+    if "timely_corrected" not in facts and corrected is not None:
+        facts["timely_corrected"] = corrected in TIMELY
+    records = facts.get("prior_violations")
+    if records is None:
+        if "prior_violation_count" in facts and "first_violation" not in facts:
+            facts["first_violation"] = facts["prior_violation_count"] == 0
+        return
+    act = facts.get("act_date")
+    if window_months is not None and act is None:
+        return  # the window cannot be placed without the act date: first violation stays unknown
+    same = {violation.id, violation.model.group} - {None}
+    start = months_before(act, window_months) if window_months is not None and act is not None else None
+    count = sum(
+        1 for record in records
+        if (record.violation is None or record.violation in same)
+        and (start is None or record.date > start)
+        and (act is None or record.date <= act)
+    )
+    facts.setdefault("prior_violation_count", count)
+    facts.setdefault("first_violation", facts["prior_violation_count"] == 0)
+
+
+def loads_case(text: str | bytes) -> Any:
+    """Parse JSON text of a case without losing money precision (numbers become Decimal)."""
+    return json.loads(text, parse_float=Decimal)

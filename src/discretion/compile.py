@@ -1,0 +1,304 @@
+"""Ruleset → CompiledRuleset: every condition parsed, type-checked and turned into a matcher.
+
+All problems are collected and raised together, each located at file:line:col with the rule's id.
+The compiled form is immutable and holds no per-case state, so one instance serves many threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from ._yaml import Positions
+from .errors import Location, Problem, RulesetError, did_you_mean
+from .expr import Condition, ExprSyntaxError, ExprTypeError, FactType, condition
+from .models.facts import FactKind, FactSpec
+from .models.penalty import Band, ConditionSpec, Fine, FineShape, Formula, Tier
+from .models.ruleset import ListItem, Ruleset, Violation
+from .models.vocabulary import MEASURES, Label
+from .standard_facts import STANDARD_FACTS
+
+__all__ = ["CompiledCondition", "CompiledRuleset", "CompiledViolation", "compile_ruleset"]
+
+Path = tuple[str | int, ...]
+FORBIDDEN_IN_CONDITIONS = {"party_argued": "art. 45: a penalty is never heavier because the party argued"}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCondition:
+    """One compiled condition, with the published wording it encodes and where it was written."""
+
+    spec: ConditionSpec
+    compiled: Condition
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledBand:
+    model: Band
+    when: CompiledCondition | None
+    only_if: CompiledCondition | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTier:
+    model: Tier
+    conditions: tuple[CompiledCondition, ...]
+    fine: Fine | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledItem:
+    model: ListItem
+    conditions: tuple[CompiledCondition, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class CompiledViolation:
+    id: str
+    model: Violation
+    bands: tuple[CompiledBand, ...]
+    tiers: tuple[CompiledTier, ...]
+    items: tuple[CompiledItem, ...]
+    criminal: tuple[CompiledCondition, ...]
+    formula: Formula | None
+    location: Location
+
+    @cached_property
+    def keyed_conditions(self) -> tuple[tuple[str, CompiledCondition], ...]:
+        """Every condition of this violation under a stable key; backends match these keys."""
+        keyed: list[tuple[str, CompiledCondition]] = []
+        for band in self.bands:
+            if band.when is not None:
+                keyed.append((f"band:{band.model.id}:when", band.when))
+            if band.only_if is not None:
+                keyed.append((f"band:{band.model.id}:only_if", band.only_if))
+        for tier in self.tiers:
+            keyed.extend((f"tier:{tier.model.id}:{i}", c) for i, c in enumerate(tier.conditions))
+        for item in self.items:
+            keyed.extend((f"item:{item.model.id}:{i}", c) for i, c in enumerate(item.conditions))
+        keyed.extend((f"criminal:{i}", c) for i, c in enumerate(self.criminal))
+        return tuple(keyed)
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledRuleset:
+    """A loaded ruleset ready to evaluate: the data (``model``), its hash and the compiled rules."""
+
+    model: Ruleset
+    source: str
+    sha256: str
+    schema: Mapping[str, FactSpec]
+    violations: Mapping[str, CompiledViolation]
+    measure_labels: Mapping[str, Label]
+    positions: Positions = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    def __repr__(self) -> str:
+        return f"<CompiledRuleset {self.id} {self.version} sha256={self.sha256[:12]}…>"
+
+    def _repr_html_(self) -> str:  # notebooks
+        from .render import ruleset_html
+
+        return ruleset_html(self)
+
+
+def compile_ruleset(model: Ruleset, *, source: str = "<ruleset>", positions: Positions | None = None,
+                    sha256: str = "") -> CompiledRuleset:
+    """Compile every condition; raise RulesetError listing every problem found."""
+    return _Compiler(model, source, positions or Positions(), sha256).run()
+
+
+class _Compiler:
+    def __init__(self, model: Ruleset, source: str, positions: Positions, sha256: str) -> None:
+        self.model, self.source, self.positions, self.sha256 = model, source, positions, sha256
+        self.problems: list[Problem] = []
+        self.schema: dict[str, FactSpec] = dict(STANDARD_FACTS)
+        self.types: dict[str, FactType] = {}
+
+    def at(self, path: Path) -> Location:
+        return self.positions.locate(self.source, path)
+
+    def fail(self, code: str, message: str, path: Path, hint: str | None = None, subject: str | None = None) -> None:
+        self.problems.append(Problem(code, message, self.at(path), hint, subject))
+
+    def run(self) -> CompiledRuleset:
+        self._facts()
+        measures: dict[str, Label] = dict(MEASURES)
+        measures.update({code: Label(text.zh, text.en) for code, text in self.model.measures.items()})
+        formulas = {f.id: f for f in self.model.formulas}
+        violations: dict[str, CompiledViolation] = {}
+        items_by_violation: dict[str, list[CompiledItem]] = {vid: [] for vid in self.model.violations}
+        self._items(items_by_violation, measures)
+        for vid, violation in self.model.violations.items():
+            violations[vid] = self._violation(vid, violation, formulas, items_by_violation[vid])
+        if self.problems:
+            raise RulesetError(self.problems)
+        return CompiledRuleset(self.model, self.source, self.sha256, MappingProxyType(self.schema),
+                               MappingProxyType(violations), MappingProxyType(measures), self.positions)
+
+    def _facts(self) -> None:
+        for name, spec in self.model.facts.items():
+            path: Path = ("facts", name)
+            if name in STANDARD_FACTS:
+                self.fail("standard-fact-redefined", f"'{name}' is a standard fact shared by every ruleset; "
+                          "use it as it is, or declare a fact with another name", path)
+                continue
+            if not name.isidentifier() or name.startswith("_"):
+                self.fail("invalid-fact-name", f"'{name}' is not a valid fact name (letters, digits, '_'; "
+                          "not starting with a digit or '_')", path)
+                continue
+            self.schema[name] = spec
+        self.types = {name: fact_type(spec) for name, spec in self.schema.items()}
+
+    def condition(self, spec: ConditionSpec, path: Path, rule: str) -> CompiledCondition | None:
+        location = self.at(path)
+        try:
+            compiled = condition(spec.when, self.types)
+        except (ExprSyntaxError, ExprTypeError) as exc:
+            hint = getattr(exc, "hint", None)
+            self.problems.append(Problem(exc.code, f"{exc.message} in rule {rule}: {spec.when!r}",
+                                         self._column(path, exc.offset), hint, rule))
+            return None
+        for name in compiled.facts & FORBIDDEN_IN_CONDITIONS.keys():
+            self.fail("argument-cannot-aggravate", f"rule {rule} reads '{name}': "
+                      f"{FORBIDDEN_IN_CONDITIONS[name]}", path, subject=rule)
+            return None
+        return CompiledCondition(spec, compiled, location)
+
+    def _column(self, path: Path, offset: int) -> Location:
+        value = self.positions.values.get(path)
+        if value is None:
+            return self.at(path)
+        line, column, style = value
+        if style in (None, '"', "'"):
+            return Location(self.source, line, column + offset + (1 if style else 0))
+        return Location(self.source, line, column)
+
+    def conditions(self, specs: tuple[ConditionSpec, ...], base: Path, rule: str) -> tuple[CompiledCondition, ...]:
+        out: list[CompiledCondition] = []
+        for index, spec in enumerate(specs):
+            path = self._condition_path(base, index, len(specs))
+            compiled = self.condition(spec, path, rule)
+            if compiled is not None:
+                out.append(compiled)
+        return tuple(out)
+
+    def _condition_path(self, base: Path, index: int, count: int) -> Path:
+        for candidate in ((*base, index, "when"), (*base, index), base):
+            if candidate in self.positions.values:
+                return candidate
+        return base
+
+    def _single(self, text: str | None, path: Path, rule: str) -> CompiledCondition | None:
+        return None if text is None else self.condition(ConditionSpec(when=text), path, rule)
+
+    def _items(self, by_violation: dict[str, list[CompiledItem]], measures: Mapping[str, Label]) -> None:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(self.model.list_items):
+            path: Path = ("list_items", index)
+            if item.id in seen:
+                self.fail("duplicate-id", f"list item id '{item.id}' is used twice (first as item "
+                          f"{seen[item.id] + 1})", (*path, "id"), subject=item.id)
+            seen.setdefault(item.id, index)
+            for vid in item.applies_to:
+                if vid not in by_violation:
+                    self.fail("unknown-violation", f"list item {item.id} refers to violation '{vid}', which "
+                              "is not declared", (*path, "violation" if item.violation else "violations"),
+                              did_you_mean(vid, by_violation), item.id)
+            for code in item.measures:
+                if code not in measures:
+                    self.fail("unknown-measure", f"list item {item.id} names measure '{code}', which is neither "
+                              "built in nor declared under 'measures'", (*path, "measures"),
+                              did_you_mean(code, measures), item.id)
+            if item.fine is not None:
+                self._fine(item.fine, (*path, "fine"), item.id)
+            conditions = self.conditions(item.conditions, (*path, "when"), item.id)
+            compiled = CompiledItem(item, conditions, self.at(path))
+            for vid in item.applies_to:
+                if vid in by_violation:
+                    by_violation[vid].append(compiled)
+
+    def _fine(self, fine: Fine, path: Path, rule: str, *, statutory: bool = False) -> None:
+        if fine.multiple_of is not None:
+            self._fact_of_kind(fine.multiple_of, (FactKind.money,), (*path, "multiple_of"), rule)
+        if fine.units is not None:
+            key = "days" if (*path, "days") in self.positions.keys else "units"
+            self._fact_of_kind(fine.units, (FactKind.days, FactKind.integer), (*path, key), rule)
+        if fine.per_unit is not None and fine.per_unit.amount_of is not None:
+            self._fact_of_kind(fine.per_unit.amount_of, (FactKind.money,), (*path, "per_day", "amount_of"), rule)
+        if statutory and fine.shape is FineShape.range and fine.max is None:
+            self.fail("missing-key", f"rule {rule}: a statutory fine range gives its 'max'", path, subject=rule)
+        if fine.no_base is not None:
+            self._fine(fine.no_base, (*path, "no_base"), rule, statutory=statutory)
+
+    def _fact_of_kind(self, name: str, kinds: tuple[FactKind, ...], path: Path, rule: str) -> None:
+        spec = self.schema.get(name)
+        if spec is None:
+            self.fail("unknown-fact", f"rule {rule} names fact '{name}', which is not declared", path,
+                      did_you_mean(name, self.schema), rule)
+        elif spec.type not in kinds:
+            wanted = " or ".join(k.value for k in kinds)
+            self.fail("type-error", f"rule {rule} needs a {wanted} fact, but '{name}' is a {spec.type}", path,
+                      subject=rule)
+
+    def _violation(self, vid: str, violation: Violation, formulas: Mapping[str, Formula],
+                   items: list[CompiledItem]) -> CompiledViolation:
+        base: Path = ("violations", vid)
+        bands: list[CompiledBand] = []
+        for index, band in enumerate(violation.statutory.bands):
+            band_path: Path = (*base, "statutory", "bands", index) if (*base, "statutory", "bands") in \
+                self.positions.values else (*base, "statutory", "fine")
+            rule = f"{vid}/{band.id}"
+            when = self._single(band.when, (*band_path, "when"), rule)
+            only_if = None
+            if band.fine is not None:
+                self._fine(band.fine, (*band_path, "fine") if band.id != "default" else band_path, rule,
+                           statutory=True)
+                if band.fine.shape is FineShape.percent:
+                    self.fail("invalid-value", f"band {rule}: a statutory fine cannot be a percentage",
+                              band_path, subject=rule)
+                only_if = self._single(band.fine.only_if, (*band_path, "fine", "only_if"), rule)
+            bands.append(CompiledBand(band, when, only_if, self.at(band_path)))
+        band_ids = {band.id for band in violation.statutory.bands}
+        formula = None
+        if violation.formula is not None:
+            formula = formulas.get(violation.formula)
+            if formula is None:
+                self.fail("unknown-formula", f"violation {vid} uses formula '{violation.formula}', which is "
+                          "not declared under 'formulas'", (*base, "formula"),
+                          did_you_mean(violation.formula, formulas), vid)
+        tiers: list[CompiledTier] = []
+        for index, tier in enumerate(violation.tiers):
+            path: Path = (*base, "tiers", index)
+            rule = f"{vid}/{tier.id}"
+            if tier.band is not None and tier.band not in band_ids:
+                self.fail("unknown-band", f"tier {rule} names band '{tier.band}', which the statutory penalty "
+                          f"does not have (bands: {', '.join(sorted(band_ids)) or 'none'})", (*path, "band"),
+                          did_you_mean(tier.band, band_ids), rule)
+            if tier.fine is not None:
+                self._fine(tier.fine, (*path, "fine"), rule)
+            conditions = self.conditions(tier.when, (*path, "when"), rule)
+            tiers.append(CompiledTier(tier, conditions, tier.fine, self.at(path)))
+        criminal: tuple[CompiledCondition, ...] = ()
+        if violation.criminal_referral is not None:
+            criminal = self.conditions(violation.criminal_referral.when, (*base, "criminal_referral", "when"),
+                                       f"{vid}/criminal_referral")
+        return CompiledViolation(vid, violation, tuple(bands), tuple(tiers), tuple(items), criminal, formula,
+                                 self.at(base))
+
+
+def fact_type(spec: FactSpec) -> FactType:
+    """The checker's view of a declared fact."""
+    return FactType(spec.type.value, spec.codes)

@@ -1,0 +1,445 @@
+"""From a case to a Recommendation: validate, match, decide, compose. Pure and stateless.
+
+Precedence, from the strongest (documented in the README, tested in tests/test_evaluate.py):
+
+1. the statute's "shall not penalise" grounds (art. 30 under 14, art. 31 no capacity, art. 36
+   time-barred, art. 33(2) no fault, art. 33(1) minor + corrected + no harm);
+2. a list item of kind ``no_penalty`` with modality ``shall``;
+3. a ``no_penalty`` item with modality ``may``, or art. 33(1)'s first-violation ground: no penalty,
+   ``mandatory: false``, and the penalty otherwise due as the alternative;
+4. a ``mitigated`` list item, then a ``lighter`` list item (first in file order);
+5. the statute's lighter-or-mitigated grounds (art. 30 aged 14–17, art. 32: shall; art. 31: may);
+6. the baseline: the band whose condition holds, then exactly one tier inside it.
+``no_coercion`` items never change the outcome; they raise the ``no_coercive_measures`` flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import law
+from .case import Case, ValidCase, validate_case
+from .compile import CompiledBand, CompiledCondition, CompiledItem, CompiledRuleset, CompiledTier, CompiledViolation
+from .models.common import Citation
+from .models.outcome import (
+    Condition,
+    FineRange,
+    Flag,
+    LabelOut,
+    Penalty,
+    Recommendation,
+    RulesetRef,
+    TraceStep,
+    to_json_value,
+)
+from .models.penalty import Fine
+from .models.ruleset import ListItem
+from .models.vocabulary import FLAGS, NON_COERCIVE_MEASURES, OUTCOMES, PENALTY_TYPES, ListKind, Modality, Outcome
+from .models.vocabulary import PenaltyType as PT
+from .money import UNKNOWN, Range, clamp, formula_percent, mitigated_range, statutory_range, tier_range
+
+__all__ = ["Matches", "evaluate", "evaluate_valid", "match_native"]
+
+Matches = Mapping[str, bool | None]
+Matcher = Callable[[CompiledViolation, Mapping[str, Any]], Matches]
+
+
+def match_native(violation: CompiledViolation, facts: Mapping[str, Any]) -> dict[str, bool | None]:
+    """The native backend: every keyed condition through its precompiled closure."""
+    return {key: cond.compiled.matcher(facts) for key, cond in violation.keyed_conditions}
+
+
+def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | bytes, *,
+             backend: str = "native") -> Recommendation:
+    """Recommend an outcome for one case.
+
+    >>> from discretion import load_ruleset, evaluate
+    >>> rs = load_ruleset("rulesets/tax/first-violation/ruleset.yaml")
+    >>> evaluate(rs, {"violation": "late-filing", "facts": {"first_violation": True, "harm": "minor",
+    ...     "corrected": "within_deadline"}}).outcome.value
+    'no_penalty'
+    """
+    valid = validate_case(ruleset, case)
+    if backend == "native":
+        return evaluate_valid(ruleset, valid, match_native)
+    from .backends import matcher_for
+
+    return evaluate_valid(ruleset, valid, matcher_for(backend, ruleset))
+
+
+def evaluate_valid(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher) -> Recommendation:
+    """Evaluate an already validated case with a given matching backend."""
+    violation = ruleset.violations[case.violation]
+    return _Evaluation(ruleset, violation, case, matcher(violation, case.facts)).run()
+
+
+@dataclass
+class _Decision:
+    outcome: Outcome
+    mandatory: bool
+    rule: str
+    reason_zh: str
+    fine: Range | None = None
+    types: tuple[PT, ...] = ()
+    alternatives: tuple[Outcome, ...] = ()
+    citations: list[Citation] = field(default_factory=list)
+    measures: tuple[str, ...] = ()
+    item: ListItem | None = None
+
+
+class _Evaluation:
+    def __init__(self, ruleset: CompiledRuleset, violation: CompiledViolation, case: ValidCase,
+                 matches: Matches) -> None:
+        self.ruleset, self.violation, self.case, self.matches = ruleset, violation, case, matches
+        self.facts = case.facts
+        self.trace: list[TraceStep] = []
+        self.flags: dict[str, Flag] = {}
+        self.unknown = False
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+    def flag(self, code: str, article: str | None = None, detail: str | None = None) -> None:
+        label = FLAGS[code]
+        self.flags.setdefault(code, Flag(code=code, zh=label.zh, en=label.en, article=article, detail=detail))
+
+    def _conditions(self, prefix: str, conditions: tuple[CompiledCondition, ...]) -> tuple[bool | None, list[Condition]]:
+        out: list[Condition] = []
+        values: list[bool | None] = []
+        for index, cond in enumerate(conditions):
+            value = self.matches.get(f"{prefix}:{index}")
+            values.append(value)
+            out.append(self._explain(cond, value))
+        return _all(values), out
+
+    def _explain(self, cond: CompiledCondition, value: bool | None) -> Condition:
+        if value is True:
+            reads = {name: to_json_value(self.facts.get(name)) for name in sorted(cond.compiled.facts)}
+            return Condition(condition=cond.spec.when, zh=cond.spec.zh, value=True, facts=reads)
+        why = cond.compiled.explain(self.facts)
+        return Condition(condition=cond.spec.when, zh=cond.spec.zh, value=value, failed=why.failed,
+                         unknown=why.unknown, facts={k: to_json_value(v) for k, v in why.reads.items()})
+
+    # -- the pipeline --------------------------------------------------------------------------
+    def run(self) -> Recommendation:
+        exemptions = self._statutory_exemptions()
+        band, band_range, fine_applies = self._band()
+        baseline = self._baseline(band, band_range, fine_applies)
+        items = self._items()
+        penalty = self._penalty(items, baseline, band, band_range, fine_applies)
+        decision = self._exemption(exemptions, items, penalty)
+        self._criminal()
+        for item in items.get(ListKind.no_coercion, []):
+            self.flag("no_coercive_measures", "行政强制法第16条第2款", f"list item {item.id}")
+        return self._compose(decision, band)
+
+    def _statutory_exemptions(self) -> list[tuple[law.StatutoryGround, bool | None, str]]:
+        results = law.exemption(self.facts)
+        for ground, holds, why in results:
+            self.trace.append(TraceStep(rule=ground.rule, kind="statute", matched=holds, note=why,
+                                        article=ground.citation.label()))
+        barred = next((h for g, h, _ in results if g is law.ART36_BARRED), None)
+        if barred:
+            self.flag("time_barred", "行政处罚法第36条")
+        return results
+
+    def _band(self) -> tuple[CompiledBand | None, Range | None, bool | None]:
+        chosen: CompiledBand | None = None
+        for band in self.violation.bands:
+            if band.when is None:
+                matched: bool | None = True
+                conditions: list[Condition] = []
+            else:
+                matched = self.matches.get(f"band:{band.model.id}:when")
+                conditions = [self._explain(band.when, matched)]
+            self.trace.append(TraceStep(rule=f"{self.violation.id}/{band.model.id}", kind="band",
+                                        matched=matched if chosen is None else False, conditions=conditions,
+                                        note=None if chosen is None else "an earlier band applies"))
+            if matched is None:
+                self.unknown = True
+            if chosen is None and matched:
+                chosen = band
+        if chosen is None:
+            return None, None, None
+        fine = chosen.model.fine
+        if fine is None:
+            return chosen, None, None
+        applies: bool | None = True
+        if chosen.only_if is not None:
+            applies = self.matches.get(f"band:{chosen.model.id}:only_if")
+            self.trace.append(TraceStep(rule=f"{self.violation.id}/{chosen.model.id}/only_if", kind="band",
+                                        matched=applies, conditions=[self._explain(chosen.only_if, applies)],
+                                        note="the fine applies only when this holds"))
+            if not applies:
+                self.flag("fine_only_after_refusal", None, chosen.only_if.spec.when)
+        statutory = statutory_range(fine, self.facts)
+        if statutory is UNKNOWN:
+            self.unknown = True
+            return chosen, None, applies
+        return chosen, statutory if isinstance(statutory, tuple) else None, applies
+
+    def _baseline(self, band: CompiledBand | None, band_range: Range | None, fine_applies: bool | None) -> _Decision:
+        band_id = band.model.id if band else None
+        matched: list[CompiledTier] = []
+        for tier in self.violation.tiers:
+            rule = f"{self.violation.id}/{tier.model.id}"
+            if tier.model.band is not None and tier.model.band != band_id:
+                self.trace.append(TraceStep(rule=rule, kind="tier", matched=False,
+                                            note=f"belongs to band {tier.model.band}, not {band_id}"))
+                continue
+            value, conditions = self._conditions(f"tier:{tier.model.id}", tier.conditions)
+            self.unknown |= value is None
+            self.trace.append(TraceStep(rule=rule, kind="tier", matched=value, conditions=conditions))
+            if value:
+                matched.append(tier)
+        citations = [tier.model.basis for tier in matched[:1] if tier.model.basis]
+        if not matched:
+            if self.violation.tiers:
+                self.flag("no_tier_matched")
+            fine = band_range if fine_applies else None
+            return _Decision(Outcome.standard, self._band_mandatory(band), f"{self.violation.id}/statutory",
+                             "按法定处罚幅度", fine, self._types(None, band, fine), citations=citations)
+        if len(matched) > 1 and self.violation.model.hit_policy.value == "unique":
+            self.flag("tier_ambiguous", None, ", ".join(t.model.id for t in matched))
+        tier = matched[0]
+        fine_range = self._tier_range(tier, band, band_range) if fine_applies else None
+        label = tier.model.label.zh if tier.model.label else OUTCOMES[tier.model.outcome.value].zh
+        return _Decision(tier.model.outcome, self._band_mandatory(band), f"{self.violation.id}/{tier.model.id}",
+                         f"裁量阶次：{label}", fine_range, self._types(tier.model.types, band, fine_range),
+                         citations=citations + self._formula_citation(tier.model.fine))
+
+    def _band_mandatory(self, band: CompiledBand | None) -> bool:
+        return band is None or band.model.modality is Modality.shall
+
+    def _formula_citation(self, fine: Fine | None) -> list[Citation]:
+        formula = self.violation.formula
+        return [formula.citation] if formula is not None and fine is None else []
+
+    def _tier_fine(self, tier: CompiledTier, band: CompiledBand | None) -> Fine | None:
+        if tier.fine is not None or band is None or band.model.fine is None or self.violation.formula is None:
+            return tier.fine
+        percent = formula_percent(self.violation.formula, tier.model.outcome, band.model.fine)
+        return Fine(percent=percent) if percent is not None else None
+
+    def _tier_range(self, tier: CompiledTier, band: CompiledBand | None, band_range: Range | None) -> Range | None:
+        if band_range is None:
+            return None
+        result = tier_range(self._tier_fine(tier, band), self.facts, band_range)
+        if result is UNKNOWN:
+            self.unknown = True
+            return None
+        if not isinstance(result, tuple):
+            return None
+        if tier.model.outcome is Outcome.mitigated:
+            return clamp(result, (Decimal(0), band_range[0]))
+        return clamp(result, band_range)
+
+    def _types(self, explicit: tuple[PT, ...] | None, band: CompiledBand | None, fine: Range | None) -> tuple[PT, ...]:
+        statutory = self.violation.model.statutory
+        if explicit is not None:
+            types = explicit
+        elif band is not None and band.model.types:
+            types = band.model.types
+        else:
+            types = tuple(t for t in statutory.types if not self._only_in_other_bands(t, band))
+        gains = self.facts.get("illegal_gains")
+        keep_gains = gains is not None and gains > 0 and self.facts.get("illegal_gains_refunded") is not True
+        return tuple(t for t in types if (t is not PT.fine or fine is not None)
+                     and (t is not PT.confiscate_illegal_gains or keep_gains))
+
+    def _only_in_other_bands(self, penalty: PT, band: CompiledBand | None) -> bool:
+        bands = self.violation.bands
+        named = [b for b in bands if b.model.types]
+        return bool(named) and all(b is not band for b in named if penalty in b.model.types)
+
+    def _items(self) -> dict[ListKind, list[ListItem]]:
+        matched: dict[ListKind, list[ListItem]] = {}
+        for item in self.violation.items:
+            value, conditions = self._conditions(f"item:{item.model.id}", item.conditions)
+            self.unknown |= value is None
+            self.trace.append(TraceStep(rule=item.model.id, kind="list_item", matched=value, conditions=conditions,
+                                        article=item.model.basis.label()))
+            if value:
+                matched.setdefault(item.model.kind, []).append(item.model)
+        return matched
+
+    def _lighter_range(self, band: CompiledBand | None, band_range: Range | None, explicit: Fine | None) -> Range | None:
+        if band_range is None:
+            return None
+        if explicit is not None:
+            result = tier_range(explicit, self.facts, band_range)
+            return clamp(result, band_range) if isinstance(result, tuple) else None
+        for tier in self.violation.tiers:
+            if tier.model.outcome is Outcome.lighter and tier.model.band in (None, band.model.id if band else None):
+                return self._tier_range(tier, band, band_range)
+        formula = self.violation.formula
+        if formula is not None and band is not None and band.model.fine is not None:
+            percent = formula_percent(formula, Outcome.lighter, band.model.fine)
+            if percent is not None:
+                result = tier_range(Fine(percent=percent), self.facts, band_range)
+                return result if isinstance(result, tuple) else None
+        return band_range
+
+    def _mitigated_range(self, band_range: Range | None, explicit: Fine | None) -> Range | None:
+        if band_range is None:
+            return None
+        if explicit is not None:
+            result = tier_range(explicit, self.facts, band_range)
+            return clamp(result, (Decimal(0), band_range[1])) if isinstance(result, tuple) else None
+        formula = self.violation.formula
+        floor = formula.mitigated_floor_percent if formula is not None else None
+        return mitigated_range(band_range, floor)
+
+    def _penalty(self, items: dict[ListKind, list[ListItem]], baseline: _Decision, band: CompiledBand | None,
+                 band_range: Range | None, fine_applies: bool | None) -> _Decision:
+        for kind, outcome in ((ListKind.mitigated, Outcome.mitigated), (ListKind.lighter, Outcome.lighter)):
+            for item in items.get(kind, [])[:1]:
+                if outcome is Outcome.mitigated:
+                    fine = self._mitigated_range(band_range, item.fine)
+                else:
+                    fine = self._lighter_range(band, band_range, item.fine)
+                fine = fine if fine_applies else None
+                return _Decision(outcome, item.modality is Modality.shall, item.id,
+                                 f"适用{'减轻' if outcome is Outcome.mitigated else '从轻'}处罚清单第{item.id}项",
+                                 fine, self._types(item.types, band, fine), citations=[item.basis],
+                                 measures=item.measures, item=item)
+        if baseline.outcome.rank <= Outcome.lighter.rank:
+            return baseline
+        for ground, holds, why in law.mandatory_leniency(self.facts):
+            if not holds:
+                continue
+            fine = self._lighter_range(band, band_range, None) if fine_applies else None
+            return _Decision(Outcome.lighter, ground.modality is Modality.shall, ground.rule, ground.zh, fine,
+                             self._types(None, band, fine), alternatives=(Outcome.mitigated,)
+                             if ground.modality is Modality.shall else (Outcome.mitigated, baseline.outcome),
+                             citations=[ground.citation])
+        return baseline
+
+    def _exemption(self, exemptions: list[tuple[law.StatutoryGround, bool | None, str]],
+                   items: dict[ListKind, list[ListItem]], penalty: _Decision) -> _Decision:
+        for ground, holds, _ in exemptions:
+            if holds and ground.modality is Modality.shall:
+                return _Decision(Outcome.no_penalty, True, ground.rule, ground.zh, citations=[ground.citation],
+                                 measures=ground.measures)
+        no_penalty = items.get(ListKind.no_penalty, [])
+        for item in no_penalty:
+            if item.modality is Modality.shall:
+                return self._item_exemption(item, True, ())
+        for item in no_penalty:
+            return self._item_exemption(item, False, (penalty.outcome,), penalty)
+        for ground, holds, _ in exemptions:
+            if holds and ground.modality is Modality.may:
+                return _Decision(Outcome.no_penalty, False, ground.rule, ground.zh, alternatives=(penalty.outcome,),
+                                 citations=[ground.citation, *penalty.citations])
+        return penalty
+
+    def _item_exemption(self, item: ListItem, mandatory: bool, alternatives: tuple[Outcome, ...],
+                        penalty: _Decision | None = None) -> _Decision:
+        citations = [item.basis, law.article(33, 1 if item.ground and item.ground.value != "no_fault" else 2)]
+        return _Decision(Outcome.no_penalty, mandatory, item.id, f"适用不予处罚清单第{item.id}项",
+                         alternatives=alternatives, citations=citations + (penalty.citations if penalty else []),
+                         measures=item.measures, item=item)
+
+    def _criminal(self) -> None:
+        if not self.violation.criminal:
+            return
+        value, conditions = self._conditions("criminal", self.violation.criminal)
+        referral = self.violation.model.criminal_referral
+        assert referral is not None
+        self.trace.append(TraceStep(rule=f"{self.violation.id}/criminal_referral", kind="criminal", matched=value,
+                                    conditions=conditions, article=referral.basis.label()))
+        if value:
+            self.flag("transfer_to_judicial", "行政处罚法第27条、第57条第1款第4项", referral.basis.label())
+        self.unknown |= value is None
+
+    # -- composing the recommendation ----------------------------------------------------------
+    def _compose(self, decision: _Decision, band: CompiledBand | None) -> Recommendation:
+        model = self.violation.model
+        penalised = decision.outcome is not Outcome.no_penalty
+        measures = self._measures(decision, penalised)
+        fine = FineRange.of(*decision.fine) if penalised and decision.fine is not None else None
+        penalties = [
+            Penalty(type=t, zh=PENALTY_TYPES[t.value].zh, en=PENALTY_TYPES[t.value].en,
+                    amount=fine if t is PT.fine else None)
+            for t in (decision.types if penalised else ())
+        ]
+        self._procedure_flags(decision, penalised, fine, penalties, band)
+        citations = _unique([*model.legal_basis, *model.penalty_basis, *decision.citations])
+        label = OUTCOMES[decision.outcome.value]
+        return Recommendation(
+            outcome=decision.outcome,
+            label=LabelOut(code=decision.outcome.value, zh=label.zh, en=label.en),
+            mandatory=decision.mandatory,
+            alternatives=list(decision.alternatives),
+            violation=LabelOut(code=self.violation.id, zh=model.title.zh, en=model.title.en),
+            measures=measures,
+            penalties=penalties,
+            fine=fine,
+            citations=citations,
+            flags=list(self.flags.values()),
+            trace=self.trace,
+            ruleset=RulesetRef(id=self.ruleset.id, version=self.ruleset.version, sha256=self.ruleset.sha256),
+            list_item=decision.item.id if decision.item else None,
+            tier=decision.rule.split("/", 1)[1] if decision.rule.startswith(f"{self.violation.id}/") else None,
+            band=band.model.id if band else None,
+            case_id=self.case.id,
+            facts={k: to_json_value(v) for k, v in self.facts.items()},
+        )
+
+    def _measures(self, decision: _Decision, penalised: bool) -> list[LabelOut]:
+        codes: list[str] = []
+        statutory = self.violation.model.statutory
+        if statutory.order_correction and not ({"order_correction", "order_correction_within_deadline"}
+                                               & set(decision.measures)):
+            codes.append("order_correction")
+        codes.extend(decision.measures)
+        if not penalised and not (NON_COERCIVE_MEASURES & set(codes)):
+            codes.append("persuasion_education")
+        labels = self.ruleset.measure_labels
+        return [LabelOut(code=c, zh=labels[c].zh, en=labels[c].en) for c in dict.fromkeys(codes)]
+
+    def _procedure_flags(self, decision: _Decision, penalised: bool, fine: FineRange | None,
+                         penalties: list[Penalty], band: CompiledBand | None) -> None:
+        if self.violation.model.statutory.order_correction:
+            self.flag("correction_ordered", "行政处罚法第28条第1款")
+        if not penalised:
+            self.flag("education_required", "行政处罚法第33条第3款")
+        if not decision.mandatory:
+            alternatives = "、".join(OUTCOMES[o.value].zh for o in decision.alternatives)
+            self.flag("discretionary", None, f"可选：{alternatives}" if alternatives else None)
+        types = {p.type for p in penalties}
+        if PT.confiscate_illegal_gains in types:
+            self.flag("illegal_gains_confiscated", "行政处罚法第28条第2款")
+        if penalised:
+            self.flag("notice_of_rights", "行政处罚法第44条")
+            if law.summary_procedure_allowed(types, fine.max if fine else None, self.facts.get("party_type")):
+                self.flag("summary_procedure_allowed", "行政处罚法第51条")
+            if types & law.HEARING_TYPES:
+                self.flag("hearing_right", "行政处罚法第63条第1款", "、".join(
+                    PENALTY_TYPES[t.value].zh for t in sorted(types & law.HEARING_TYPES)))
+            elif PT.fine in types or PT.confiscate_illegal_gains in types:
+                self.flag("hearing_right_unknown", "行政处罚法第63条第1款第1项",
+                          "较大数额 is set by the province or ministry; no threshold is loaded for this jurisdiction")
+        facts = self.facts
+        if facts.get("major_public_interest") or facts.get("hearing_held") or facts.get("complex_case"):
+            self.flag("legal_review_required", "行政处罚法第58条")
+        if penalised and (facts.get("complex_case") or facts.get("major_violation")):
+            self.flag("collective_decision", "行政处罚法第57条第2款")
+        if self.unknown:
+            self.flag("facts_unknown")
+
+
+def _all(values: list[bool | None]) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    if any(v is None for v in values):
+        return None
+    return True
+
+
+def _unique(citations: list[Citation]) -> list[Citation]:
+    seen: dict[str, Citation] = {}
+    for citation in citations:
+        seen.setdefault(citation.model_dump_json(), citation)
+    return list(seen.values())

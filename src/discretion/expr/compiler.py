@@ -1,0 +1,197 @@
+"""Turn checked conditions into closures, and explain why a condition did not hold.
+
+Closures read a plain ``dict`` of validated facts. A fact absent from the dict is *unknown* and the
+closure returns ``None``; ``and``/``or``/``not`` follow Kleene's three-valued logic, so ``False and
+unknown`` is False and ``True or unknown`` is True. Unknowns are what lets a case leave facts open.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from . import nodes as n
+
+__all__ = ["Explanation", "Matcher", "compile_condition", "explain"]
+
+Facts = Mapping[str, Any]
+Matcher = Callable[[Facts], Any]
+
+_CMP: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}
+
+
+def _sub(a: Any, b: Any) -> Any:
+    if isinstance(a, date) and isinstance(b, date):
+        return (a - b).days
+    if isinstance(a, date):
+        return a - timedelta(days=int(b))
+    return a - b
+
+
+def _add(a: Any, b: Any) -> Any:
+    if isinstance(a, date):
+        return a + timedelta(days=int(b))
+    return a + b
+
+
+def _div(a: Any, b: Any) -> Any:
+    if b == 0:
+        return None  # undefined: treated as unknown rather than crashing the caller
+    return Decimal(a) / Decimal(b)
+
+
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {"+": _add, "-": _sub, "*": operator.mul, "/": _div}
+
+
+def compile_condition(node: n.Node) -> Matcher:
+    """A closure computing the node's value (None when unknown). The node must be type-checked."""
+    if isinstance(node, n.Literal):
+        value = node.value
+        return lambda facts: value
+    if isinstance(node, n.Name):
+        name = node.fact
+        return lambda facts: facts.get(name)
+    if isinstance(node, n.Not):
+        inner = compile_condition(node.operand)
+
+        def negate(facts: Facts) -> Any:
+            value = inner(facts)
+            return None if value is None else not value
+
+        return negate
+    if isinstance(node, n.BoolOp):
+        return _bool_op(node)
+    if isinstance(node, n.Compare):
+        return _compare(node)
+    if isinstance(node, n.Member):
+        return _member(node)
+    if isinstance(node, n.Negate):
+        inner = compile_condition(node.operand)
+        return lambda facts: None if (v := inner(facts)) is None else -v
+    if isinstance(node, n.Arith):
+        left, right, fn = compile_condition(node.left), compile_condition(node.right), _ARITH[node.op]
+
+        def arith(facts: Facts) -> Any:
+            a = left(facts)
+            if a is None:
+                return None
+            b = right(facts)
+            return None if b is None else fn(a, b)
+
+        return arith
+    raise AssertionError(node)  # pragma: no cover
+
+
+def _bool_op(node: n.BoolOp) -> Matcher:
+    parts = tuple(compile_condition(op) for op in node.operands)
+    if node.op == "and":
+        def all_of(facts: Facts) -> Any:
+            unknown = False
+            for part in parts:
+                value = part(facts)
+                if value is None:
+                    unknown = True
+                elif not value:
+                    return False
+            return None if unknown else True
+
+        return all_of
+
+    def any_of(facts: Facts) -> Any:
+        unknown = False
+        for part in parts:
+            value = part(facts)
+            if value is None:
+                unknown = True
+            elif value:
+                return True
+        return None if unknown else False
+
+    return any_of
+
+
+def _compare(node: n.Compare) -> Matcher:
+    fn = _CMP[node.op]
+    left, right = node.left, node.right
+    if isinstance(left, n.Name) and isinstance(right, n.Literal):  # the common case, kept lean
+        name, constant = left.fact, right.value
+
+        def fact_vs_literal(facts: Facts) -> Any:
+            value = facts.get(name)
+            return None if value is None else fn(value, constant)
+
+        return fact_vs_literal
+    lhs, rhs = compile_condition(left), compile_condition(right)
+
+    def general(facts: Facts) -> Any:
+        a = lhs(facts)
+        if a is None:
+            return None
+        b = rhs(facts)
+        return None if b is None else fn(a, b)
+
+    return general
+
+
+def _member(node: n.Member) -> Matcher:
+    options = frozenset(option.value for option in node.options)
+    item = compile_condition(node.item)
+    if node.negated:
+        return lambda facts: None if (v := item(facts)) is None else v not in options
+    return lambda facts: None if (v := item(facts)) is None else v in options
+
+
+@dataclass
+class Explanation:
+    """Why a condition came out as it did: the failed (or unknown) atoms and the facts they read."""
+
+    value: bool | None
+    failed: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    reads: dict[str, Any] = field(default_factory=dict)
+
+
+def explain(node: n.Node, facts: Facts) -> Explanation:
+    """Evaluate with bookkeeping: used for the trace, never on the fast path."""
+    out = Explanation(value=None)
+    out.value = _explain(node, facts, out)
+    return out
+
+
+def _explain(node: n.Node, facts: Facts, out: Explanation) -> bool | None:
+    if isinstance(node, n.BoolOp):
+        values = [_explain(op, facts, out) for op in node.operands]
+        if node.op == "and":
+            if any(v is False for v in values):
+                return False
+            return None if any(v is None for v in values) else True
+        if any(v is True for v in values):
+            return True
+        return None if any(v is None for v in values) else False
+    if isinstance(node, n.Not):
+        inner = Explanation(value=None)
+        value = _explain(node.operand, facts, inner)
+        out.reads.update(inner.reads)
+        result = None if value is None else not value
+        if result is None:
+            out.unknown.append(node.text)
+        elif not result:
+            out.failed.append(node.text)
+        return result
+    from .checker import fact_names  # local: checker imports nothing from here
+
+    value = compile_condition(node)(facts)
+    for name in sorted(fact_names(node)):
+        out.reads[name] = facts.get(name)
+    if value is None:
+        out.unknown.append(node.text)
+        return None
+    if not value:
+        out.failed.append(node.text)
+    return bool(value)

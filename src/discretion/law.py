@@ -1,0 +1,181 @@
+"""The statutory layer: Administrative Penalty Law (2021 revision) applied to every case.
+
+A department's ruleset works inside this layer and cannot weaken it: the grounds here are read from
+the standard facts every ruleset shares (see ``standard_facts``), and a statutory "shall" wins over
+anything a list or baseline says. Article texts: 行政处罚法 (2021-01-22, in force 2021-07-15).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .models.common import Citation
+from .models.vocabulary import Modality, Outcome, PenaltyType
+
+__all__ = [
+    "APL",
+    "HEARING_TYPES",
+    "StatutoryGround",
+    "add_years",
+    "article",
+    "exemption",
+    "limitation",
+    "mandatory_leniency",
+    "summary_procedure_allowed",
+]
+
+APL = "行政处罚法"
+APL_VERSION = date(2021, 1, 22)
+SUMMARY_LIMIT_PERSON = Decimal(200)
+SUMMARY_LIMIT_ORGANISATION = Decimal(3000)
+HEARING_TYPES = frozenset({
+    PenaltyType.downgrade_qualification, PenaltyType.revoke_license, PenaltyType.suspend_business,
+    PenaltyType.order_closure, PenaltyType.restrict_practice,
+})
+
+
+def article(number: int, paragraph: int | None = None, item: int | None = None, text: str | None = None) -> Citation:
+    """A citation of the Administrative Penalty Law (2021)."""
+    return Citation(law=APL, version=APL_VERSION, article=number, paragraph=paragraph, item=item, text=text)
+
+
+@dataclass(frozen=True, slots=True)
+class StatutoryGround:
+    """A ground the statute itself gives: its rule id, modality, outcome, citation and measures."""
+
+    rule: str
+    outcome: Outcome
+    modality: Modality
+    citation: Citation
+    zh: str
+    en: str
+    measures: tuple[str, ...] = ()
+    alternatives: tuple[Outcome, ...] = ()
+
+
+ART30_CHILD = StatutoryGround(
+    "APL-30-under-14", Outcome.no_penalty, Modality.shall,
+    article(30, text="不满十四周岁的未成年人有违法行为的，不予行政处罚，责令监护人加以管教"),
+    "不满十四周岁，不予行政处罚", "under 14 at the act: no penalty", ("guardian_discipline",))
+ART31_INCAPABLE = StatutoryGround(
+    "APL-31-no-capacity", Outcome.no_penalty, Modality.shall,
+    article(31, text="精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为的，不予行政处罚"),
+    "不能辨认或者不能控制自己行为，不予行政处罚", "could not recognise or control own conduct: no penalty",
+    ("guardian_custody",))
+ART33_MINOR = StatutoryGround(
+    "APL-33-1-minor", Outcome.no_penalty, Modality.shall,
+    article(33, 1, text="违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚"),
+    "违法行为轻微并及时改正，没有造成危害后果，不予行政处罚", "minor, corrected in time, no harm: no penalty")
+ART33_FIRST = StatutoryGround(
+    "APL-33-1-first", Outcome.no_penalty, Modality.may,
+    article(33, 1, text="初次违法且危害后果轻微并及时改正的，可以不予行政处罚"),
+    "初次违法且危害后果轻微并及时改正，可以不予行政处罚",
+    "first violation, minor harm, corrected in time: may be no penalty")
+ART33_NO_FAULT = StatutoryGround(
+    "APL-33-2-no-fault", Outcome.no_penalty, Modality.shall,
+    article(33, 2, text="当事人有证据足以证明没有主观过错的，不予行政处罚。法律、行政法规另有规定的，从其规定"),
+    "有证据足以证明没有主观过错，不予行政处罚", "proven absence of fault: no penalty")
+ART36_BARRED = StatutoryGround(
+    "APL-36-time-barred", Outcome.no_penalty, Modality.shall,
+    article(36, text="违法行为在二年内未被发现的，不再给予行政处罚；涉及公民生命健康安全、金融安全且有危害后果的，"
+            "上述期限延长至五年"),
+    "超过追责时效，不再给予行政处罚", "time-barred: no penalty")
+ART30_YOUTH = StatutoryGround(
+    "APL-30-14-to-17", Outcome.lighter, Modality.shall,
+    article(30, text="已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚"),
+    "已满十四周岁不满十八周岁，应当从轻或者减轻处罚", "aged 14 to 17: shall be lighter or mitigated",
+    alternatives=(Outcome.mitigated,))
+ART31_PARTIAL = StatutoryGround(
+    "APL-31-partial-capacity", Outcome.lighter, Modality.may,
+    article(31, text="尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人有违法行为的，可以从轻或者减轻行政处罚"),
+    "尚未完全丧失辨认或者控制能力，可以从轻或者减轻处罚", "partial capacity: may be lighter or mitigated",
+    alternatives=(Outcome.mitigated,))
+_ART32 = {
+    "consequences_eliminated": (1, "主动消除或者减轻违法行为危害后果", "eliminated or reduced the harm"),
+    "coerced": (2, "受他人胁迫或者诱骗实施违法行为", "coerced or deceived"),
+    "confessed": (3, "主动供述行政机关尚未掌握的违法行为", "confessed violations unknown to the agency"),
+    "meritorious": (4, "配合行政机关查处违法行为有立功表现", "meritorious cooperation"),
+}
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day ``years`` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def limitation(facts: Mapping[str, Any]) -> tuple[bool | None, str]:
+    """Art. 36: is the act time-barred on its discovery date? (None when a date is unknown.)"""
+    start = facts.get("act_end_date") or facts.get("act_date")
+    found = facts.get("discovery_date")
+    if start is None or found is None:
+        return None, "act or discovery date unknown"
+    harm = facts.get("harm")
+    extended = facts.get("life_health_financial_safety") is True and harm is not None and harm != "none"
+    years = 5 if extended else 2
+    limit = add_years(start, years)
+    basis = "act_end_date" if facts.get("act_end_date") else "act_date"
+    return found > limit, f"{years} years from {basis} {start.isoformat()} end on {limit.isoformat()}; " \
+                          f"discovered {found.isoformat()}"
+
+
+def exemption(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, bool | None, str]]:
+    """The statutory no-penalty grounds, each with whether it holds (None: unknown) and why."""
+    age = facts.get("age_at_act")
+    capacity = facts.get("capacity")
+    harm = facts.get("harm")
+    timely = facts.get("timely_corrected")
+    minor = facts.get("minor_violation")
+    barred, barred_why = limitation(facts)
+    return [
+        (ART30_CHILD, None if age is None else age < 14, f"age_at_act = {age}"),
+        (ART31_INCAPABLE, None if capacity is None else capacity == "none", f"capacity = {capacity}"),
+        (ART36_BARRED, barred, barred_why),
+        (ART33_NO_FAULT, facts.get("no_fault_evidence"), f"no_fault_evidence = {facts.get('no_fault_evidence')}"),
+        (ART33_MINOR, _all(minor, timely, None if harm is None else harm == "none"),
+         f"minor_violation = {minor}, timely_corrected = {timely}, harm = {harm}"),
+        (ART33_FIRST, _all(facts.get("first_violation"), timely,
+                           None if harm is None else harm in ("none", "minor")),
+         f"first_violation = {facts.get('first_violation')}, timely_corrected = {timely}, harm = {harm}"),
+    ]
+
+
+def mandatory_leniency(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, bool | None, str]]:
+    """Grounds for a lighter or mitigated penalty: art. 30 (14–17), 31 (partial capacity), 32."""
+    age = facts.get("age_at_act")
+    capacity = facts.get("capacity")
+    grounds: list[tuple[StatutoryGround, bool | None, str]] = [
+        (ART30_YOUTH, None if age is None else 14 <= age < 18, f"age_at_act = {age}"),
+        (ART31_PARTIAL, None if capacity is None else capacity == "partial", f"capacity = {capacity}"),
+    ]
+    for fact, (item, zh, en) in _ART32.items():
+        ground = StatutoryGround(
+            f"APL-32-{item}", Outcome.lighter, Modality.shall, article(32, item=item, text=zh),
+            f"{zh}，应当从轻或者减轻处罚", f"{en}: shall be lighter or mitigated", alternatives=(Outcome.mitigated,))
+        grounds.append((ground, facts.get(fact), f"{fact} = {facts.get(fact)}"))
+    return grounds
+
+
+def summary_procedure_allowed(types: set[PenaltyType], fine_max: Decimal | None, party_type: str | None) -> bool:
+    """Art. 51: a warning, or a fine up to 200 yuan (citizen) / 3,000 yuan (organisation)."""
+    if not types or not types <= {PenaltyType.warning, PenaltyType.fine}:
+        return False
+    if PenaltyType.fine not in types or fine_max is None:
+        return PenaltyType.fine not in types
+    if fine_max <= SUMMARY_LIMIT_PERSON:
+        return True
+    return party_type in ("legal_person", "other_organization") and fine_max <= SUMMARY_LIMIT_ORGANISATION
+
+
+def _all(*values: bool | None) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    if any(v is None for v in values):
+        return None
+    return True

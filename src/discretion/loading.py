@@ -1,0 +1,166 @@
+"""Files → validated Ruleset models → CompiledRuleset, with every problem mapped to file:line:col."""
+
+from __future__ import annotations
+
+import hashlib
+import types
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ._yaml import Positions, YamlDocument, parse_yaml
+from .compile import CompiledRuleset, compile_ruleset
+from .errors import Location, Problem, RulesetError, did_you_mean
+from .models.ruleset import Ruleset
+
+__all__ = ["find_ruleset_files", "load_ruleset", "load_ruleset_text", "validation_problems"]
+
+RULESET_FILE = "ruleset.yaml"
+_CITATION_FIELDS = {"penalty_basis", "basis", "citation", "sources"}
+
+
+def load_ruleset(path: str | Path) -> CompiledRuleset:
+    """Load, validate and compile one ruleset file (or a folder holding ``ruleset.yaml``).
+
+    Raises RulesetError listing every problem at once, each with file:line:col.
+    """
+    file = Path(path)
+    if file.is_dir():
+        file = file / RULESET_FILE
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise RulesetError([Problem("file-unreadable", f"cannot read the file: {exc.strerror or exc}",
+                                    Location(str(file)))]) from None
+    return load_ruleset_text(raw, source=str(file))
+
+
+def load_ruleset_text(raw: bytes | str, *, source: str = "<ruleset>") -> CompiledRuleset:
+    """The same as load_ruleset, from bytes or text already in memory."""
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    document = parse_yaml(data, source)
+    model = validate_document(document)
+    return compile_ruleset(model, source=source, positions=document.positions,
+                           sha256=hashlib.sha256(data).hexdigest())
+
+
+def validate_document(document: YamlDocument) -> Ruleset:
+    if not isinstance(document.data, dict):
+        raise RulesetError([Problem("not-a-ruleset", "a ruleset file is a mapping of keys (id, title, ...)",
+                                    Location(document.source, 1, 1))])
+    try:
+        return Ruleset.model_validate(document.data)
+    except ValidationError as exc:
+        raise RulesetError(validation_problems(exc, document.data, document.positions, document.source,
+                                               Ruleset)) from None
+
+
+def validation_problems(exc: ValidationError, data: Any, positions: Positions, source: str,
+                        root: type[BaseModel]) -> list[Problem]:
+    """Map pydantic's errors to Problems located in the YAML file, with did-you-mean for keys."""
+    problems: list[Problem] = []
+    seen: set[tuple[Any, ...]] = set()
+    for error in exc.errors(include_url=False):
+        path = _data_path(data, error["loc"])
+        kind = error["type"]
+        key = path[-1] if path else ""
+        hint = None
+        if kind == "extra_forbidden":
+            code = "unknown-key"
+            allowed = _fields_at(root, path[:-1])
+            hint = did_you_mean(str(key), allowed) if allowed else None
+            message = f"unknown key '{key}'" + (f" (allowed: {', '.join(sorted(allowed))})" if allowed and not
+                                                hint else "")
+        elif kind == "missing":
+            code = "missing-citation" if key in _CITATION_FIELDS else "missing-key"
+            where = ".".join(str(p) for p in path[:-1]) or "the top level"
+            message = f"'{key}' is required in {where}"
+        else:
+            code = "invalid-value"
+            message = f"{'.'.join(str(p) for p in path) or 'value'}: {error['msg']}"
+        marker = (code, path, message)
+        if marker in seen:
+            continue
+        seen.add(marker)
+        problems.append(Problem(code, message, positions.locate(source, path), hint))
+    return problems
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """Keep the parts of pydantic's loc that index into the data (drop union and validator tags)."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(part, str) and ("[" in part or part.startswith(("function-", "union"))):
+            continue
+        else:
+            path.append(part)
+            node = None
+    return tuple(path)
+
+
+def _fields_at(root: type[BaseModel], path: tuple[str | int, ...]) -> list[str]:
+    """The field names of the model found at path (for did-you-mean on an unknown key)."""
+    annotation: Any = root
+    for part in path:
+        model = _model_in(annotation)
+        if model is not None and isinstance(part, str):
+            field = model.model_fields.get(part) or next(
+                (f for f in model.model_fields.values() if f.alias == part), None)
+            if field is None:
+                return []
+            annotation = field.annotation
+            continue
+        annotation = _element(annotation)
+        if annotation is None:
+            return []
+    model = _model_in(annotation)
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _options(annotation: Any) -> Iterator[Any]:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            yield from _options(arg)
+    elif origin is typing.Annotated:
+        yield from _options(typing.get_args(annotation)[0])
+    else:
+        yield annotation
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    for option in _options(annotation):
+        if isinstance(option, type) and issubclass(option, BaseModel):
+            return option
+    return None
+
+
+def _element(annotation: Any) -> Any:
+    for option in _options(annotation):
+        args = typing.get_args(option)
+        origin = typing.get_origin(option)
+        if origin in (tuple, list) and args:
+            return args[0]
+        if origin is dict and len(args) == 2:
+            return args[1]
+    return None
+
+
+def find_ruleset_files(root: str | Path) -> list[Path]:
+    """Every ``ruleset.yaml`` below a folder (or the file itself), sorted for a stable order."""
+    base = Path(root)
+    if base.is_file():
+        return [base]
+    return sorted(base.rglob(RULESET_FILE))

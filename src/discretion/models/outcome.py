@@ -1,0 +1,158 @@
+"""What evaluation returns: a typed Recommendation that serialises to the stable JSON contract.
+
+Top-level JSON keys (a contract apps rely on): ``outcome``, ``mandatory``, ``measures``,
+``penalties``, ``fine``, ``citations``, ``flags``, ``trace``, ``ruleset``; further keys are additions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+from .common import Citation
+from .vocabulary import Outcome, PenaltyType
+
+__all__ = [
+    "AppliedVersion",
+    "Condition",
+    "FineRange",
+    "Flag",
+    "LabelOut",
+    "Penalty",
+    "Recommendation",
+    "RulesetRef",
+    "TraceStep",
+    "to_json_value",
+]
+
+CENT = Decimal("0.01")
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FineRange(_Out):
+    """A fine range in yuan, serialised as decimal strings with two places."""
+
+    min: Decimal
+    max: Decimal
+
+    @classmethod
+    def of(cls, low: Decimal, high: Decimal) -> FineRange:
+        """Round inwards to the fen, so that a computed range never leaves its bounds."""
+        return cls(min=low.quantize(CENT, rounding=ROUND_CEILING), max=high.quantize(CENT, rounding=ROUND_FLOOR))
+
+    @field_serializer("min", "max", when_used="json")
+    def _as_text(self, value: Decimal) -> str:
+        return f"{value.quantize(CENT):f}"
+
+
+class LabelOut(_Out):
+    code: str
+    zh: str
+    en: str
+
+
+class Penalty(_Out):
+    """A penalty type recommended, with its amount where it has one (the fine)."""
+
+    type: PenaltyType
+    zh: str
+    en: str
+    amount: FineRange | None = None
+
+
+class Flag(_Out):
+    """A procedural or statutory flag raised for this case, with the article that raises it."""
+
+    code: str
+    zh: str
+    en: str
+    article: str | None = None
+    detail: str | None = None
+
+
+class Condition(_Out):
+    """One condition of a rule as evaluated: its value, the parts that failed and the facts read."""
+
+    condition: str
+    zh: str | None = None
+    value: bool | None
+    failed: list[str] = Field(default_factory=list)
+    unknown: list[str] = Field(default_factory=list)
+    facts: dict[str, Any] = Field(default_factory=dict, description="fact values read, in JSON form")
+
+
+class TraceStep(_Out):
+    """One rule considered: a statute article, a list item, a band or a tier; matched or not, and why."""
+
+    rule: str
+    kind: str
+    matched: bool | None
+    conditions: list[Condition] = Field(default_factory=list)
+    note: str | None = None
+    article: str | None = None
+
+
+class RulesetRef(_Out):
+    id: str
+    version: str
+    sha256: str
+
+
+class AppliedVersion(_Out):
+    """Which ruleset version was applied and why (Administrative Penalty Law art. 37)."""
+
+    version: str
+    reason: str
+    act_version: str | None = None
+    decision_version: str | None = None
+
+
+class Recommendation(_Out):
+    """The recommended outcome for one case, with everything needed to explain and reproduce it."""
+
+    outcome: Outcome
+    label: LabelOut
+    mandatory: bool
+    alternatives: list[Outcome] = Field(default_factory=list)
+    violation: LabelOut
+    measures: list[LabelOut]
+    penalties: list[Penalty]
+    fine: FineRange | None
+    citations: list[Citation]
+    flags: list[Flag]
+    trace: list[TraceStep]
+    ruleset: RulesetRef
+    list_item: str | None = None
+    tier: str | None = None
+    band: str | None = None
+    case_id: str | None = None
+    applied_version: AppliedVersion | None = None
+    facts: dict[str, Any] = Field(default_factory=dict, description="validated facts (derived ones too), JSON form")
+
+    def has_flag(self, code: str) -> bool:
+        return any(flag.code == code for flag in self.flags)
+
+    @property
+    def measure_codes(self) -> list[str]:
+        return [m.code for m in self.measures]
+
+
+def to_json_value(value: Any) -> Any:
+    """Decimal and date as text, recursively: the form facts take inside a Recommendation."""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [to_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json_value(v) for k, v in value.items()}
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value

@@ -1,0 +1,162 @@
+"""The ruleset: metadata, fact schema, violations with their baselines, and the lenient-list items."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
+
+from .common import Citation, Frozen, Source, Text, Verification
+from .facts import FactSpec
+from .penalty import Conditions, Fine, Formula, HitPolicy, Ident, Statutory, Tier, normalise_conditions
+from .vocabulary import ListKind, Modality, PenaltyType
+
+__all__ = [
+    "CriminalThreshold",
+    "Ground",
+    "ListItem",
+    "Parameters",
+    "Ruleset",
+    "Violation",
+]
+
+FORMAT_VERSION = 1
+
+
+class Ground(StrEnum):
+    """The statutory ground a no-penalty item rests on (Administrative Penalty Law art. 33)."""
+
+    minor_no_harm = "minor_no_harm"  # 33(1) first sentence: shall
+    first_violation = "first_violation"  # 33(1) second sentence: may
+    no_fault = "no_fault"  # 33(2): shall, unless law says otherwise
+    other = "other"  # another law or regulation
+
+
+class CriminalThreshold(Frozen):
+    """When the facts meet a criminal threshold, the case is transferred (art. 27, 57(4))."""
+
+    when: Conditions
+    basis: Citation
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _normalise(cls, raw: Any) -> Any:
+        return normalise_conditions(raw)
+
+
+class Violation(Frozen):
+    """A violation, its legal and penalty basis, the statutory penalty and the baseline tiers."""
+
+    title: Text
+    legal_basis: tuple[Citation, ...] = Field(default=(), description="违法依据")
+    penalty_basis: tuple[Citation, ...] = Field(min_length=1, description="处罚依据")
+    statutory: Statutory
+    tiers: tuple[Tier, ...] = ()
+    hit_policy: HitPolicy = HitPolicy.unique
+    formula: str | None = None
+    group: str | None = Field(default=None, description="the 'same type' key for prior violations")
+    criminal_referral: CriminalThreshold | None = None
+    status: Verification = Verification.verified
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _distinct_tiers(self) -> Violation:
+        ids = [tier.id for tier in self.tiers]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"tier ids must be distinct: {ids}")
+        return self
+
+
+class ListItem(Frozen):
+    """One item of a lenient list: its kind, the violation it applies to, conditions and measures."""
+
+    id: Ident
+    kind: ListKind
+    violation: str | None = None
+    violations: tuple[str, ...] = ()
+    title: Text | None = None
+    ground: Ground | None = None
+    modality: Modality = Modality.shall
+    conditions: Conditions = Field(default=(), alias="when")
+    measures: tuple[str, ...] = ()
+    fine: Fine | None = None
+    types: tuple[PenaltyType, ...] | None = None
+    basis: Citation
+    text: str | None = Field(default=None, description="the item's published wording, verbatim")
+    status: Verification = Verification.verified
+
+    model_config = Frozen.model_config | {"populate_by_name": True}
+
+    @field_validator("conditions", mode="before")
+    @classmethod
+    def _normalise(cls, raw: Any) -> Any:
+        return normalise_conditions(raw)
+
+    @model_validator(mode="after")
+    def _shape(self) -> ListItem:
+        if bool(self.violation) == bool(self.violations):
+            raise ValueError("a list item names 'violation' or 'violations' (one of the two)")
+        if self.kind is ListKind.no_penalty and self.ground is None:
+            raise ValueError("a no_penalty item names its statutory 'ground' "
+                             "(minor_no_harm, first_violation, no_fault or other)")
+        if self.kind in {ListKind.no_penalty, ListKind.no_coercion} and (self.fine or self.types):
+            raise ValueError(f"a {self.kind} item carries no fine or penalty types")
+        if not self.conditions:
+            raise ValueError("a list item has conditions ('when') that must all hold")
+        return self
+
+    @property
+    def applies_to(self) -> tuple[str, ...]:
+        return (self.violation,) if self.violation else self.violations
+
+
+class Parameters(Frozen):
+    """Issuer-specific parameters."""
+
+    first_violation_window_months: int | None = Field(
+        default=None, ge=1, le=240, description="look-back window of 'first violation'; None: whole history")
+
+
+class Ruleset(Frozen):
+    """One department's published lists and baselines, as one version of one document."""
+
+    format: int = FORMAT_VERSION
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$", max_length=120)
+    title: Text
+    department: str = Field(pattern=r"^[a-z][a-z0-9_\-]*$")
+    issuer: Text
+    document: str | None = None
+    jurisdiction: str
+    version: str = Field(min_length=1)
+    published: date | None = None
+    effective: date
+    expires: date | None = None
+    status: Verification = Verification.verified
+    sources: tuple[Source, ...] = Field(min_length=1)
+    parameters: Parameters = Parameters()
+    measures: dict[str, Text] = Field(default_factory=dict, description="measure codes beyond the built-in ones")
+    facts: dict[str, FactSpec] = Field(default_factory=dict)
+    formulas: tuple[Formula, ...] = ()
+    violations: dict[Ident, Violation] = Field(min_length=1)
+    list_items: tuple[ListItem, ...] = ()
+    note: str | None = None
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: int) -> int:
+        if value != FORMAT_VERSION:
+            raise ValueError(f"format {value} is not supported; this library reads format {FORMAT_VERSION}")
+        return value
+
+    @field_validator("issuer", mode="before")
+    @classmethod
+    def _issuer_text(cls, raw: Any) -> Any:
+        return {"zh": raw} if isinstance(raw, str) else raw
+
+    @model_validator(mode="after")
+    def _dates(self) -> Ruleset:
+        if self.expires is not None and self.expires <= self.effective:
+            raise ValueError("'expires' must come after 'effective'")
+        return self

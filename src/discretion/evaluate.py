@@ -53,7 +53,7 @@ def match_native(violation: CompiledViolation, facts: Mapping[str, Any]) -> dict
 
 
 def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | bytes, *,
-             backend: str = "native") -> Recommendation:
+             backend: str = "native", source: str | None = None) -> Recommendation:
     """Recommend an outcome for one case.
 
     >>> from discretion import load_ruleset, evaluate
@@ -62,7 +62,7 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
     ...     "corrected": "within_deadline"}}).outcome.value
     'no_penalty'
     """
-    valid = validate_case(ruleset, case)
+    valid = validate_case(ruleset, case, source=source)
     if backend == "native":
         return evaluate_valid(ruleset, valid, match_native)
     from .backends import matcher_for
@@ -439,7 +439,10 @@ def _all(values: list[bool | None]) -> bool | None:
 
 
 def _unique(citations: list[Citation]) -> list[Citation]:
+    """One citation per article or item, keeping the one that quotes its text."""
     seen: dict[str, Citation] = {}
     for citation in citations:
-        seen.setdefault(citation.model_dump_json(), citation)
+        key = citation.label()
+        if key not in seen or (citation.text and not seen[key].text):
+            seen[key] = citation
     return list(seen.values())

@@ -142,6 +142,11 @@ class Recommendation(_Out):
     def measure_codes(self) -> list[str]:
         return [m.code for m in self.measures]
 
+    def _repr_html_(self) -> str:  # notebooks; rendering lives in discretion.render
+        from ..render import recommendation_html
+
+        return recommendation_html(self)
+
 
 def to_json_value(value: Any) -> Any:
     """Decimal and date as text, recursively: the form facts take inside a Recommendation."""

@@ -1,0 +1,170 @@
+"""YAML test cases with expected outcomes (``*.cases.yaml``): loading and comparing.
+
+Policy teams write these next to a ruleset; the pytest plugin and ``discretion test`` run them. Each
+case keeps its file and line so that a failure points at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ._yaml import Positions, parse_yaml
+from .errors import Location, Problem, RulesetError
+from .loading import RULESET_FILE, validation_problems
+from .models.outcome import Recommendation
+from .models.vocabulary import Outcome, PenaltyType
+
+__all__ = ["CaseSpec", "Expect", "compare", "find_case_files", "load_case_file", "ruleset_for"]
+
+CASE_SUFFIX = ".cases.yaml"
+
+
+class ExpectedFine(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    min: Decimal
+    max: Decimal
+
+
+class Expect(BaseModel):
+    """What a case expects; every key is optional and only the keys given are compared."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    outcome: Outcome | None = None
+    mandatory: bool | None = None
+    fine: ExpectedFine | None = Field(default=None)
+    list_item: str | None = None
+    tier: str | None = None
+    band: str | None = None
+    alternatives: list[Outcome] | None = None
+    penalties: list[PenaltyType] | None = None
+    measures_include: list[str] = Field(default_factory=list)
+    measures_exclude: list[str] = Field(default_factory=list)
+    flags_include: list[str] = Field(default_factory=list)
+    flags_exclude: list[str] = Field(default_factory=list)
+
+
+class _CaseEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    id: str | None = None
+    violation: str
+    facts: dict[str, Any] = Field(default_factory=dict)
+    expect: Expect
+    note: str | None = None
+
+
+class _CaseFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ruleset: str | None = None
+    cases: list[_CaseEntry] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class CaseSpec:
+    """One case of a case file: the case, what it expects, and where it is written."""
+
+    name: str
+    case: dict[str, Any]
+    expect: Expect
+    fine_given: bool
+    location: Location
+    ruleset_path: Path
+
+
+def find_case_files(root: str | Path) -> list[Path]:
+    base = Path(root)
+    if base.is_file():
+        return [base]
+    return sorted(base.rglob(f"*{CASE_SUFFIX}"))
+
+
+def ruleset_for(case_file: Path, named: str | None = None) -> Path:
+    """The ruleset a case file tests: the one it names, else the nearest ruleset.yaml above it."""
+    if named:
+        return (case_file.parent / named).resolve()
+    for folder in case_file.resolve().parents:
+        candidate = folder / RULESET_FILE
+        if candidate.is_file():
+            return candidate
+    raise RulesetError([Problem("no-ruleset", "no ruleset.yaml above this case file; name one with "
+                                "'ruleset:'", Location(str(case_file)))])
+
+
+def load_case_file(path: str | Path) -> list[CaseSpec]:
+    file = Path(path)
+    document = parse_yaml(file.read_bytes(), str(file))
+    data, positions = document.data, document.positions
+    if isinstance(data, list):  # a bare list of cases: file positions gain the implied "cases" key
+        data = {"cases": data}
+        positions = Positions({("cases", *k): v for k, v in positions.keys.items()},
+                              {("cases", *k): v for k, v in positions.values.items()})
+    try:
+        parsed = _CaseFile.model_validate(data)
+    except ValidationError as exc:
+        raise RulesetError(validation_problems(exc, data, positions, str(file), _CaseFile)) from None
+    ruleset_path = ruleset_for(file, parsed.ruleset)
+    specs: list[CaseSpec] = []
+    for index, entry in enumerate(parsed.cases):
+        path_in_file = ("cases", index)
+        raw_expect = data["cases"][index].get("expect", {}) if isinstance(data["cases"][index], dict) else {}
+        case = {"violation": entry.violation, "facts": entry.facts, "id": entry.id or entry.name}
+        specs.append(CaseSpec(entry.name, case, entry.expect, "fine" in raw_expect,
+                              positions.locate(str(file), path_in_file), ruleset_path))
+    return specs
+
+
+def compare(expect: Expect, fine_given: bool, got: Recommendation) -> list[str]:
+    """Every difference between the expectation and the recommendation, as readable lines."""
+    diffs: list[str] = []
+
+    def differ(what: str, wanted: Any, actual: Any) -> None:
+        diffs.append(f"{what}: expected {wanted!r}, got {actual!r}")
+
+    if expect.outcome is not None and expect.outcome is not got.outcome:
+        differ("outcome", expect.outcome.value, got.outcome.value)
+    if expect.mandatory is not None and expect.mandatory != got.mandatory:
+        differ("mandatory", expect.mandatory, got.mandatory)
+    if fine_given:
+        wanted = None if expect.fine is None else (expect.fine.min, expect.fine.max)
+        actual = None if got.fine is None else (got.fine.min, got.fine.max)
+        if wanted != actual:
+            differ("fine", _fine_text(wanted), _fine_text(actual))
+    for key in ("list_item", "tier", "band"):
+        wanted = getattr(expect, key)
+        if wanted is not None and wanted != getattr(got, key):
+            differ(key, wanted, getattr(got, key))
+    if expect.alternatives is not None and [o.value for o in expect.alternatives] != \
+            [o.value for o in got.alternatives]:
+        differ("alternatives", [o.value for o in expect.alternatives], [o.value for o in got.alternatives])
+    if expect.penalties is not None:
+        wanted_types = sorted(p.value for p in expect.penalties)
+        actual_types = sorted(p.type.value for p in got.penalties)
+        if wanted_types != actual_types:
+            differ("penalties", wanted_types, actual_types)
+    measures = set(got.measure_codes)
+    flags = {flag.code for flag in got.flags}
+    for code in expect.measures_include:
+        if code not in measures:
+            diffs.append(f"measures: expected {code!r} among {sorted(measures)}")
+    for code in expect.measures_exclude:
+        if code in measures:
+            diffs.append(f"measures: did not expect {code!r}")
+    for code in expect.flags_include:
+        if code not in flags:
+            diffs.append(f"flags: expected {code!r} among {sorted(flags)}")
+    for code in expect.flags_exclude:
+        if code in flags:
+            diffs.append(f"flags: did not expect {code!r}")
+    return diffs
+
+
+def _fine_text(value: tuple[Decimal, Decimal] | None) -> str | None:
+    return None if value is None else f"{value[0]}–{value[1]}"

@@ -1,0 +1,147 @@
+"""The command line: ``discretion evaluate | show | schema | test``. The only module that prints.
+
+Exit status: 0 success, 1 findings or failed tests, 2 bad input (a located message, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .errors import DiscretionError, Location, Problem, RulesetError
+
+__all__ = ["main"]
+
+Command = Callable[[argparse.Namespace, TextIO], int]
+
+
+def _read_case(spec: str, stdin: TextIO) -> tuple[Any, str]:
+    """A case from a .json/.yaml file or '-' (stdin, JSON or YAML): plain data, money kept exact."""
+    from decimal import Decimal
+
+    from ._yaml import parse_yaml
+
+    if spec == "-":
+        text, source = stdin.read(), "<stdin>"
+    else:
+        path = Path(spec)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RulesetError([Problem("file-unreadable", f"cannot read the case: {exc}", Location(spec))]) from None
+        source = spec
+    stripped = text.lstrip()
+    if spec.endswith(".json") or stripped.startswith(("{", "[")):
+        try:
+            return json.loads(text, parse_float=Decimal), source
+        except json.JSONDecodeError as exc:
+            raise RulesetError([Problem("json-syntax", exc.msg, Location(source, exc.lineno, exc.colno))]) from None
+    return parse_yaml(text, source).data, source
+
+
+def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    from .evaluate import evaluate
+    from .loading import load_ruleset
+    from .render import recommendation_text, trace_text
+
+    ruleset = load_ruleset(args.ruleset)
+    data, source = _read_case(args.case, sys.stdin)
+    cases = data if isinstance(data, list) else [data]
+    results = [evaluate(ruleset, case, backend=args.backend, source=source) for case in cases]
+    if args.json:
+        payload = [r.model_dump(mode="json") for r in results]
+        out.write(json.dumps(payload if isinstance(data, list) else payload[0], ensure_ascii=False, indent=2))
+        out.write("\n")
+        return 0
+    for index, result in enumerate(results):
+        if index:
+            out.write("\n" + "-" * 60 + "\n")
+        out.write(recommendation_text(result) + "\n")
+        if args.trace:
+            out.write("\n规则轨迹 Trace:\n" + trace_text(result) + "\n")
+    return 0
+
+
+def _show(args: argparse.Namespace, out: TextIO) -> int:
+    from .loading import load_ruleset
+    from .render import ruleset_text
+
+    ruleset = load_ruleset(args.ruleset)
+    if args.json:
+        payload = ruleset.model.model_dump(mode="json", by_alias=True, exclude_none=True)
+        payload["sha256"] = ruleset.sha256
+        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(ruleset_text(ruleset) + "\n")
+    return 0
+
+
+def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    from .schema import ruleset_json_schema
+
+    out.write(json.dumps(ruleset_json_schema(), ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def _test(args: argparse.Namespace, out: TextIO) -> int:
+    import pytest
+
+    argv = [*args.paths, "-p", "discretion.pytest_plugin", *args.pytest_args]
+    return int(pytest.main(argv))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="discretion", description="Evaluate, check and test rulesets of "
+                                     "lenient-penalty lists and discretion baselines (行政处罚裁量基准).")
+    parser.add_argument("--version", action="version", version=f"discretion {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("evaluate", help="recommend an outcome for a case (or a list of cases)")
+    p.add_argument("ruleset", help="ruleset.yaml, or its folder")
+    p.add_argument("case", help="case file (.json or .yaml), or - for standard input")
+    p.add_argument("--json", action="store_true", help="print the recommendation as JSON")
+    p.add_argument("--trace", action="store_true", help="also print every rule considered")
+    p.add_argument("--backend", default="native", choices=("native", "durable"))
+    p.set_defaults(run=_evaluate)
+
+    p = sub.add_parser("show", help="print a loaded ruleset")
+    p.add_argument("ruleset")
+    p.add_argument("--json", action="store_true", help="print the ruleset as JSON")
+    p.set_defaults(run=_show)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the ruleset format")
+    p.set_defaults(run=_schema)
+
+    p = sub.add_parser("test", help="run *.cases.yaml (and the checks) through pytest")
+    p.add_argument("paths", nargs="*", default=["rulesets"])
+    p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: options passed to pytest")
+    p.set_defaults(run=_test)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the CLI in-process (tests call this) and return the exit status."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        run: Command = args.run
+        return run(args, out)
+    except DiscretionError as exc:
+        err.write(f"{exc}\n")
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

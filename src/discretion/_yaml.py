@@ -79,7 +79,7 @@ class _StrictLoader(yaml.SafeLoader):
     """Composes nodes only; refuses explicit tags before anything is constructed."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         tag = getattr(event, "tag", None)
         if tag not in (None, "!") and not isinstance(event, yaml.AliasEvent):
             raise yaml.MarkedYAMLError(

@@ -104,7 +104,7 @@ def _as_case(case: Case | Mapping[str, Any] | str | bytes, source: str | None) -
         raise CaseError([Problem("invalid-case", f"not a JSON case: {exc}", where)]) from None
 
 
-def coerce(spec: FactSpec, raw: Any) -> Any:  # noqa: PLR0911, PLR0912 - one branch per fact kind
+def coerce(spec: FactSpec, raw: Any) -> Any:
     """One fact value in its typed form; ValueError with a plain message otherwise."""
     kind = spec.type
     if kind is FactKind.bool:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+
 from ._yaml import Positions
 from .errors import Location, Problem, RulesetError, did_you_mean
 from .expr import Condition, ExprSyntaxError, ExprTypeError, FactType, condition

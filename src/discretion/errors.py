@@ -130,5 +130,5 @@ class EngineError(DiscretionError):
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """The closest candidate to a misspelt name, as a hint, or None when nothing is close."""
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
     return f"did you mean '{matches[0]}'?" if matches else None

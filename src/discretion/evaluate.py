@@ -22,7 +22,7 @@ from typing import Any
 
 from . import law
 from .case import Case, ValidCase, validate_case
-from .compile import CompiledBand, CompiledCondition, CompiledItem, CompiledRuleset, CompiledTier, CompiledViolation
+from .compile import CompiledBand, CompiledCondition, CompiledRuleset, CompiledTier, CompiledViolation
 from .models.common import Citation
 from .models.outcome import (
     Condition,
@@ -104,7 +104,9 @@ class _Evaluation:
         label = FLAGS[code]
         self.flags.setdefault(code, Flag(code=code, zh=label.zh, en=label.en, article=article, detail=detail))
 
-    def _conditions(self, prefix: str, conditions: tuple[CompiledCondition, ...]) -> tuple[bool | None, list[Condition]]:
+    def _conditions(
+        self, prefix: str, conditions: tuple[CompiledCondition, ...]
+    ) -> tuple[bool | None, list[Condition]]:
         out: list[Condition] = []
         values: list[bool | None] = []
         for index, cond in enumerate(conditions):
@@ -264,7 +266,9 @@ class _Evaluation:
                 matched.setdefault(item.model.kind, []).append(item.model)
         return matched
 
-    def _lighter_range(self, band: CompiledBand | None, band_range: Range | None, explicit: Fine | None) -> Range | None:
+    def _lighter_range(
+        self, band: CompiledBand | None, band_range: Range | None, explicit: Fine | None
+    ) -> Range | None:
         if band_range is None:
             return None
         if explicit is not None:
@@ -306,7 +310,7 @@ class _Evaluation:
                                  measures=item.measures, item=item)
         if baseline.outcome.rank <= Outcome.lighter.rank:
             return baseline
-        for ground, holds, why in law.mandatory_leniency(self.facts):
+        for ground, holds, _why in law.mandatory_leniency(self.facts):
             if not holds:
                 continue
             fine = self._lighter_range(band, band_range, None) if fine_applies else None
@@ -358,7 +362,8 @@ class _Evaluation:
         model = self.violation.model
         penalised = decision.outcome is not Outcome.no_penalty
         measures = self._measures(decision, penalised)
-        fine = FineRange.of(*decision.fine) if penalised and decision.fine is not None else None
+        fined = penalised and decision.fine is not None and PT.fine in decision.types
+        fine = FineRange.of(*decision.fine) if fined and decision.fine is not None else None
         penalties = [
             Penalty(type=t, zh=PENALTY_TYPES[t.value].zh, en=PENALTY_TYPES[t.value].en,
                     amount=fine if t is PT.fine else None)

@@ -91,7 +91,8 @@ ART30_YOUTH = StatutoryGround(
     alternatives=(Outcome.mitigated,))
 ART31_PARTIAL = StatutoryGround(
     "APL-31-partial-capacity", Outcome.lighter, Modality.may,
-    article(31, text="尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人有违法行为的，可以从轻或者减轻行政处罚"),
+    article(31, text="尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人有违法行为的，"
+            "可以从轻或者减轻行政处罚"),
     "尚未完全丧失辨认或者控制能力，可以从轻或者减轻处罚", "partial capacity: may be lighter or mitigated",
     alternatives=(Outcome.mitigated,))
 _ART32 = {

@@ -70,15 +70,15 @@ def trace_text(rec: Recommendation) -> str:
 
 
 def recommendation_html(rec: Recommendation) -> str:
-    rows = [
-        ("处理结果 Outcome", f"{rec.label.zh} ({rec.label.en})" + ("" if rec.mandatory else " — 可以")),
-        ("罚款 Fine", "—" if rec.fine is None else f"{_yuan(rec.fine.min)} – {_yuan(rec.fine.max)}"),
-        ("措施 Measures", "、".join(m.zh for m in rec.measures)),
+    fine = "—" if rec.fine is None else f"{_yuan(rec.fine.min)} – {_yuan(rec.fine.max)}"
+    rows = [  # (header, already-escaped HTML)
+        ("处理结果 Outcome", escape(f"{rec.label.zh} ({rec.label.en})" + ("" if rec.mandatory else " — 可以"))),
+        ("罚款 Fine", escape(fine)),
+        ("措施 Measures", escape("、".join(m.zh for m in rec.measures))),
         ("提示 Flags", "<br>".join(escape(f"{f.zh} ({f.en})") for f in rec.flags)),
         ("依据 Citations", "<br>".join(escape(c.label()) for c in rec.citations)),
     ]
-    body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td>{v if k.startswith('提示') or k.startswith('依据') else escape(v)}</td></tr>"
-                   for k, v in rows)
+    body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
     trace = escape(trace_text(rec))
     return (f"<div><strong>{escape(rec.violation.zh)}</strong> <code>{escape(rec.violation.code)}</code>"
             f"<table>{body}</table><details><summary>trace</summary><pre>{trace}</pre></details></div>")

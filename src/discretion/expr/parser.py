@@ -54,8 +54,11 @@ def parse(text: str) -> n.Node:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        offset = max((exc.offset or 1) - 1, 0)
-        raise ExprSyntaxError("expr-syntax", f"not a valid condition: {exc.msg}", offset) from None
+        stripped = text.strip()
+        if not exc.offset:  # Python reports an unexpected end of input at offset 0: point at the end
+            raise ExprSyntaxError("expr-syntax", f"not a valid condition: {exc.msg} (it ends too early)",
+                                  len(stripped)) from None
+        raise ExprSyntaxError("expr-syntax", f"not a valid condition: {exc.msg}", exc.offset - 1) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExprSyntaxError("expr-too-deep", "the condition is nested too deeply") from None
     return _Walker(text.strip()).walk(tree.body, 0)
@@ -99,10 +102,10 @@ class _Walker:
         if isinstance(node, ast.Compare):
             return self._compare(node, text, offset, depth)
         if isinstance(node, ast.BinOp):
-            op = _ARITH.get(type(node.op))
-            if op is None:
+            symbol = _ARITH.get(type(node.op))
+            if symbol is None:
                 raise self._refuse(node, f"the operator {type(node.op).__name__}")
-            return n.Arith(text, offset, op, self.walk(node.left, depth + 1), self.walk(node.right, depth + 1))
+            return n.Arith(text, offset, symbol, self.walk(node.left, depth + 1), self.walk(node.right, depth + 1))
         if isinstance(node, ast.Name):
             if node.id in _BOOL_NAMES:
                 return n.Literal(text, offset, _BOOL_NAMES[node.id])

@@ -53,6 +53,7 @@ __all__ = [
     "Source",
     "Statutory",
     "Text",
+    "Tier",
     "TraceStep",
     "Verification",
     "Violation",

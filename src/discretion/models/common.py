@@ -44,7 +44,7 @@ class Citation(Frozen):
     article: int | None = Field(default=None, ge=1, description="条")
     paragraph: int | None = Field(default=None, ge=1, description="款")
     item: int | None = Field(default=None, ge=1, description="项 (of a statute) or 序号 (of a list)")
-    document: str | None = Field(default=None, description="文号 of a normative document, e.g. 国家税务总局公告2021年第6号")
+    document: str | None = Field(default=None, description="文号 of a normative document, e.g. 国家税务总局公告2021年第6号")  # noqa: E501
     title: str | None = None
     text: str | None = Field(default=None, description="the cited text, verbatim")
     url: str | None = None

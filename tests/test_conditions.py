@@ -1,0 +1,131 @@
+"""The condition language: parsing (a whitelist), type checking, three-valued evaluation, explanations."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from discretion.expr import ExprSyntaxError, ExprTypeError, FactType, condition
+
+FACTS = {
+    "first": FactType("bool"),
+    "harm": FactType("enum", ("none", "minor", "serious")),
+    "days": FactType("days"),
+    "count": FactType("integer"),
+    "gains": FactType("money"),
+    "act": FactType("date"),
+    "found": FactType("date"),
+    "违法所得": FactType("money"),
+}
+
+
+def value(text: str, **facts: object) -> object:
+    return condition(text, FACTS).matcher(facts)
+
+
+@pytest.mark.parametrize(("text", "facts", "expected"), [
+    ("first", {"first": True}, True),
+    ("not first", {"first": True}, False),
+    ('harm == "minor"', {"harm": "minor"}, True),
+    ('harm in ["none", "minor"]', {"harm": "serious"}, False),
+    ('harm not in ["serious"]', {"harm": "none"}, True),
+    ("1 <= days < 5", {"days": 5}, False),
+    ("1 <= days < 5", {"days": 4}, True),
+    ("gains * 2 > 100", {"gains": Decimal("50.01")}, True),
+    ("gains / 2 == 25", {"gains": Decimal(50)}, True),
+    ("found - act <= 730", {"act": date(2023, 1, 1), "found": date(2024, 12, 31)}, True),
+    ('act >= date("2021-04-01")', {"act": date(2021, 4, 1)}, True),
+    ("act + 30 > found", {"act": date(2024, 1, 1), "found": date(2024, 1, 30)}, True),
+    ("违法所得 == 0", {"违法所得": Decimal(0)}, True),
+    ("count == 0 or first", {"count": 2, "first": True}, True),
+    ("-count < 0", {"count": 2}, True),
+    ("gains >= 0.5", {"gains": Decimal("0.50")}, True),
+])
+def test_evaluates(text: str, facts: dict[str, object], expected: bool) -> None:
+    assert value(text, **facts) is expected
+
+
+def test_unknown_facts_give_unknown_under_kleene_logic() -> None:
+    assert value("first and days > 3") is None
+    assert value("first and days > 3", first=False) is False
+    assert value("first or days > 3", days=10) is True
+    assert value("not first") is None
+    assert value("gains / count > 1", gains=Decimal(1), count=0) is None  # division by zero is unknown
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("first.__class__", "attribute access"),
+    ("__import__('os')", "function call"),
+    ("open('x')", "function call"),
+    ("(lambda: 1)()", "function call"),
+    ("[x for x in [1]]", "comprehension"),
+    ("f'{first}'", "f-string"),
+    ("first[0]", "indexing"),
+    ("_secret", "names may not start"),
+    ("first if days else count", "not part of"),
+    ("first is True", "'is'"),
+    ("days ** 2 > 1", "Pow"),
+    ("days in count", "list of values"),
+    ("{1: 2}", "not part of"),
+])
+def test_escapes_are_refused_before_anything_runs(text: str, what: str) -> None:
+    with pytest.raises(ExprSyntaxError) as info:
+        condition(text, FACTS)
+    assert info.value.code == "expr-forbidden" and what in info.value.message
+
+
+def test_deep_nesting_and_long_text_have_their_own_codes() -> None:
+    with pytest.raises(ExprSyntaxError) as info:
+        condition("(" * 100 + "first" + ")" * 100, FACTS)
+    assert info.value.code == "expr-too-deep"
+    with pytest.raises(ExprSyntaxError) as info:
+        condition("first and " * 300 + "first", FACTS)
+    assert info.value.code == "expr-too-long"
+    with pytest.raises(ExprSyntaxError) as info:
+        condition("not " * 200 + "first", FACTS)
+    assert info.value.code == "expr-too-deep"
+
+
+@pytest.mark.parametrize(("text", "code", "hint"), [
+    ("frist", "unknown-fact", "first"),
+    ('harm == "minr"', "unknown-value", "minor"),
+    ("harm > 1", "type-error", None),
+    ("days", "type-error", None),
+    ("gains + days > 1", "type-error", None),
+    ("gains * gains > 1", "type-error", None),
+    ('days == "3"', "type-error", None),
+    ("first in [true]", "type-error", None),
+    ("act > 3", "type-error", None),
+    ("not days", "type-error", None),
+])
+def test_type_errors_are_found_at_load_time(text: str, code: str, hint: str | None) -> None:
+    with pytest.raises(ExprTypeError) as info:
+        condition(text, FACTS)
+    assert info.value.code == code
+    if hint:
+        assert hint in (info.value.hint or "")
+
+
+def test_syntax_error_reports_the_column() -> None:
+    with pytest.raises(ExprSyntaxError) as info:
+        condition("days <= ", FACTS)
+    assert info.value.code == "expr-syntax" and info.value.offset >= 5
+
+
+def test_explanation_lists_failed_parts_and_facts_read() -> None:
+    c = condition('first and harm in ["none", "minor"] and days <= 30', FACTS)
+    why = c.explain({"first": True, "harm": "serious", "days": 40})
+    assert why.value is False
+    assert why.failed == ['harm in ["none", "minor"]', "days <= 30"]
+    assert why.reads == {"first": True, "harm": "serious", "days": 40}
+
+
+def test_explanation_marks_unknown_parts() -> None:
+    why = condition("first and days <= 30", FACTS).explain({"first": True})
+    assert why.value is None and why.unknown == ["days <= 30"]
+
+
+def test_facts_read_are_collected() -> None:
+    assert condition("first and (days > 3 or gains > 1)", FACTS).facts == {"first", "days", "gains"}

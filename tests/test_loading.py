@@ -1,0 +1,133 @@
+"""Loading rulesets: one malformed fixture per error code, each asserting file, line and message."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import discretion
+from discretion.errors import RulesetError
+
+from .conftest import FIXTURES, RULESETS
+
+BROKEN = sorted((FIXTURES / "broken").glob("*.yaml"))
+EXPECT = re.compile(r"# expect: (?P<code>[a-z0-9-]+) (?P<line>\d+)(?::(?P<col>\d+))? (?P<message>.+)")
+
+
+def _expectation(path: Path) -> re.Match[str]:
+    match = EXPECT.match(path.read_text(encoding="utf-8").splitlines()[0])
+    assert match, f"{path} starts with '# expect: code line[:col] message'"
+    return match
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
+def test_each_broken_fixture_reports_its_code_file_line_and_message(path: Path) -> None:
+    expect = _expectation(path)
+    with pytest.raises(RulesetError) as info:
+        discretion.load_ruleset(path)
+    problems = info.value.problems
+    found = [p for p in problems if p.code == expect["code"]]
+    assert found, f"expected {expect['code']}, got {[str(p) for p in problems]}"
+    problem = found[0]
+    assert problem.location is not None and problem.location.path == str(path)
+    assert problem.location.line == int(expect["line"]), str(problem)
+    if expect["col"]:
+        assert problem.location.column == int(expect["col"]), str(problem)
+    assert expect["message"] in f"{problem.message} {problem.hint or ''}", str(problem)
+    text = str(info.value)
+    assert text.startswith(f"{path}:{expect['line']}"), text
+
+
+def test_every_error_code_has_a_fixture() -> None:
+    codes = {_expectation(p)["code"] for p in BROKEN}
+    assert {"yaml-syntax", "duplicate-key", "unknown-key", "missing-key", "missing-citation", "unknown-fact",
+            "type-error", "unknown-value", "unknown-violation", "expr-syntax", "expr-forbidden"} <= codes
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("days_late <= 10", "days_lat <= 10").replace("violation: v1", "violation: v9")
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        discretion.load_ruleset(path)
+    assert {p.code for p in info.value.problems} == {"unknown-fact", "unknown-violation"}
+
+
+def test_alias_bomb_is_refused_with_its_own_code(tmp_path: Path) -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        lines.append(f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 10) + "]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        discretion.load_ruleset(path)
+    assert info.value.problems[0].code == "yaml-too-large"
+
+
+def test_file_size_limit_has_its_own_code(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"note: '" + b"x" * (6 * 1024 * 1024) + b"'\n")
+    with pytest.raises(RulesetError) as info:
+        discretion.load_ruleset(path)
+    assert info.value.problems[0].code == "file-too-large"
+
+
+def test_non_utf8_file_is_refused_with_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes("id: x\ntitle: 税务\n".encode("gbk"))
+    with pytest.raises(RulesetError) as info:
+        discretion.load_ruleset(path)
+    problem = info.value.problems[0]
+    assert problem.code == "encoding" and problem.location is not None and problem.location.line == 2
+
+
+def test_byte_order_mark_and_windows_line_endings_are_accepted(tmp_path: Path) -> None:
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace("\n", "\r\n")
+    path = tmp_path / "ruleset.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert discretion.load_ruleset(path).id == "test.minimal"
+
+
+def test_yes_no_stay_text_and_decimals_stay_exact() -> None:
+    from decimal import Decimal
+
+    from discretion._yaml import parse_yaml
+
+    data = parse_yaml("a: yes\nb: 1.10\nc: 2021-04-01\nd: '2000'\ne: null\n", "t.yaml").data
+    assert data["a"] == "yes" and data["b"] == Decimal("1.10") and str(data["c"]) == "2021-04-01"
+    assert data["d"] == "2000" and data["e"] is None
+
+
+def test_nan_and_infinity_are_refused() -> None:
+    from discretion._yaml import parse_yaml
+
+    with pytest.raises(RulesetError) as info:
+        parse_yaml("max: .nan\n", "t.yaml")
+    assert info.value.problems[0].code == "yaml-number"
+
+
+def test_missing_file_is_a_located_error(tmp_path: Path) -> None:
+    with pytest.raises(RulesetError) as info:
+        discretion.load_ruleset(tmp_path / "nope.yaml")
+    assert info.value.problems[0].code == "file-unreadable"
+
+
+def test_folder_loads_its_ruleset_yaml() -> None:
+    assert discretion.load_ruleset(RULESETS / "tax" / "first-violation").id == "cn.tax.first-violation"
+
+
+def test_content_hash_is_the_sha256_of_the_file() -> None:
+    import hashlib
+
+    path = RULESETS / "tax" / "first-violation" / "ruleset.yaml"
+    assert discretion.load_ruleset(path).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_merge_keys_copy_and_explicit_keys_win() -> None:
+    rs = discretion.load_ruleset(RULESETS / "tax" / "first-violation")
+    items = {item.id: item for item in rs.model.list_items}
+    assert items["tax-fv-02"].violation == "books" and items["tax-fv-02"].kind.value == "no_penalty"
+    assert items["tax-fv-01"].violation == "bank-accounts"

@@ -55,8 +55,12 @@ def _top_level_imports(path: Path) -> list[tuple[str, int]]:
             base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
             if node.module:
                 found.append((".".join([*base, node.module]), node.lineno))
-            else:  # from . import law
-                found.extend((".".join([*base, alias.name]), node.lineno) for alias in node.names)
+            else:  # from . import law (a module) or from . import __version__ (a name of the package)
+                for alias in node.names:
+                    target = ".".join([*base, alias.name])
+                    is_module = (SRC / Path(*target.split("."))).with_suffix(".py").exists() or \
+                        (SRC / Path(*target.split("."))).is_dir()
+                    found.append((target if is_module else ".".join(base) or "__init__", node.lineno))
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("discretion"):
             found.append((node.module.removeprefix("discretion").lstrip(".") or "__init__", node.lineno))
     return found

@@ -6,6 +6,7 @@ Exit status: 0 success, 1 findings or failed tests, 2 bad input (a located messa
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -18,6 +19,10 @@ from .errors import DiscretionError, Location, Problem, RulesetError
 __all__ = ["main"]
 
 Command = Callable[[argparse.Namespace, TextIO], int]
+
+# Feature commands live in light modules with ``register(subparsers)``; each sets ``run`` on its parser
+# (a ``Command``) and imports its heavy dependencies only when it runs.
+_EXTENSIONS: tuple[str, ...] = ()
 
 
 def _read_case(spec: str, stdin: TextIO) -> tuple[Any, str]:
@@ -121,6 +126,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", default=["rulesets"])
     p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: options passed to pytest")
     p.set_defaults(run=_test)
+    for name in _EXTENSIONS:
+        importlib.import_module(f"discretion.{name}").register(sub)
     return parser
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import CaseError, Location, Problem, did_you_mean
 from .models.facts import FactKind, FactSpec, PriorViolation
@@ -34,8 +34,20 @@ class Case(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str | None = Field(default=None, max_length=200)
-    violation: str = Field(min_length=1, max_length=200)
+    violation: str | None = Field(default=None, min_length=1, max_length=200)
+    violations: tuple[str, ...] = Field(default=(), max_length=50,
+                                        description="one act breaching several provisions (art. 29)")
     facts: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_or_several(self) -> Case:
+        if (self.violation is None) == (not self.violations):
+            raise ValueError("a case names 'violation', or 'violations' for one act breaching several provisions")
+        return self
+
+    @property
+    def violation_ids(self) -> tuple[str, ...]:
+        return (self.violation,) if self.violation else self.violations
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +58,7 @@ class ValidCase:
     violation: str
     facts: dict[str, Any]
     given: frozenset[str]
+    others: tuple[str, ...] = ()
 
 
 def _where(name: str, source: str | None) -> Location:
@@ -56,12 +69,13 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
                   source: str | None = None) -> ValidCase:
     """Check a case against the ruleset; raise CaseError naming every bad field at once."""
     parsed = _as_case(case, source)
-    violation = ruleset.violations.get(parsed.violation)
     problems: list[Problem] = []
-    if violation is None:
-        problems.append(Problem("unknown-violation", f"'{parsed.violation}' is not a violation of ruleset "
-                                f"{ruleset.id}", Location(f"{source}: violation" if source else "violation"),
-                                did_you_mean(parsed.violation, ruleset.violations)))
+    for vid in parsed.violation_ids:
+        if vid not in ruleset.violations:
+            problems.append(Problem("unknown-violation", f"'{vid}' is not a violation of ruleset {ruleset.id}",
+                                    Location(f"{source}: violation" if source else "violation"),
+                                    did_you_mean(vid, ruleset.violations)))
+    violation = ruleset.violations.get(parsed.violation_ids[0])
     facts: dict[str, Any] = {}
     for name, raw in parsed.facts.items():
         spec = ruleset.schema.get(name)
@@ -83,7 +97,17 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
         if name not in facts and spec.default is not None:
             facts[name] = coerce(spec, spec.default)
     derive(facts, violation, ruleset.model.parameters.first_violation_window_months)
-    return ValidCase(parsed.id, parsed.violation, facts, given)
+    return ValidCase(parsed.id, violation.id, facts, given, parsed.violation_ids[1:])
+
+
+def for_violation(ruleset: CompiledRuleset, case: ValidCase, violation: str) -> ValidCase:
+    """The same case read under another provision it breaches (derived facts depend on the provision)."""
+    facts = {name: case.facts[name] for name in case.given}
+    for name, spec in ruleset.schema.items():
+        if name not in facts and spec.default is not None:
+            facts[name] = coerce(spec, spec.default)
+    derive(facts, ruleset.violations[violation], ruleset.model.parameters.first_violation_window_months)
+    return ValidCase(case.id, violation, facts, case.given)
 
 
 def _as_case(case: Case | Mapping[str, Any] | str | bytes, source: str | None) -> Case:

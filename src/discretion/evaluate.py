@@ -21,11 +21,13 @@ from decimal import Decimal
 from typing import Any
 
 from . import law
-from .case import Case, ValidCase, validate_case
+from .case import Case, ValidCase, for_violation, validate_case
 from .compile import CompiledBand, CompiledCondition, CompiledRuleset, CompiledTier, CompiledViolation
 from .models.common import Citation
+from .models.jurisdiction import Jurisdiction
 from .models.outcome import (
     Condition,
+    Deadline,
     FineRange,
     Flag,
     LabelOut,
@@ -53,7 +55,8 @@ def match_native(violation: CompiledViolation, facts: Mapping[str, Any]) -> dict
 
 
 def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | bytes, *,
-             backend: str = "native", source: str | None = None) -> Recommendation:
+             backend: str = "native", source: str | None = None,
+             jurisdiction: Jurisdiction | None = None) -> Recommendation:
     """Recommend an outcome for one case.
 
     >>> from discretion import load_ruleset, evaluate
@@ -64,16 +67,45 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
     """
     valid = validate_case(ruleset, case, source=source)
     if backend == "native":
-        return evaluate_valid(ruleset, valid, match_native)
+        return evaluate_valid(ruleset, valid, match_native, jurisdiction)
     from .backends import matcher_for
 
-    return evaluate_valid(ruleset, valid, matcher_for(backend, ruleset))
+    return evaluate_valid(ruleset, valid, matcher_for(backend, ruleset), jurisdiction)
 
 
-def evaluate_valid(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher) -> Recommendation:
+def evaluate_valid(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
+                   jurisdiction: Jurisdiction | None = None) -> Recommendation:
     """Evaluate an already validated case with a given matching backend."""
+    if case.others:
+        return _several_provisions(ruleset, case, matcher, jurisdiction)
     violation = ruleset.violations[case.violation]
-    return _Evaluation(ruleset, violation, case, matcher(violation, case.facts)).run()
+    return _Evaluation(ruleset, violation, case, matcher(violation, case.facts), jurisdiction).run()
+
+
+def _several_provisions(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
+                        jurisdiction: Jurisdiction | None) -> Recommendation:
+    """Art. 29: one act breaching several provisions gets one fine, under the provision with the higher fine."""
+    results = []
+    for vid in (case.violation, *case.others):
+        single = for_violation(ruleset, case, vid)
+        violation = ruleset.violations[vid]
+        results.append(_Evaluation(ruleset, violation, single, matcher(violation, single.facts), jurisdiction).run())
+
+    def weight(rec: Recommendation) -> tuple[Decimal, Decimal, int]:
+        if rec.fine is None:
+            return Decimal(-1), Decimal(-1), rec.outcome.rank
+        return rec.fine.max, rec.fine.min, rec.outcome.rank
+
+    chosen = max(results, key=weight)  # max() keeps the first of equals: the order the case gives
+    others = [r for r in results if r is not chosen]
+    steps = [TraceStep(rule=r.violation.code, kind="several_provisions", matched=False,
+                       note=f"{r.label.zh}; fine {r.fine.min}–{r.fine.max}" if r.fine else f"{r.label.zh}; no fine",
+                       article="行政处罚法第29条") for r in others]
+    label = FLAGS["several_provisions"]
+    flag = Flag(code="several_provisions", zh=label.zh, en=label.en, article="行政处罚法第29条",
+                detail="、".join(r.violation.code for r in others))
+    return chosen.model_copy(update={"trace": [*chosen.trace, *steps], "flags": [*chosen.flags, flag],
+                                     "citations": [*chosen.citations, law.article(29)]})
 
 
 @dataclass
@@ -92,8 +124,10 @@ class _Decision:
 
 class _Evaluation:
     def __init__(self, ruleset: CompiledRuleset, violation: CompiledViolation, case: ValidCase,
-                 matches: Matches) -> None:
+                 matches: Matches, jurisdiction: Jurisdiction | None = None) -> None:
         self.ruleset, self.violation, self.case, self.matches = ruleset, violation, case, matches
+        self.jurisdiction = jurisdiction
+        self.deadlines: list[Deadline] = []
         self.facts = case.facts
         self.trace: list[TraceStep] = []
         self.flags: dict[str, Flag] = {}
@@ -308,17 +342,19 @@ class _Evaluation:
                                  f"适用{'减轻' if outcome is Outcome.mitigated else '从轻'}处罚清单第{item.id}项",
                                  fine, self._types(item.types, band, fine), citations=[item.basis],
                                  measures=item.measures, item=item)
-        if baseline.outcome.rank <= Outcome.lighter.rank:
+        grounds = [ground for ground, holds, _ in law.mandatory_leniency(self.facts) if holds]
+        for ground in grounds:
+            if ground.modality is Modality.shall:
+                self.flag("leniency_required", ground.citation.label(), ground.zh)
+        if not grounds or baseline.outcome.rank <= Outcome.lighter.rank:
             return baseline
-        for ground, holds, _why in law.mandatory_leniency(self.facts):
-            if not holds:
-                continue
-            fine = self._lighter_range(band, band_range, None) if fine_applies else None
-            return _Decision(Outcome.lighter, ground.modality is Modality.shall, ground.rule, ground.zh, fine,
-                             self._types(None, band, fine), alternatives=(Outcome.mitigated,)
-                             if ground.modality is Modality.shall else (Outcome.mitigated, baseline.outcome),
-                             citations=[ground.citation])
-        return baseline
+        # The statute leaves the choice between 从轻 and 减轻 (and, for art. 31, whether at all): say so.
+        ground = next((g for g in grounds if g.modality is Modality.shall), grounds[0])
+        fine = self._lighter_range(band, band_range, None) if fine_applies else None
+        alternatives = (Outcome.mitigated,) if ground.modality is Modality.shall else (Outcome.mitigated,
+                                                                                      baseline.outcome)
+        return _Decision(Outcome.lighter, False, ground.rule, ground.zh, fine, self._types(None, band, fine),
+                         alternatives=alternatives, citations=[g.citation for g in grounds])
 
     def _exemption(self, exemptions: list[tuple[law.StatutoryGround, bool | None, str]],
                    items: dict[ListKind, list[ListItem]], penalty: _Decision) -> _Decision:
@@ -357,6 +393,49 @@ class _Evaluation:
             self.flag("transfer_to_judicial", "行政处罚法第27条、第57条第1款第4项", referral.basis.label())
         self.unknown |= value is None
 
+    def _hearing(self, types: set[PT], fine: FineRange | None) -> None:
+        """Art. 63: licence, business and practice penalties always; fines when 较大数额 (a jurisdiction's)."""
+        if types & law.HEARING_TYPES:
+            self.flag("hearing_right", "行政处罚法第63条第1款第3、4项", "、".join(
+                PENALTY_TYPES[t.value].zh for t in sorted(types & law.HEARING_TYPES)))
+        elif PT.fine in types or PT.confiscate_illegal_gains in types:
+            threshold = self._hearing_threshold(types)
+            if threshold is None:
+                self.flag("hearing_right_unknown", "行政处罚法第63条第1款第1、2项",
+                          "较大数额 is set by the province or ministry; no threshold is loaded for this jurisdiction")
+            elif fine is not None and fine.max >= threshold:
+                self.flag("hearing_right", "行政处罚法第63条第1款第1项",
+                          f"罚款达到{threshold}元（{self._threshold_source()}）时告知听证权利")
+            else:
+                return
+        else:
+            return
+        notice = self.facts.get("notice_date")
+        holidays = self.jurisdiction.holidays if self.jurisdiction else ()
+        weekends = self.jurisdiction.working_weekends if self.jurisdiction else ()
+        due = law.working_days_after(notice, law.HEARING_REQUEST_DAYS, holidays, weekends) if notice else None
+        calendar = self.jurisdiction is not None and self.jurisdiction.calendar_source is not None
+        note = None if calendar or due is None else "weekends skipped; statutory holidays not loaded"
+        self.deadlines.append(Deadline(
+            code="hearing_request", zh="当事人要求听证的，应当在行政机关告知后五日内提出",
+            en="request a hearing within five working days of the notice", days=law.HEARING_REQUEST_DAYS,
+            article="行政处罚法第64条第1项、第85条", starts=notice, due=due, note=note))
+
+    def _hearing_threshold(self, types: set[PT]) -> Decimal | None:
+        hearing = self.jurisdiction.hearing if self.jurisdiction else None
+        if hearing is None:
+            return None
+        party = self.facts.get("party_type")
+        if party == "natural_person":
+            return hearing.natural_person_fine
+        if party in ("legal_person", "other_organization"):
+            return hearing.organization_fine
+        return None
+
+    def _threshold_source(self) -> str:
+        hearing = self.jurisdiction.hearing if self.jurisdiction else None
+        return hearing.source.label() if hearing else ""
+
     # -- composing the recommendation ----------------------------------------------------------
     def _compose(self, decision: _Decision, band: CompiledBand | None) -> Recommendation:
         model = self.violation.model
@@ -390,6 +469,8 @@ class _Evaluation:
             band=band.model.id if band else None,
             case_id=self.case.id,
             facts={k: to_json_value(v) for k, v in self.facts.items()},
+            deadlines=self.deadlines,
+            jurisdiction=self.jurisdiction.id if self.jurisdiction else None,
         )
 
     def _measures(self, decision: _Decision, penalised: bool) -> list[LabelOut]:
@@ -420,12 +501,7 @@ class _Evaluation:
             self.flag("notice_of_rights", "行政处罚法第44条")
             if law.summary_procedure_allowed(types, fine.max if fine else None, self.facts.get("party_type")):
                 self.flag("summary_procedure_allowed", "行政处罚法第51条")
-            if types & law.HEARING_TYPES:
-                self.flag("hearing_right", "行政处罚法第63条第1款", "、".join(
-                    PENALTY_TYPES[t.value].zh for t in sorted(types & law.HEARING_TYPES)))
-            elif PT.fine in types or PT.confiscate_illegal_gains in types:
-                self.flag("hearing_right_unknown", "行政处罚法第63条第1款第1项",
-                          "较大数额 is set by the province or ministry; no threshold is loaded for this jurisdiction")
+            self._hearing(types, fine)
         facts = self.facts
         if facts.get("major_public_interest") or facts.get("hearing_held") or facts.get("complex_case"):
             self.flag("legal_review_required", "行政处罚法第58条")

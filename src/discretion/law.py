@@ -7,9 +7,9 @@ anything a list or baseline says. Article texts: 行政处罚法 (2021-01-22, in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from .models.vocabulary import Modality, Outcome, PenaltyType
 
 __all__ = [
     "APL",
+    "HEARING_REQUEST_DAYS",
     "HEARING_TYPES",
     "StatutoryGround",
     "add_years",
@@ -26,12 +27,14 @@ __all__ = [
     "limitation",
     "mandatory_leniency",
     "summary_procedure_allowed",
+    "working_days_after",
 ]
 
 APL = "行政处罚法"
 APL_VERSION = date(2021, 1, 22)
 SUMMARY_LIMIT_PERSON = Decimal(200)
 SUMMARY_LIMIT_ORGANISATION = Decimal(3000)
+HEARING_REQUEST_DAYS = 5  # art. 64(1): within five days of the notice; art. 85: working days
 HEARING_TYPES = frozenset({
     PenaltyType.downgrade_qualification, PenaltyType.revoke_license, PenaltyType.suspend_business,
     PenaltyType.order_closure, PenaltyType.restrict_practice,
@@ -180,3 +183,15 @@ def _all(*values: bool | None) -> bool | None:
     if any(v is None for v in values):
         return None
     return True
+
+
+def working_days_after(start: date, days: int, holidays: Collection[date] = (),
+                       working_weekends: Collection[date] = ()) -> date:
+    """The date ``days`` working days after ``start`` (art. 85: holidays and weekends do not count)."""
+    current, left = start, days
+    while left > 0:
+        current += timedelta(days=1)
+        weekend = current.weekday() >= 5 and current not in working_weekends
+        if not weekend and current not in holidays:
+            left -= 1
+    return current

@@ -35,6 +35,8 @@ STANDARD_FACTS: MappingProxyType[str, FactSpec] = MappingProxyType({
     "act_end_date": _fact("date", "违法行为终了日期", "end of a continuing act", "art. 36 para. 2"),
     "discovery_date": _fact("date", "违法行为被发现日期", "date of discovery", "art. 36"),
     "decision_date": _fact("date", "作出处罚决定日期", "date of decision", "art. 37"),
+    "notice_date": _fact("date", "告知日期", "date of the prior notice",
+                         "art. 44, 64: start of the hearing-request period"),
     "prior_violations": _fact(
         "records", "以往违法记录", "prior violations", "dates and violation ids of earlier violations"),
     "harm": _fact(

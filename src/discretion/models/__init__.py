@@ -2,9 +2,11 @@
 
 from .common import Citation, Money, Source, Text, Verification
 from .facts import Direction, EnumValue, FactKind, FactSpec, PriorViolation
+from .jurisdiction import HearingThresholds, Jurisdiction
 from .outcome import (
     AppliedVersion,
     Condition,
+    Deadline,
     FineRange,
     Flag,
     LabelOut,
@@ -25,6 +27,7 @@ __all__ = [
     "Condition",
     "ConditionSpec",
     "CriminalThreshold",
+    "Deadline",
     "Direction",
     "EnumValue",
     "FactKind",
@@ -35,7 +38,9 @@ __all__ = [
     "Flag",
     "Formula",
     "Ground",
+    "HearingThresholds",
     "HitPolicy",
+    "Jurisdiction",
     "LabelOut",
     "ListItem",
     "ListKind",

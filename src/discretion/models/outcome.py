@@ -18,6 +18,7 @@ from .vocabulary import Outcome, PenaltyType
 __all__ = [
     "AppliedVersion",
     "Condition",
+    "Deadline",
     "FineRange",
     "Flag",
     "LabelOut",
@@ -98,6 +99,20 @@ class TraceStep(_Out):
     article: str | None = None
 
 
+class Deadline(_Out):
+    """A procedural deadline in working days (art. 85), with its due date when the start date is known."""
+
+    code: str
+    zh: str
+    en: str
+    days: int
+    working_days: bool = True
+    article: str
+    starts: date | None = None
+    due: date | None = None
+    note: str | None = None
+
+
 class RulesetRef(_Out):
     id: str
     version: str
@@ -133,6 +148,8 @@ class Recommendation(_Out):
     band: str | None = None
     case_id: str | None = None
     applied_version: AppliedVersion | None = None
+    deadlines: list[Deadline] = Field(default_factory=list)
+    jurisdiction: str | None = None
     facts: dict[str, Any] = Field(default_factory=dict, description="validated facts (derived ones too), JSON form")
 
     def has_flag(self, code: str) -> bool:

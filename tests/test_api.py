@@ -10,9 +10,9 @@ import discretion
 SRC = Path(discretion.__file__).resolve().parent
 
 PUBLIC = [
-    "BackendUnavailable", "Case", "CaseError", "CompiledRuleset", "DiscretionError", "EngineError", "Outcome",
-    "Problem", "Recommendation", "RegistryError", "Ruleset", "RulesetError", "__version__", "evaluate",
-    "load_ruleset", "load_ruleset_text", "validate_case",
+    "BackendUnavailable", "Case", "CaseError", "CompiledRuleset", "DiscretionError", "EngineError", "Jurisdiction",
+    "Outcome", "Problem", "Recommendation", "Registry", "RegistryError", "Ruleset", "RulesetError", "__version__",
+    "evaluate", "load_jurisdiction", "load_registry", "load_ruleset", "load_ruleset_text", "validate_case",
 ]
 
 # Stages in data-flow order; a module may import (at module level) only from its own stage or earlier.

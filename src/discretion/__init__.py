@@ -21,8 +21,9 @@ from .errors import (
     RulesetError,
 )
 from .evaluate import evaluate
-from .loading import load_ruleset, load_ruleset_text
-from .models import Outcome, Recommendation, Ruleset
+from .loading import load_jurisdiction, load_ruleset, load_ruleset_text
+from .models import Jurisdiction, Outcome, Recommendation, Ruleset
+from .registry import Registry, load_registry
 
 __version__ = "0.1.0"
 
@@ -33,14 +34,18 @@ __all__ = [
     "CompiledRuleset",
     "DiscretionError",
     "EngineError",
+    "Jurisdiction",
     "Outcome",
     "Problem",
     "Recommendation",
+    "Registry",
     "RegistryError",
     "Ruleset",
     "RulesetError",
     "__version__",
     "evaluate",
+    "load_jurisdiction",
+    "load_registry",
     "load_ruleset",
     "load_ruleset_text",
     "validate_case",

@@ -507,6 +507,11 @@ class _Evaluation:
             self.flag("legal_review_required", "行政处罚法第58条")
         if penalised and (facts.get("complex_case") or facts.get("major_violation")):
             self.flag("collective_decision", "行政处罚法第57条第2款")
+        act = facts.get("act_date")
+        model = self.ruleset.model
+        if act is not None and (act < model.effective or (model.expires is not None and act >= model.expires)):
+            self.flag("ruleset_not_in_force", "行政处罚法第37条",
+                      f"version {model.version} is in force {model.effective}–{model.expires or ''}; act {act}")
         if self.unknown:
             self.flag("facts_unknown")
 

@@ -14,9 +14,10 @@ from pydantic import BaseModel, ValidationError
 from ._yaml import Positions, YamlDocument, parse_yaml
 from .compile import CompiledRuleset, compile_ruleset
 from .errors import Location, Problem, RulesetError, did_you_mean
+from .models.jurisdiction import Jurisdiction
 from .models.ruleset import Ruleset
 
-__all__ = ["find_ruleset_files", "load_ruleset", "load_ruleset_text", "validation_problems"]
+__all__ = ["find_ruleset_files", "load_jurisdiction", "load_ruleset", "load_ruleset_text", "validation_problems"]
 
 RULESET_FILE = "ruleset.yaml"
 _CITATION_FIELDS = {"penalty_basis", "basis", "citation", "sources"}
@@ -154,6 +155,22 @@ def _element(annotation: Any) -> Any:
         if origin is dict and len(args) == 2:
             return args[1]
     return None
+
+
+def load_jurisdiction(path: str | Path) -> Jurisdiction:
+    """Load a jurisdiction file (hearing thresholds, holidays), each number with its cited source."""
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise RulesetError([Problem("file-unreadable", f"cannot read the file: {exc.strerror or exc}",
+                                    Location(str(file)))]) from None
+    document = parse_yaml(raw, str(file))
+    try:
+        return Jurisdiction.model_validate(document.data)
+    except ValidationError as exc:
+        raise RulesetError(validation_problems(exc, document.data, document.positions, str(file),
+                                               Jurisdiction)) from None
 
 
 def find_ruleset_files(root: str | Path) -> list[Path]:

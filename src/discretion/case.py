@@ -22,6 +22,7 @@ from .models.facts import FactKind, FactSpec, PriorViolation
 
 if TYPE_CHECKING:
     from .compile import CompiledRuleset, CompiledViolation
+    from .models.ruleset import Parameters
 
 __all__ = ["Case", "ValidCase", "months_before", "validate_case"]
 
@@ -96,7 +97,7 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
     for name, spec in ruleset.schema.items():
         if name not in facts and spec.default is not None:
             facts[name] = coerce(spec, spec.default)
-    derive(facts, violation, ruleset.model.parameters.first_violation_window_months)
+    derive(facts, violation, ruleset.model.parameters)
     return ValidCase(parsed.id, violation.id, facts, given, parsed.violation_ids[1:])
 
 
@@ -106,7 +107,7 @@ def for_violation(ruleset: CompiledRuleset, case: ValidCase, violation: str) -> 
     for name, spec in ruleset.schema.items():
         if name not in facts and spec.default is not None:
             facts[name] = coerce(spec, spec.default)
-    derive(facts, ruleset.violations[violation], ruleset.model.parameters.first_violation_window_months)
+    derive(facts, ruleset.violations[violation], ruleset.model.parameters)
     return ValidCase(case.id, violation, facts, case.given)
 
 
@@ -148,6 +149,10 @@ def coerce(spec: FactSpec, raw: Any) -> Any:
         money = _money(raw)
         _bounds(spec, money)
         return money
+    if kind is FactKind.number:
+        number = _number(raw)
+        _bounds(spec, number)
+        return number
     if kind is FactKind.date:
         return _date(raw)
     if kind is FactKind.records:
@@ -199,6 +204,23 @@ def _money(raw: Any) -> Decimal:
     return value
 
 
+def _number(raw: Any) -> Decimal:
+    if isinstance(raw, bool):
+        raise ValueError(f"expected a number, found {raw!r}")
+    try:
+        if isinstance(raw, float):
+            value = Decimal(repr(raw))
+        elif isinstance(raw, int | Decimal) or (isinstance(raw, str) and len(raw) <= 40):
+            value = Decimal(raw.strip() if isinstance(raw, str) else raw)
+        else:
+            raise ValueError(f"expected a number, found {type(raw).__name__}")
+    except InvalidOperation:
+        raise ValueError(f"expected a number, found {raw!r}") from None
+    if not value.is_finite() or value.adjusted() > 15:
+        raise ValueError(f"expected a finite number of plausible size, found {raw!r}")
+    return value
+
+
 def _date(raw: Any) -> date:
     if isinstance(raw, date):
         return raw
@@ -225,8 +247,9 @@ def months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def derive(facts: dict[str, Any], violation: CompiledViolation, window_months: int | None) -> None:
+def derive(facts: dict[str, Any], violation: CompiledViolation, parameters: Parameters) -> None:
     """Fill in derived facts the case did not give: timely correction and first violation."""
+    window_months = parameters.first_violation_window_months
     corrected = facts.get("corrected")
     if "timely_corrected" not in facts and corrected is not None:
         facts["timely_corrected"] = corrected in TIMELY
@@ -235,9 +258,9 @@ def derive(facts: dict[str, Any], violation: CompiledViolation, window_months: i
         if "prior_violation_count" in facts and "first_violation" not in facts:
             facts["first_violation"] = facts["prior_violation_count"] == 0
         return
-    act = facts.get("act_date")
+    act = facts.get(parameters.first_violation_anchor)
     if window_months is not None and act is None:
-        return  # the window cannot be placed without the act date: first violation stays unknown
+        return  # the window cannot be placed without its anchor date: first violation stays unknown
     same = {violation.id, violation.model.group} - {None}
     start = months_before(act, window_months) if window_months is not None and act is not None else None
     count = sum(

@@ -94,10 +94,15 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _test(args: argparse.Namespace, out: TextIO) -> int:
-    import pytest
+    """Run pytest in a fresh interpreter: the plugin must import discretion itself, after pytest starts."""
+    import subprocess
 
-    argv = [*args.paths, "-p", "discretion.pytest_plugin", *args.pytest_args]
-    return int(pytest.main(argv))
+    extra = [a for a in args.pytest_args if a != "--"]
+    command = [sys.executable, "-m", "pytest", *args.paths, *extra]
+    completed = subprocess.run(command, check=False, capture_output=True, text=True)
+    out.write(completed.stdout)
+    sys.stderr.write(completed.stderr)
+    return completed.returncode
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -324,7 +324,12 @@ class _Evaluation:
             return None
         if explicit is not None:
             result = tier_range(explicit, self.facts, band_range)
-            return clamp(result, (Decimal(0), band_range[1])) if isinstance(result, tuple) else None
+            ceiling = band_range[0] if band_range[0] > 0 else band_range[1]  # 减轻: at most the minimum
+            return clamp(result, (Decimal(0), ceiling)) if isinstance(result, tuple) else None
+        if band_range[0] == 0:  # nothing lies below a zero minimum: 减轻 can only lower the penalty type
+            self.trace.append(TraceStep(rule=f"{self.violation.id}/mitigated", kind="formula", matched=True,
+                                        note="法定罚款无下限，减轻处罚不再罚款 (no statutory minimum: no fine left)"))
+            return None
         formula = self.violation.formula
         floor = formula.mitigated_floor_percent if formula is not None else None
         return mitigated_range(band_range, floor)
@@ -338,10 +343,11 @@ class _Evaluation:
                 else:
                     fine = self._lighter_range(band, band_range, item.fine)
                 fine = fine if fine_applies else None
+                alternatives = () if item.modality is Modality.shall else (baseline.outcome,)
                 return _Decision(outcome, item.modality is Modality.shall, item.id,
                                  f"适用{'减轻' if outcome is Outcome.mitigated else '从轻'}处罚清单第{item.id}项",
-                                 fine, self._types(item.types, band, fine), citations=[item.basis],
-                                 measures=item.measures, item=item)
+                                 fine, self._types(item.types, band, fine), alternatives=alternatives,
+                                 citations=[item.basis], measures=item.measures, item=item)
         grounds = [ground for ground, holds, _ in law.mandatory_leniency(self.facts) if holds]
         for ground in grounds:
             if ground.modality is Modality.shall:
@@ -358,11 +364,13 @@ class _Evaluation:
 
     def _exemption(self, exemptions: list[tuple[law.StatutoryGround, bool | None, str]],
                    items: dict[ListKind, list[ListItem]], penalty: _Decision) -> _Decision:
+        no_penalty = items.get(ListKind.no_penalty, [])
         for ground, holds, _ in exemptions:
             if holds and ground.modality is Modality.shall:
-                return _Decision(Outcome.no_penalty, True, ground.rule, ground.zh, citations=[ground.citation],
-                                 measures=ground.measures)
-        no_penalty = items.get(ListKind.no_penalty, [])
+                listed = no_penalty[0] if no_penalty else None  # the list restating the statute is still cited
+                return _Decision(Outcome.no_penalty, True, ground.rule, ground.zh,
+                                 citations=[ground.citation, *([listed.basis] if listed else [])],
+                                 measures=ground.measures + (listed.measures if listed else ()), item=listed)
         for item in no_penalty:
             if item.modality is Modality.shall:
                 return self._item_exemption(item, True, ())
@@ -448,6 +456,10 @@ class _Evaluation:
                     amount=fine if t is PT.fine else None)
             for t in (decision.types if penalised else ())
         ]
+        if penalised and decision.outcome.rank >= Outcome.lighter.rank:
+            optional = (band.model.optional_types if band else ()) or model.statutory.optional_types
+            penalties += [Penalty(type=t, zh=PENALTY_TYPES[t.value].zh, en=PENALTY_TYPES[t.value].en, optional=True)
+                          for t in optional if t not in decision.types]
         self._procedure_flags(decision, penalised, fine, penalties, band)
         citations = _unique([*model.legal_basis, *model.penalty_basis, *decision.citations])
         label = OUTCOMES[decision.outcome.value]
@@ -512,6 +524,8 @@ class _Evaluation:
         if act is not None and (act < model.effective or (model.expires is not None and act >= model.expires)):
             self.flag("ruleset_not_in_force", "行政处罚法第37条",
                       f"version {model.version} is in force {model.effective}–{model.expires or ''}; act {act}")
+        if model.draft:
+            self.flag("draft_ruleset", None, f"{model.id} {model.version}")
         if self.unknown:
             self.flag("facts_unknown")
 

@@ -51,8 +51,11 @@ def ruleset_files(root: str | Path) -> list[Path]:
     return files
 
 
-def load_registry(path: str | Path, *, include_unverified: bool = False) -> Registry:
-    """Load every ruleset version below a folder; raise RulesetError listing every broken file."""
+def load_registry(path: str | Path, *, include_unverified: bool = False, include_drafts: bool = False) -> Registry:
+    """Load every ruleset version below a folder; raise RulesetError listing every broken file.
+
+    Items marked unverified and drafts for comment stay out unless asked for.
+    """
     loaded: list[CompiledRuleset] = []
     problems: list[Problem] = []
     for file in ruleset_files(path):
@@ -60,6 +63,8 @@ def load_registry(path: str | Path, *, include_unverified: bool = False) -> Regi
             ruleset = load_ruleset(file)
         except RulesetError as exc:
             problems.extend(exc.problems)
+            continue
+        if ruleset.model.draft and not include_drafts:
             continue
         loaded.append(ruleset if include_unverified else _without_unverified(ruleset))
     if problems:

@@ -53,7 +53,8 @@ STANDARD_FACTS: MappingProxyType[str, FactSpec] = MappingProxyType({
                 "late": {"zh": "逾期改正", "en": "corrected late"},
                 "not_corrected": {"zh": "未改正", "en": "not corrected"}}),
     "minor_violation": _fact("bool", "违法行为轻微", "minor violation", "art. 33 para. 1", direction="mitigating"),
-    "refused_to_correct": _fact("bool", "拒不改正", "refused to correct", "", direction="aggravating"),
+    "refused_to_correct": _fact("bool", "拒不改正", "refused to correct", "established by the agency; "
+                                "absent means not refused", direction="aggravating", default=False),
     "no_fault_evidence": _fact(
         "bool", "有证据足以证明没有主观过错", "evidence of no subjective fault", "art. 33 para. 2",
         direction="mitigating"),

@@ -94,7 +94,7 @@ class _Checker:
             if fact is None:
                 raise ExprTypeError("unknown-fact", f"'{node.fact}' is not a declared fact", node.offset,
                                     did_you_mean(node.fact, self.facts))
-            if fact.kind not in {"bool", "enum", "integer", "money", "days", "date"}:
+            if fact.kind not in {"bool", "enum", "integer", "money", "days", "date", "number"}:
                 raise ExprTypeError("type-error", f"the fact '{node.fact}' ({fact.kind}) cannot be used in "
                                     "a condition", node.offset)
             return fact

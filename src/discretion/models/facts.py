@@ -19,6 +19,7 @@ class FactKind(StrEnum):
     enum = "enum"
     integer = "integer"
     money = "money"
+    number = "number"  # a decimal quantity that is not money: a ratio, a pH, decibels
     date = "date"
     days = "days"
     records = "records"  # prior violations: read by the law layer, not by conditions

@@ -65,6 +65,7 @@ class Penalty(_Out):
     zh: str
     en: str
     amount: FineRange | None = None
+    optional: bool = Field(default=False, description="the statute says it may be added (可以并处)")
 
 
 class Flag(_Out):

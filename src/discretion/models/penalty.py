@@ -153,6 +153,8 @@ class Band(Frozen):
     when: str | None = Field(default=None, max_length=2000)
     fine: Fine | None = None
     types: tuple[PenaltyType, ...] = ()
+    optional_types: tuple[PenaltyType, ...] = Field(
+        default=(), description="types the statute says 'may' add (并可以…), e.g. suspend_business")
     modality: Modality = Modality.shall
     text: str | None = None
 
@@ -161,6 +163,7 @@ class Statutory(Frozen):
     """What the penalty basis authorises: penalty types, correction, confiscation, and the fine bands."""
 
     types: tuple[PenaltyType, ...] = Field(min_length=1)
+    optional_types: tuple[PenaltyType, ...] = Field(default=(), description="'may' types for every band")
     order_correction: bool = True
     confiscate_illegal_gains: bool = False
     fine: Fine | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -117,6 +117,9 @@ class Parameters(Frozen):
 
     first_violation_window_months: int | None = Field(
         default=None, ge=1, le=240, description="look-back window of 'first violation'; None: whole history")
+    first_violation_anchor: Literal["act_date", "discovery_date"] = Field(
+        default="act_date", description="the date the window counts back from: the act, or its discovery "
+        "(e.g. '距上次被检查发现的同一违法行为已超过12个月')")
 
 
 class Ruleset(Frozen):
@@ -134,6 +137,8 @@ class Ruleset(Frozen):
     effective: date
     expires: date | None = None
     status: Verification = Verification.verified
+    draft: bool = Field(default=False, description="a draft for comment (征求意见稿): never in force")
+    dates_note: str | None = Field(default=None, description="how the dates were established, if approximate")
     sources: tuple[Source, ...] = Field(min_length=1)
     parameters: Parameters = Parameters()
     measures: dict[str, Text] = Field(default_factory=dict, description="measure codes beyond the built-in ones")

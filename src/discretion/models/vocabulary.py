@@ -157,4 +157,5 @@ FLAGS: dict[str, Label] = {
     "tier_ambiguous": Label("多个裁量阶次同时适用", "several tiers matched"),
     "no_tier_matched": Label("无裁量阶次适用，按法定幅度", "no tier matched: statutory range applies"),
     "facts_unknown": Label("案件事实不全", "some deciding facts are unknown"),
+    "draft_ruleset": Label("征求意见稿，尚未生效", "a draft for comment, never in force"),
 }

@@ -128,6 +128,7 @@ class _Evaluation:
         self.ruleset, self.violation, self.case, self.matches = ruleset, violation, case, matches
         self.jurisdiction = jurisdiction
         self.deadlines: list[Deadline] = []
+        self.fine_condition: str | None = None  # set when the statute fines only if a condition holds
         self.facts = case.facts
         self.trace: list[TraceStep] = []
         self.flags: dict[str, Flag] = {}
@@ -208,7 +209,7 @@ class _Evaluation:
                                         matched=applies, conditions=[self._explain(chosen.only_if, applies)],
                                         note="the fine applies only when this holds"))
             if not applies:
-                self.flag("fine_only_after_refusal", None, chosen.only_if.spec.when)
+                self.fine_condition = chosen.only_if.spec.when
         statutory = statutory_range(fine, self.facts)
         if statutory is UNKNOWN:
             self.unknown = True
@@ -449,17 +450,16 @@ class _Evaluation:
         model = self.violation.model
         penalised = decision.outcome is not Outcome.no_penalty
         measures = self._measures(decision, penalised)
-        fined = penalised and decision.fine is not None and PT.fine in decision.types
+        optional: tuple[PT, ...] = ()
+        if penalised and decision.outcome.rank >= Outcome.lighter.rank:
+            optional = (band.model.optional_types if band else ()) or model.statutory.optional_types
+        fined = penalised and decision.fine is not None and (PT.fine in decision.types or PT.fine in optional)
         fine = FineRange.of(*decision.fine) if fined and decision.fine is not None else None
         penalties = [
             Penalty(type=t, zh=PENALTY_TYPES[t.value].zh, en=PENALTY_TYPES[t.value].en,
-                    amount=fine if t is PT.fine else None)
-            for t in (decision.types if penalised else ())
+                    amount=fine if t is PT.fine else None, optional=t not in decision.types)
+            for t in (*decision.types, *(t for t in optional if t not in decision.types)) if penalised
         ]
-        if penalised and decision.outcome.rank >= Outcome.lighter.rank:
-            optional = (band.model.optional_types if band else ()) or model.statutory.optional_types
-            penalties += [Penalty(type=t, zh=PENALTY_TYPES[t.value].zh, en=PENALTY_TYPES[t.value].en, optional=True)
-                          for t in optional if t not in decision.types]
         self._procedure_flags(decision, penalised, fine, penalties, band)
         citations = _unique([*model.legal_basis, *model.penalty_basis, *decision.citations])
         label = OUTCOMES[decision.outcome.value]
@@ -509,6 +509,8 @@ class _Evaluation:
         types = {p.type for p in penalties}
         if PT.confiscate_illegal_gains in types:
             self.flag("illegal_gains_confiscated", "行政处罚法第28条第2款")
+        if penalised and self.fine_condition:
+            self.flag("fine_only_after_refusal", None, f"条件未成立 (condition not met): {self.fine_condition}")
         if penalised:
             self.flag("notice_of_rights", "行政处罚法第44条")
             if law.summary_procedure_allowed(types, fine.max if fine else None, self.facts.get("party_type")):

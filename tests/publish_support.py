@@ -1,0 +1,156 @@
+"""Helpers shared by the publish tests: loadable bundled rulesets, generated cases, comparable answers."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import discretion
+from discretion.compile import CompiledRuleset
+from discretion.errors import DiscretionError
+from discretion.expr import nodes as n
+from discretion.models.facts import FactKind
+from discretion.registry import ruleset_files
+
+ROOT = Path(__file__).resolve().parent.parent
+RULESETS = ROOT / "rulesets"
+EVALUATOR = ROOT / "src" / "discretion" / "publish" / "templates" / "evaluator.js"
+NODE_DRIVER = Path(__file__).resolve().parent / "publish_node.js"
+
+
+def loadable_rulesets() -> list[tuple[Path, CompiledRuleset]]:
+    """Every bundled ruleset version that loads (one being written may not yet: its own tests say so)."""
+    out = []
+    for path in ruleset_files(RULESETS):
+        try:
+            out.append((path, discretion.load_ruleset(path)))
+        except DiscretionError:
+            continue
+    return out
+
+
+def _literals(node: n.Node) -> Iterator[n.Value]:
+    if isinstance(node, n.Literal):
+        yield node.value
+    for child in (getattr(node, a, None) for a in ("operand", "left", "right", "item")):
+        if isinstance(child, n.Node):
+            yield from _literals(child)
+    for child in (*getattr(node, "operands", ()), *getattr(node, "options", ())):
+        yield from _literals(child)
+
+
+def condition_literals(ruleset: CompiledRuleset) -> list[n.Value]:
+    """Literal values of every condition: boundary values make the interesting cases."""
+    found: list[n.Value] = []
+    for violation in ruleset.violations.values():
+        for _key, cond in violation.keyed_conditions:
+            found.extend(_literals(cond.compiled.node))
+    return found
+
+
+def _money(rng: random.Random, anchors: list[Decimal]) -> str:
+    choice = rng.random()
+    if anchors and choice < 0.5:
+        base = rng.choice(anchors)
+        value = max(Decimal(0), base + rng.choice([Decimal(-1), Decimal("-0.01"), Decimal(0), Decimal("0.01"), 1]))
+    elif choice < 0.6:
+        value = Decimal(0)
+    else:
+        value = Decimal(rng.randrange(0, 10 ** rng.randint(1, 8))) / Decimal(rng.choice([1, 10, 100]))
+    return f"{value:f}"
+
+
+def _date(rng: random.Random, anchors: list[date]) -> date:
+    if anchors and rng.random() < 0.4:
+        return rng.choice(anchors) + timedelta(days=rng.choice([-1, 0, 1]))
+    return date(2019, 1, 1) + timedelta(days=rng.randrange(0, 365 * 6))
+
+
+def generate_cases(ruleset: CompiledRuleset, count: int, seed: int) -> list[dict[str, Any]]:
+    """Random cases over every fact (declared and standard), biased to the conditions' boundaries."""
+    rng = random.Random(seed)
+    literals = condition_literals(ruleset)
+    numbers = [Decimal(v) for v in literals if isinstance(v, int | Decimal) and not isinstance(v, bool)]
+    dates = [v for v in literals if isinstance(v, date)]
+    violations = sorted(ruleset.violations)
+    cases = []
+    for index in range(count):
+        vid = violations[index % len(violations)]
+        group = ruleset.violations[vid].model.group
+        unknown = rng.choice([0.0, 0.1, 0.3, 0.6])
+        facts: dict[str, Any] = {}
+        act = _date(rng, dates)
+        for name, spec in ruleset.schema.items():
+            if rng.random() < unknown or name == "party_argued":
+                continue
+            kind = spec.type
+            if name in ("first_violation", "timely_corrected", "prior_violation_count") and rng.random() < 0.6:
+                continue
+            if kind is FactKind.bool:
+                facts[name] = rng.random() < 0.5
+            elif kind is FactKind.enum:
+                facts[name] = rng.choice(spec.codes)
+            elif kind in (FactKind.integer, FactKind.days):
+                low = int(spec.min) if spec.min is not None else 0
+                high = int(spec.max) if spec.max is not None else max([low + 40, *(int(x) + 2 for x in numbers)])
+                pick = rng.choice(numbers) + rng.choice([-1, 0, 1]) if numbers and rng.random() < 0.5 \
+                    else rng.randint(low, min(high, low + 60))
+                facts[name] = int(min(max(int(pick), low), high))
+            elif kind is FactKind.number:
+                facts[name] = f"{rng.choice([*numbers, Decimal(0)]) + Decimal(rng.randint(-2, 2)) / 2:f}"
+            elif kind is FactKind.money:
+                value = Decimal(_money(rng, numbers))
+                if spec.min is not None:
+                    value = max(value, spec.min)
+                if spec.max is not None:
+                    value = min(value, spec.max)
+                facts[name] = f"{value:f}"
+            elif kind is FactKind.date:
+                if name == "act_date":
+                    facts[name] = act.isoformat()
+                elif name in ("discovery_date", "decision_date", "act_end_date"):
+                    later = rng.choice([0, 30, 700, 730, 731, 1500, 1826, 1827])
+                    facts[name] = (act + timedelta(days=later)).isoformat()
+                else:
+                    facts[name] = _date(rng, dates).isoformat()
+            elif kind is FactKind.records:
+                facts[name] = [{"date": (act - timedelta(days=rng.randrange(-30, 1200))).isoformat(),
+                                "violation": rng.choice([vid, group, "other", None])}
+                               for _ in range(rng.choice([0, 0, 1, 2]))]
+        cases.append({"violation": vid, "facts": facts})
+    return cases
+
+
+def comparable(result: dict[str, Any]) -> dict[str, Any]:
+    """The parts of an answer the page must reproduce exactly (from Python's JSON or the page's)."""
+    return {
+        "outcome": result["outcome"], "mandatory": result["mandatory"], "alternatives": result["alternatives"],
+        "fine": result["fine"], "list_item": result["list_item"], "tier": result["tier"], "band": result["band"],
+        "measures": [m["code"] for m in result["measures"]],
+        "penalties": [[p["type"], p["amount"], p["optional"]] for p in result["penalties"]],
+        "flags": [f["code"] for f in result["flags"]],
+        "citations": [c if isinstance(c, str) else _label(c) for c in result["citations"]],
+    }
+
+
+def _label(citation: dict[str, Any]) -> str:
+    from discretion.models.common import Citation
+
+    return Citation.model_validate(citation).label()
+
+
+def python_answers(ruleset: CompiledRuleset, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [comparable(discretion.evaluate(ruleset, case).model_dump(mode="json")) for case in cases]
+
+
+def node_answers(exported: dict[str, Any], cases: list[dict[str, Any]], node: str) -> list[Any]:
+    payload = json.dumps({"ruleset": exported, "cases": cases}, ensure_ascii=False)
+    done = subprocess.run([node, str(NODE_DRIVER), str(EVALUATOR)], input=payload, capture_output=True,
+                          text=True, check=True, timeout=120)
+    return [r if "crash" in r or r.get("errors") else comparable(r["recommendation"]) for r in json.loads(done.stdout)]

@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ EVALUATOR = ROOT / "src" / "discretion" / "publish" / "templates" / "evaluator.j
 NODE_DRIVER = Path(__file__).resolve().parent / "publish_node.js"
 
 
+@cache
 def loadable_rulesets() -> list[tuple[Path, CompiledRuleset]]:
     """Every bundled ruleset version that loads (one being written may not yet: its own tests say so)."""
     out = []
@@ -154,3 +156,23 @@ def node_answers(exported: dict[str, Any], cases: list[dict[str, Any]], node: st
     done = subprocess.run([node, str(NODE_DRIVER), str(EVALUATOR)], input=payload, capture_output=True,
                           text=True, check=True, timeout=120)
     return [r if "crash" in r or r.get("errors") else comparable(r["recommendation"]) for r in json.loads(done.stdout)]
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage", "--lang=zh-CN")
+
+
+def start_chromium(profile: Path, width: int = 1280, height: int = 900) -> Any:
+    """Debian's chromium through its chromedriver (Selenium), with a fresh profile and console logs kept."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -41,8 +42,9 @@ HEARING_TYPES = frozenset({
 })
 
 
+@lru_cache(maxsize=256)
 def article(number: int, paragraph: int | None = None, item: int | None = None, text: str | None = None) -> Citation:
-    """A citation of the Administrative Penalty Law (2021)."""
+    """A citation of the Administrative Penalty Law (2021) (cached: citations are immutable)."""
     return Citation(law=APL, version=APL_VERSION, article=number, paragraph=paragraph, item=item, text=text)
 
 
@@ -105,6 +107,13 @@ _ART32 = {
     "meritorious": (4, "配合行政机关查处违法行为有立功表现", "meritorious cooperation"),
 }
 
+_ART32_GROUNDS = {
+    fact: StatutoryGround(
+        f"APL-32-{item}", Outcome.lighter, Modality.shall, article(32, item=item, text=zh),
+        f"{zh}，应当从轻或者减轻处罚", f"{en}: shall be lighter or mitigated", alternatives=(Outcome.mitigated,))
+    for fact, (item, zh, en) in _ART32.items()
+}
+
 
 def add_years(day: date, years: int) -> date:
     """The same calendar day ``years`` later (29 February becomes 28 February)."""
@@ -158,10 +167,7 @@ def mandatory_leniency(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, 
         (ART30_YOUTH, None if age is None else 14 <= age < 18, f"age_at_act = {age}"),
         (ART31_PARTIAL, None if capacity is None else capacity == "partial", f"capacity = {capacity}"),
     ]
-    for fact, (item, zh, en) in _ART32.items():
-        ground = StatutoryGround(
-            f"APL-32-{item}", Outcome.lighter, Modality.shall, article(32, item=item, text=zh),
-            f"{zh}，应当从轻或者减轻处罚", f"{en}: shall be lighter or mitigated", alternatives=(Outcome.mitigated,))
+    for fact, ground in _ART32_GROUNDS.items():
         grounds.append((ground, facts.get(fact), f"{fact} = {facts.get(fact)}"))
     return grounds
 

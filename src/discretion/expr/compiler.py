@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from . import nodes as n
@@ -49,8 +50,12 @@ def _div(a: Any, b: Any) -> Any:
 _ARITH: dict[str, Callable[[Any, Any], Any]] = {"+": _add, "-": _sub, "*": operator.mul, "/": _div}
 
 
+@lru_cache(maxsize=8192)
 def compile_condition(node: n.Node) -> Matcher:
-    """A closure computing the node's value (None when unknown). The node must be type-checked."""
+    """A closure computing the node's value (None when unknown). The node must be type-checked.
+
+    Cached: nodes are frozen and closures pure, so explanations reuse the matchers built at load time.
+    """
     if isinstance(node, n.Literal):
         value = node.value
         return lambda facts: value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
@@ -58,20 +59,26 @@ class Citation(Frozen):
 
     def label(self) -> str:
         """Chinese citation text, e.g. 《税收征收管理法》(2015-04-24) 第62条第1款第(2)项."""
-        parts: list[str] = []
-        if self.law:
-            parts.append(f"《{self.law}》" + (f"({self.version.isoformat()})" if self.version else ""))
-        if self.document:
-            parts.append(self.document)
-        if self.title and not self.law:
-            parts.append(f"《{self.title}》")
-        if self.article:
-            parts.append(f"第{self.article}条")
-        if self.paragraph:
-            parts.append(f"第{self.paragraph}款")
-        if self.item:
-            parts.append(f"第({self.item})项" if self.law else f"第{self.item}项")
-        return " ".join(parts)
+        return _label(self)
+
+
+@lru_cache(maxsize=4096)
+def _label(citation: Citation) -> str:
+    """Labels are asked for on every recommendation; citations are frozen, so compute each once."""
+    parts: list[str] = []
+    if citation.law:
+        parts.append(f"《{citation.law}》" + (f"({citation.version.isoformat()})" if citation.version else ""))
+    if citation.document:
+        parts.append(citation.document)
+    if citation.title and not citation.law:
+        parts.append(f"《{citation.title}》")
+    if citation.article:
+        parts.append(f"第{citation.article}条")
+    if citation.paragraph:
+        parts.append(f"第{citation.paragraph}款")
+    if citation.item:
+        parts.append(f"第({citation.item})项" if citation.law else f"第{citation.item}项")
+    return " ".join(parts)
 
 
 class Source(Frozen):

@@ -1,0 +1,1 @@
+"""Checks that prove a ruleset consistent: static findings and hypothesis properties."""

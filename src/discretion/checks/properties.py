@@ -1,0 +1,206 @@
+"""Ready properties that any ruleset must satisfy, checked with hypothesis on generated cases.
+
+Each property is a function ``(ruleset, case) -> None`` that raises PropertyFailure with the case as a
+ready-to-paste ``*.cases.yaml`` entry; ``run_property`` drives it with hypothesis so the failing case is
+shrunk first. Facts declare their ``direction``, which is what makes monotonicity checkable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .. import law
+from ..compile import CompiledRuleset
+from ..errors import DiscretionError
+from ..evaluate import evaluate
+from ..models.facts import Direction, FactKind
+from ..models.outcome import Recommendation, to_json_value
+from ..models.vocabulary import Outcome
+from ..money import statutory_range
+from .strategies import cases
+
+__all__ = ["PROPERTIES", "PropertyFailure", "as_yaml_case", "run_property"]
+
+Property = Callable[[CompiledRuleset, dict[str, Any]], None]
+
+
+class PropertyFailure(AssertionError):
+    """A property does not hold; the message carries the case as YAML to paste into a case file."""
+
+
+def as_yaml_case(case: Mapping[str, Any], rec: Recommendation | None, why: str) -> str:
+    entry: dict[str, Any] = {"name": f"counterexample: {why}", "violation": case.get("violation"),
+                             "facts": to_json_value(dict(case.get("facts", {})))}
+    if rec is not None:
+        entry["expect"] = {"outcome": rec.outcome.value,
+                           "fine": None if rec.fine is None else {"min": str(rec.fine.min), "max": str(rec.fine.max)}}
+    text = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=None)
+    return "# paste into cases/<name>.cases.yaml under 'cases:' and set the expected outcome\n" + text
+
+
+def _fail(case: dict[str, Any], rec: Recommendation | None, why: str) -> PropertyFailure:
+    return PropertyFailure(f"{why}\n{as_yaml_case(case, rec, why)}")
+
+
+def _run(ruleset: CompiledRuleset, case: dict[str, Any]) -> Recommendation:
+    try:
+        return evaluate(ruleset, case)
+    except DiscretionError as exc:
+        raise _fail(case, None, f"a generated valid case raised {exc.code}: {exc}") from None
+
+
+def total_and_deterministic(ruleset: CompiledRuleset, case: dict[str, Any]) -> None:
+    """Every valid case gets exactly one recommendation, the same every time."""
+    first, second = _run(ruleset, case), _run(ruleset, case)
+    if first != second:
+        raise _fail(case, first, "two evaluations of the same case differ")
+
+
+def json_round_trip(ruleset: CompiledRuleset, case: dict[str, Any]) -> None:
+    """The JSON form of a recommendation reads back to the same recommendation."""
+    rec = _run(ruleset, case)
+    if Recommendation.model_validate_json(rec.model_dump_json()) != rec:
+        raise _fail(case, rec, "the JSON round trip changed the recommendation")
+
+
+def exempt_never_fined(ruleset: CompiledRuleset, case: dict[str, Any]) -> None:
+    """No penalty means no fine and no penalty types, and education is among the measures."""
+    rec = _run(ruleset, case)
+    if rec.outcome is Outcome.no_penalty and (rec.fine is not None or rec.penalties):
+        raise _fail(case, rec, "an exempt case carries a fine or a penalty")
+    if rec.outcome is Outcome.no_penalty and not rec.has_flag("education_required"):
+        raise _fail(case, rec, "an exempt case lacks the duty to educate (art. 33 para. 3)")
+
+
+def statutory_bounds(ruleset: CompiledRuleset, case: dict[str, Any]) -> None:
+    """A fine is never negative and stays in its statutory band, below the minimum only for 减轻."""
+    rec = _run(ruleset, case)
+    if rec.fine is None:
+        return
+    if rec.fine.min < 0 or rec.fine.min > rec.fine.max:
+        raise _fail(case, rec, f"fine range {rec.fine.min}–{rec.fine.max} is negative or inverted")
+    violation = ruleset.violations[rec.violation.code]
+    band = next((b for b in violation.bands if b.model.id == rec.band), None)
+    if band is None or band.model.fine is None:
+        return
+    facts = {k: v for k, v in _typed_facts(ruleset, rec).items()}
+    bounds = statutory_range(band.model.fine, facts)
+    if not isinstance(bounds, tuple):
+        return
+    low, high = bounds
+    cent = Decimal("0.01")
+    if rec.fine.max > high + cent:
+        raise _fail(case, rec, f"fine maximum {rec.fine.max} is above the statutory maximum {high}")
+    if rec.outcome is not Outcome.mitigated and rec.fine.min < low - cent:
+        raise _fail(case, rec, f"fine minimum {rec.fine.min} is below the statutory minimum {low} without 减轻")
+
+
+def _typed_facts(ruleset: CompiledRuleset, rec: Recommendation) -> dict[str, Any]:
+    from ..case import coerce
+
+    out: dict[str, Any] = {}
+    for name, value in rec.facts.items():
+        spec = ruleset.schema.get(name)
+        if spec is not None and value is not None:
+            out[name] = coerce(spec, value if not isinstance(value, list) else value)
+    return out
+
+
+def _severity(rec: Recommendation) -> tuple[int, Decimal, Decimal]:
+    if rec.fine is None:
+        return rec.outcome.rank, Decimal(-1), Decimal(-1)
+    return rec.outcome.rank, rec.fine.max, rec.fine.min
+
+
+def _step(ruleset: CompiledRuleset, name: str, value: Any) -> Any | None:
+    """The value one step more serious in the fact's own direction of growth, or None."""
+    spec = ruleset.schema[name]
+    if spec.type is FactKind.bool:
+        return True if value is False else None
+    if spec.type is FactKind.enum:
+        codes = spec.codes
+        index = codes.index(value) if value in codes else -1
+        return codes[index + 1] if 0 <= index < len(codes) - 1 else None
+    if spec.type in (FactKind.integer, FactKind.days):
+        bumped = int(value) + 1
+        return bumped if spec.max is None or bumped <= spec.max else None
+    if spec.type in (FactKind.money, FactKind.number):
+        bumped_d = Decimal(str(value)) + Decimal("0.01")
+        return str(bumped_d) if spec.max is None or bumped_d <= spec.max else None
+    return None
+
+
+def monotone(ruleset: CompiledRuleset, case: dict[str, Any]) -> None:
+    """An added aggravating circumstance never lowers the result; an added mitigating one never raises it."""
+    base = _run(ruleset, case)
+    for name, value in sorted(case["facts"].items()):
+        spec = ruleset.schema.get(name)
+        if spec is None or spec.direction is Direction.neutral:
+            continue
+        bumped = _step(ruleset, name, value)
+        if bumped is None:
+            continue
+        changed = {**case, "facts": {**case["facts"], name: bumped}}
+        rec = _run(ruleset, changed)
+        if rec.has_flag("facts_unknown") or base.has_flag("facts_unknown"):
+            continue  # a result that depends on an unknown fact is not comparable
+        worse, better = _severity(rec), _severity(base)
+        if spec.direction is Direction.aggravating and worse < better:
+            raise _fail(changed, rec, f"raising aggravating fact '{name}' ({value!r} → {bumped!r}) lowered "
+                        f"{base.outcome.value}/{base.fine} to {rec.outcome.value}/{rec.fine}")
+        if spec.direction is Direction.mitigating and worse > better:
+            raise _fail(changed, rec, f"raising mitigating fact '{name}' ({value!r} → {bumped!r}) raised "
+                        f"{base.outcome.value}/{base.fine} to {rec.outcome.value}/{rec.fine}")
+
+
+def statute_not_overridden(ruleset: CompiledRuleset, case: dict[str, Any]) -> None:
+    """The statutory layer wins over any ruleset (art. 30, 31, 33, 36), and arguing never costs (art. 45)."""
+    rec = _run(ruleset, case)
+    typed = _typed_facts(ruleset, rec)
+    for ground, holds, _ in law.exemption(typed):
+        if holds and ground.modality.value == "shall" and not (
+                rec.outcome is Outcome.no_penalty and rec.mandatory):
+            raise _fail(case, rec, f"statutory ground {ground.rule} holds but the result is "
+                        f"{rec.outcome.value} (mandatory={rec.mandatory})")
+    shall_lenient = [g for g, h, _ in law.mandatory_leniency(typed) if h and g.modality.value == "shall"]
+    if shall_lenient and rec.outcome.rank > Outcome.lighter.rank:
+        raise _fail(case, rec, f"{shall_lenient[0].rule} requires a lighter or mitigated penalty, got "
+                    f"{rec.outcome.value}")
+    argued = {**case, "facts": {**case["facts"], "party_argued": True}}
+    if _severity(_run(ruleset, argued)) > _severity(rec):
+        raise _fail(argued, rec, "the party's statement and defence made the penalty heavier (art. 45)")
+
+
+PROPERTIES: dict[str, Property] = {
+    "total_and_deterministic": total_and_deterministic,
+    "json_round_trip": json_round_trip,
+    "exempt_never_fined": exempt_never_fined,
+    "statutory_bounds": statutory_bounds,
+    "monotone": monotone,
+    "statute_not_overridden": statute_not_overridden,
+}
+
+
+def run_property(name: str, ruleset: CompiledRuleset, *, max_examples: int = 100, seed: int | None = None,
+                 derandomize: bool = True) -> None:
+    """Check one property on generated cases; raise PropertyFailure with the shrunk case as YAML."""
+    prop = PROPERTIES[name]
+
+    @settings(max_examples=max_examples, deadline=None, derandomize=derandomize and seed is None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], database=None)
+    @given(st.data())
+    def check(data: st.DataObject) -> None:
+        case = data.draw(cases(ruleset), label="case")
+        prop(ruleset, case)
+
+    if seed is not None:
+        from hypothesis import seed as fix_seed
+
+        check = fix_seed(seed)(check)
+    check()

@@ -1,0 +1,142 @@
+"""Hypothesis strategies built from a ruleset's fact schema and from its own condition thresholds.
+
+Boundaries are where rulesets break, so numbers and dates are drawn mostly at, just below and just
+above every literal a condition compares them with. Strategies shrink towards fewer facts (facts left
+unknown), the first enum value, ``False``, and the boundary value itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from ..compile import CompiledRuleset
+from ..expr import nodes as n
+from ..models.facts import FactKind, FactSpec
+from ..standard_facts import DERIVED_FACTS
+
+__all__ = ["cases", "facts", "thresholds"]
+
+CENT = Decimal("0.01")
+_DATE_FACTS = ("act_date", "act_end_date", "discovery_date", "decision_date", "notice_date")
+
+
+def thresholds(ruleset: CompiledRuleset) -> dict[str, set[Any]]:
+    """Every literal a condition compares a fact with, by fact (also for ``fact ± literal`` forms)."""
+    found: dict[str, set[Any]] = {}
+    for violation in ruleset.violations.values():
+        for _, cond in violation.keyed_conditions:
+            _collect(cond.compiled.node, found)
+        for band in violation.model.statutory.bands:
+            fine = band.fine
+            if fine is not None and fine.multiple_of:
+                found.setdefault(fine.multiple_of, set()).update({Decimal(0), Decimal(1)})
+    return found
+
+
+def _collect(node: n.Node, found: dict[str, set[Any]]) -> None:
+    if isinstance(node, n.Compare):
+        for side, other in ((node.left, node.right), (node.right, node.left)):
+            name = _fact_of(side)
+            if name is not None and isinstance(other, n.Literal) and not isinstance(other.value, bool | str):
+                found.setdefault(name, set()).add(other.value)
+    for child in _children(node):
+        _collect(child, found)
+
+
+def _fact_of(node: n.Node) -> str | None:
+    if isinstance(node, n.Name):
+        return node.fact
+    if isinstance(node, n.Arith) and isinstance(node.left, n.Name):
+        return node.left.fact
+    return None
+
+
+def _children(node: n.Node) -> tuple[n.Node, ...]:
+    if isinstance(node, n.Not | n.Negate):
+        return (node.operand,)
+    if isinstance(node, n.BoolOp):
+        return node.operands
+    if isinstance(node, n.Compare | n.Arith):
+        return (node.left, node.right)
+    if isinstance(node, n.Member):
+        return (node.item,)
+    return ()
+
+
+def _near(values: set[Any], step: Any) -> list[Any]:
+    out: set[Any] = set()
+    for value in values:
+        out.update({value - step, value, value + step})
+    return sorted(out)
+
+
+def _value(spec: FactSpec, edges: set[Any]) -> st.SearchStrategy[Any]:  # noqa: PLR0911 - one per kind
+    kind = spec.type
+    low = spec.min
+    high = spec.max
+    if kind is FactKind.bool:
+        return st.booleans()
+    if kind is FactKind.enum:
+        return st.sampled_from(spec.codes)
+    if kind in (FactKind.integer, FactKind.days):
+        lo = int(low) if low is not None else 0
+        hi = int(high) if high is not None else 10_000
+        near = [int(v) for v in _near({Decimal(v) for v in edges}, Decimal(1)) if lo <= v <= hi]
+        base = st.integers(min_value=lo, max_value=hi)
+        return st.one_of(st.sampled_from(near), base) if near else base
+    if kind in (FactKind.money, FactKind.number):
+        lo_d = low if low is not None else Decimal(0)
+        hi_d = high if high is not None else Decimal(1_000_000)
+        near = [v.quantize(CENT) for v in _near({Decimal(v) for v in edges}, CENT) if lo_d <= v <= hi_d]
+        base = st.decimals(min_value=lo_d, max_value=hi_d, places=2, allow_nan=False, allow_infinity=False)
+        return st.one_of(st.sampled_from(near), base) if near else base
+    if kind is FactKind.date:
+        return st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
+    if kind is FactKind.records:
+        return st.just([])
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def facts(schema: Mapping[str, FactSpec], *, edges: Mapping[str, set[Any]] | None = None,
+          include: set[str] | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    """Facts for a schema: each fact present or left unknown, values drawn around ``edges``.
+
+    Shrinks towards fewer facts and the simplest values. Derived facts are left for the library to
+    compute; dates are drawn as a consistent story (act ≤ end ≤ discovery ≤ notice ≤ decision).
+    """
+    edges = edges or {}
+    names = sorted(name for name in schema if name not in DERIVED_FACTS and name not in _DATE_FACTS
+                   and (include is None or name in include) and schema[name].type is not FactKind.records)
+    optional = {name: st.one_of(st.none(), _value(schema[name], edges.get(name, set()))) for name in names}
+    return st.fixed_dictionaries({}, optional=optional).map(
+        lambda d: {k: v for k, v in d.items() if v is not None}).flatmap(
+        lambda d: _dates().map(lambda ds: {**d, **ds}))
+
+
+@st.composite
+def _dates(draw: st.DrawFn) -> dict[str, Any]:
+    if not draw(st.booleans()):
+        return {}
+    act = draw(st.dates(min_value=date(2018, 1, 1), max_value=date(2026, 12, 31)))
+    span = draw(st.sampled_from([0, 1, 364, 365, 366, 729, 730, 731, 1826, 1827]) | st.integers(0, 2000))
+    found = act + timedelta(days=span)
+    out: dict[str, Any] = {"act_date": act.isoformat(), "discovery_date": found.isoformat()}
+    if draw(st.booleans()):
+        out["decision_date"] = (found + timedelta(days=draw(st.integers(0, 400)))).isoformat()
+    if draw(st.booleans()):
+        priors = draw(st.lists(st.integers(1, 1500), max_size=3))
+        out["prior_violations"] = [{"date": (act - timedelta(days=d)).isoformat()} for d in priors]
+    return out
+
+
+def cases(ruleset: CompiledRuleset, violation: str | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid cases for a ruleset (or one violation): ``{"violation", "facts"}`` with boundary values."""
+    edges = thresholds(ruleset)
+    ids = [violation] if violation is not None else sorted(ruleset.violations)
+    return st.builds(lambda vid, fs: {"violation": vid, "facts": fs}, st.sampled_from(ids),
+                     facts(ruleset.schema, edges=edges))

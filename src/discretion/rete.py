@@ -117,8 +117,9 @@ def _checked(term: _Term) -> _Term:
 def _scale(term: _Term, factor: int) -> _Term:
     if factor == 1:
         return term
-    if term.literal:
-        return _const(Fraction(term.json * factor, term.den * factor))
+    if term.literal:  # not through Fraction, which would cancel the factor again
+        value = term.json * factor
+        return _checked(_Term(value, term.den * factor, value, value))
     ends = (term.lo * factor, term.hi * factor)
     return _checked(_Term({"$mul": {"$l": term.json, "$r": factor}}, term.den * factor, min(ends), max(ends),
                           facts=term.facts))

@@ -10,9 +10,10 @@ import discretion
 SRC = Path(discretion.__file__).resolve().parent
 
 PUBLIC = [
-    "BackendUnavailable", "Case", "CaseError", "CompiledRuleset", "DiscretionError", "EngineError", "Jurisdiction",
-    "Outcome", "Problem", "Recommendation", "Registry", "RegistryError", "Ruleset", "RulesetError", "__version__",
-    "evaluate", "load_jurisdiction", "load_registry", "load_ruleset", "load_ruleset_text", "validate_case",
+    "BackendUnavailable", "Case", "CaseError", "CompiledRuleset", "DiscretionError", "EngineError", "Finding",
+    "Jurisdiction", "Outcome", "Problem", "Recommendation", "Registry", "RegistryError", "Ruleset", "RulesetError",
+    "Severity", "__version__", "check", "evaluate", "load_jurisdiction", "load_registry", "load_ruleset",
+    "load_ruleset_text", "validate_case",
 ]
 
 # Stages in data-flow order; a module may import (at module level) only from its own stage or earlier.
@@ -26,7 +27,7 @@ STAGES = [
     {"evaluate", "backends", "rete"},
     {"render", "casefiles"},
     {"checks", "testing", "batch", "audit", "diff", "registry", "reasons", "publish", "replay", "jurisdiction"},
-    {"cli", "__main__", "pytest_plugin", "__init__"},
+    {"cli", "__main__", "pytest_plugin", "__init__", "publish_cli"},
 ]
 
 

@@ -10,6 +10,7 @@
 """
 
 from .case import Case, validate_case
+from .checks.static import Finding, Severity, check
 from .compile import CompiledRuleset
 from .errors import (
     BackendUnavailable,
@@ -34,6 +35,7 @@ __all__ = [
     "CompiledRuleset",
     "DiscretionError",
     "EngineError",
+    "Finding",
     "Jurisdiction",
     "Outcome",
     "Problem",
@@ -42,7 +44,9 @@ __all__ = [
     "RegistryError",
     "Ruleset",
     "RulesetError",
+    "Severity",
     "__version__",
+    "check",
     "evaluate",
     "load_jurisdiction",
     "load_registry",

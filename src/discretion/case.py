@@ -97,7 +97,7 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
     for name, spec in ruleset.schema.items():
         if name not in facts and spec.default is not None:
             facts[name] = coerce(spec, spec.default)
-    derive(facts, violation, ruleset.model.parameters)
+    derive(facts, violation, ruleset.model.parameters, ruleset.implications)
     return ValidCase(parsed.id, violation.id, facts, given, parsed.violation_ids[1:])
 
 
@@ -107,7 +107,7 @@ def for_violation(ruleset: CompiledRuleset, case: ValidCase, violation: str) -> 
     for name, spec in ruleset.schema.items():
         if name not in facts and spec.default is not None:
             facts[name] = coerce(spec, spec.default)
-    derive(facts, ruleset.violations[violation], ruleset.model.parameters)
+    derive(facts, ruleset.violations[violation], ruleset.model.parameters, ruleset.implications)
     return ValidCase(case.id, violation, facts, case.given)
 
 
@@ -247,9 +247,14 @@ def months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def derive(facts: dict[str, Any], violation: CompiledViolation, parameters: Parameters) -> None:
+def derive(facts: dict[str, Any], violation: CompiledViolation, parameters: Parameters,
+           implications: Mapping[str, Mapping[str, Any]] | None = None) -> None:
     """Fill in derived facts the case did not give: timely correction and first violation."""
     window_months = parameters.first_violation_window_months
+    for name, implied in (implications or {}).items():
+        if facts.get(name) is True:
+            for target, value in implied.items():
+                facts.setdefault(target, value)
     corrected = facts.get("corrected")
     if "timely_corrected" not in facts and corrected is not None:
         facts["timely_corrected"] = corrected in TIMELY

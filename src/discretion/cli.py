@@ -22,7 +22,7 @@ Command = Callable[[argparse.Namespace, TextIO], int]
 
 # Feature commands live in light modules with ``register(subparsers)``; each sets ``run`` on its parser
 # (a ``Command``) and imports its heavy dependencies only when it runs.
-_EXTENSIONS: tuple[str, ...] = ()
+_EXTENSIONS: tuple[str, ...] = ("publish_cli",)
 
 
 def _read_case(spec: str, stdin: TextIO) -> tuple[Any, str]:
@@ -93,6 +93,41 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    """Static checks of every ruleset found; exit 1 when any finding is an error."""
+    from .checks.static import Finding, Severity, check, check_versions
+    from .loading import load_ruleset
+    from .registry import ruleset_files
+
+    findings: list[Finding] = []
+    rulesets = []
+    problems: list[Problem] = []
+    for spec in args.paths:
+        for file in ruleset_files(spec):
+            try:
+                rulesets.append(load_ruleset(file))
+            except RulesetError as exc:
+                problems.extend(exc.problems)
+    for ruleset in rulesets:
+        findings.extend(check(ruleset))
+    findings.extend(check_versions(rulesets))
+    shown = [f for f in findings if args.verbose or f.severity is not Severity.info]
+    if args.json:
+        payload = {"rulesets": len(rulesets), "problems": [str(p) for p in problems], "findings": [
+            {"code": f.code, "severity": f.severity.value, "message": f.message, "hint": f.hint,
+             "subject": f.subject, "location": str(f.location) if f.location else None} for f in findings]}
+        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for problem in problems:
+            out.write(f"{problem}\n")
+        for finding in shown:
+            out.write(f"{finding}\n")
+        counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+        out.write(f"{len(rulesets)} ruleset(s): {counts[Severity.error]} error(s), {counts[Severity.warning]} "
+                  f"warning(s), {counts[Severity.info]} note(s)\n")
+    return 1 if problems or any(f.severity is Severity.error for f in findings) else 0
+
+
 def _test(args: argparse.Namespace, out: TextIO) -> int:
     """Run pytest in a fresh interpreter: the plugin must import discretion itself, after pytest starts."""
     import subprocess
@@ -126,6 +161,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of the ruleset format")
     p.set_defaults(run=_schema)
+
+    p = sub.add_parser("check", help="static checks of rulesets: findings with path:line:col; exit 1 on errors")
+    p.add_argument("paths", nargs="+", help="ruleset files or folders")
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.add_argument("-v", "--verbose", action="store_true", help="also print notes (info findings)")
+    p.set_defaults(run=_check)
 
     p = sub.add_parser("test", help="run *.cases.yaml (and the checks) through pytest")
     p.add_argument("paths", nargs="*", default=["rulesets"])

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import Any
 
 from ._yaml import Positions
 from .errors import Location, Problem, RulesetError, did_you_mean
@@ -97,6 +98,7 @@ class CompiledRuleset:
     violations: Mapping[str, CompiledViolation]
     measure_labels: Mapping[str, Label]
     positions: Positions = field(repr=False)
+    implications: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def id(self) -> str:
@@ -144,10 +146,34 @@ class _Compiler:
         self._items(items_by_violation, measures)
         for vid, violation in self.model.violations.items():
             violations[vid] = self._violation(vid, violation, formulas, items_by_violation[vid])
+        implications = self._implications()
         if self.problems:
             raise RulesetError(self.problems)
         return CompiledRuleset(self.model, self.source, self.sha256, MappingProxyType(self.schema),
-                               MappingProxyType(violations), MappingProxyType(measures), self.positions)
+                               MappingProxyType(violations), MappingProxyType(measures), self.positions,
+                               MappingProxyType(implications))
+
+    def _implications(self) -> dict[str, Mapping[str, Any]]:
+        """Facts that imply others when true; each target checked against its declared type."""
+        from .case import coerce
+
+        out: dict[str, Mapping[str, Any]] = {}
+        for name, spec in self.model.facts.items():
+            checked: dict[str, Any] = {}
+            for target, value in spec.implies.items():
+                path: Path = ("facts", name, "implies", target)
+                target_spec = self.schema.get(target)
+                if target_spec is None:
+                    self.fail("unknown-fact", f"fact '{name}' implies '{target}', which is not a fact", path,
+                              did_you_mean(target, self.schema), name)
+                    continue
+                try:
+                    checked[target] = coerce(target_spec, value)
+                except ValueError as exc:
+                    self.fail("type-error", f"fact '{name}' implies {target} = {value!r}: {exc}", path, subject=name)
+            if checked:
+                out[name] = MappingProxyType(checked)
+        return out
 
     def _facts(self) -> None:
         for name, spec in self.model.facts.items():

@@ -1,8 +1,12 @@
-"""pytest plugin (entry point ``pytest11``): runs ``*.cases.yaml`` next to rulesets.
+"""pytest plugin (entry point ``pytest11``): ``pytest rulesets/`` is all a policy team runs.
+
+For every ``ruleset.yaml`` it runs the static checks and the property suite (a CI-sized hypothesis
+profile); for every ``*.cases.yaml`` it evaluates each case against its expectation. At the end it
+reports coverage in the manner of ``opa test --coverage``: which tiers, bands and list items no case
+exercised, with ``--discretion-cov-fail-under`` to fail below a threshold.
 
 Import-light on purpose: pytest loads it in every run, so discretion itself is imported only when a
-case file is collected. A failure shows the case's file and line, expected against actual, and the
-trace of the rules that decided.
+ruleset or case file is collected.
 """
 
 from __future__ import annotations
@@ -16,37 +20,126 @@ import pytest
 if TYPE_CHECKING:
     from .casefiles import CaseSpec
     from .compile import CompiledRuleset
+    from .models.outcome import Recommendation
 
 _RULESETS: dict[tuple[Path, float], Any] = {}
+_COVERED: dict[Path, set[str]] = {}
+_RULES: dict[Path, tuple[str, list[str]]] = {}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("discretion", "discretion rulesets")
     group.addoption("--discretion-backend", default="native", choices=("native", "durable"),
                     help="engine backend used to evaluate *.cases.yaml (default: native)")
+    group.addoption("--discretion-examples", type=int, default=25,
+                    help="hypothesis examples per property and ruleset (default 25, the CI profile)")
+    group.addoption("--discretion-no-properties", action="store_true",
+                    help="skip the property suite (cases and static checks still run)")
+    group.addoption("--discretion-cov-fail-under", type=float, default=None, metavar="PERCENT",
+                    help="fail when fewer than PERCENT of tiers, bands and list items are exercised by cases")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if file_path.name.endswith(".cases.yaml"):
         return CaseFile.from_parent(parent, path=file_path)
+    if file_path.name == "ruleset.yaml":
+        return RulesetFile.from_parent(parent, path=file_path)
     return None
 
 
 def _ruleset(path: Path) -> CompiledRuleset:
     from .loading import load_ruleset
 
+    path = path.resolve()
     key = (path, path.stat().st_mtime)
     if key not in _RULESETS:
         _RULESETS[key] = load_ruleset(path)
     return _RULESETS[key]  # type: ignore[no-any-return]
 
 
-class CaseFileError(Exception):
-    """A case file (or its ruleset) could not be loaded."""
+def _rules_of(ruleset: CompiledRuleset) -> list[str]:
+    """The coverable rules: each band of a multi-band statute, each tier, each list item."""
+    rules: list[str] = []
+    for vid, violation in ruleset.violations.items():
+        if len(violation.bands) > 1:
+            rules += [f"band {vid}/{band.model.id}" for band in violation.bands]
+        rules += [f"tier {vid}/{tier.model.id}" for tier in violation.tiers]
+    rules += [f"item {item.id}" for item in ruleset.model.list_items]
+    return rules
 
 
-class CaseMismatch(Exception):
-    """A case's recommendation differs from its expectation."""
+def _covered_by(rec: Recommendation) -> set[str]:
+    vid = rec.violation.code
+    hits = {f"band {vid}/{rec.band}"} if rec.band else set()
+    hits |= {f"tier {step.rule}" for step in rec.trace if step.kind == "tier" and step.matched}
+    hits |= {f"item {step.rule}" for step in rec.trace if step.kind == "list_item" and step.matched}
+    return hits
+
+
+class DiscretionFailure(Exception):
+    """A case, a check or a property failed; the message is the whole report."""
+
+
+class _Reported(pytest.Item):
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, DiscretionFailure | AssertionError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+
+class RulesetFile(pytest.File):
+    """A ruleset folder's own tests: loads, passes the static checks, satisfies the properties."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        yield CheckItem.from_parent(self, name="checks")
+        if not self.config.getoption("--discretion-no-properties"):
+            from .checks.properties import PROPERTIES
+
+            for name in PROPERTIES:
+                yield PropertyItem.from_parent(self, name=f"property[{name}]", prop=name)
+
+
+class CheckItem(_Reported):
+    def runtest(self) -> None:
+        from .checks.static import Severity, check, check_versions
+        from .errors import DiscretionError
+        from .registry import ruleset_files
+
+        try:
+            rulesets = [_ruleset(path) for path in ruleset_files(self.path.parent) if path.parent in
+                        (self.path.parent, self.path.parent / "versions")]
+        except DiscretionError as exc:
+            raise DiscretionFailure(str(exc)) from None
+        current = _ruleset(self.path)
+        _RULES.setdefault(self.path.resolve(), (current.id, _rules_of(current)))
+        findings = [f for ruleset in rulesets for f in check(ruleset)] + check_versions(rulesets)
+        errors = [f for f in findings if f.severity is Severity.error]
+        for finding in findings:
+            if finding.severity is Severity.warning:
+                self.add_report_section("call", "warnings", str(finding))
+        if errors:
+            raise DiscretionFailure("\n".join(str(f) for f in errors))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"checks: {self.path.parent.name}"
+
+
+class PropertyItem(_Reported):
+    def __init__(self, *, prop: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.prop = prop
+
+    def runtest(self) -> None:
+        from .checks.properties import PropertyFailure, run_property
+
+        examples = int(self.config.getoption("--discretion-examples"))
+        try:
+            run_property(self.prop, _ruleset(self.path), max_examples=examples)
+        except PropertyFailure as exc:
+            raise DiscretionFailure(f"{self.path}: property {self.prop} does not hold\n{exc}") from None
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"property {self.prop}: {self.path.parent.name}"
 
 
 class CaseFile(pytest.File):
@@ -59,33 +152,29 @@ class CaseFile(pytest.File):
         except DiscretionError as exc:
             yield BrokenCaseFile.from_parent(self, name="load", error=str(exc))
             return
-        seen: dict[str, int] = {}
+        seen: set[str] = set()
         for spec in specs:
             name = spec.name if spec.name not in seen else f"{spec.name} [{spec.location.line}]"
-            seen[spec.name] = 1
+            seen.add(spec.name)
             yield CaseItem.from_parent(self, name=name, spec=spec)
 
 
-class BrokenCaseFile(pytest.Item):
+class BrokenCaseFile(_Reported):
     def __init__(self, *, error: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.error = error
 
     def runtest(self) -> None:
-        raise CaseFileError(self.error)
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        return str(excinfo.value)
+        raise DiscretionFailure(self.error)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"{self.path.name}: cannot load"
 
 
-class CaseItem(pytest.Item):
+class CaseItem(_Reported):
     def __init__(self, *, spec: CaseSpec, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.spec = spec
-        self.trace_text = ""
 
     def runtest(self) -> None:
         from .casefiles import compare
@@ -94,23 +183,51 @@ class CaseItem(pytest.Item):
         from .render import trace_text
 
         backend = self.config.getoption("--discretion-backend")
+        where = f"{self.spec.location}: case {self.spec.name!r}"
         try:
             ruleset = _ruleset(self.spec.ruleset_path)
             got = evaluate(ruleset, self.spec.case, backend=backend)
         except DiscretionError as exc:
-            raise CaseFileError(str(exc)) from None
+            raise DiscretionFailure(f"{where}\n{exc}") from None
+        _COVERED.setdefault(self.spec.ruleset_path.resolve(), set()).update(_covered_by(got))
+        _RULES.setdefault(self.spec.ruleset_path.resolve(), (ruleset.id, _rules_of(ruleset)))
         diffs = compare(self.spec.expect, self.spec.fine_given, got)
         if diffs:
-            self.trace_text = trace_text(got)
-            raise CaseMismatch("\n".join(diffs))
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, CaseMismatch | CaseFileError):
-            lines = [f"{self.spec.location}: case {self.spec.name!r}", str(excinfo.value)]
-            if self.trace_text:
-                lines += ["", "trace:", self.trace_text]
-            return "\n".join(lines)
-        return str(super().repr_failure(excinfo))
+            raise DiscretionFailure("\n".join([where, *diffs, "", "trace:", trace_text(got)]))
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, (self.spec.location.line or 1) - 1, f"case: {self.spec.name}"
+
+
+def coverage_report() -> tuple[float, list[str]]:
+    """Percentage of rules exercised by cases over the rulesets seen, and one line per ruleset."""
+    total = hit = 0
+    lines: list[str] = []
+    for path, (ruleset_id, rules) in sorted(_RULES.items()):
+        covered = _COVERED.get(path, set())
+        missing = [rule for rule in rules if rule not in covered]
+        total += len(rules)
+        hit += len(rules) - len(missing)
+        share = 100.0 if not rules else 100.0 * (len(rules) - len(missing)) / len(rules)
+        lines.append(f"{ruleset_id}: {share:.0f}% of {len(rules)} rules"
+                     + (f"; not exercised: {', '.join(missing)}" if missing else ""))
+    return (100.0 if total == 0 else 100.0 * hit / total), lines
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if not _RULES:
+        return
+    share, lines = coverage_report()
+    terminalreporter.section("discretion coverage (rules exercised by *.cases.yaml)")
+    for line in lines:
+        terminalreporter.write_line(line)
+    terminalreporter.write_line(f"TOTAL: {share:.1f}%")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    threshold = session.config.getoption("--discretion-cov-fail-under")
+    if threshold is None or not _RULES:
+        return
+    share, _ = coverage_report()
+    if share < threshold and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

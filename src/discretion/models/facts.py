@@ -52,6 +52,9 @@ class FactSpec(Frozen):
     max: Decimal | None = Field(default=None, allow_inf_nan=False)
     default: Any = None
     unit: str | None = None
+    implies: dict[str, Any] = Field(
+        default_factory=dict, description="for a bool fact: values of other facts it implies when true, e.g. "
+        "{timely_corrected: true} for 次日完成整改 (lets the statutory layer and the checks see it)")
 
     @field_validator("values", mode="before")
     @classmethod
@@ -74,6 +77,8 @@ class FactSpec(Frozen):
             raise ValueError(f"'values' is only for enum facts, not {self.type}")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("'min' is greater than 'max'")
+        if self.implies and self.type is not FactKind.bool:
+            raise ValueError("'implies' is for bool facts (what holds when the fact is true)")
         return self
 
     @property

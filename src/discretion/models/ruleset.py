@@ -20,6 +20,7 @@ __all__ = [
     "Parameters",
     "Ruleset",
     "Violation",
+    "Waiver",
 ]
 
 FORMAT_VERSION = 1
@@ -112,6 +113,18 @@ class ListItem(Frozen):
         return (self.violation,) if self.violation else self.violations
 
 
+class Waiver(Frozen):
+    """A finding or property the source itself contradicts, kept visible with the reason.
+
+    Real published lists are not always consistent; a waiver records that the ruleset follows the
+    source on purpose. Waived findings are reported as info, never hidden.
+    """
+
+    check: str = Field(description="a finding code (item-ground-mismatch, tier-gap, …) or a property name")
+    subject: str | None = Field(default=None, description="the rule, item or fact id it concerns; none: all")
+    reason: str = Field(min_length=10)
+
+
 class Parameters(Frozen):
     """Issuer-specific parameters."""
 
@@ -146,6 +159,7 @@ class Ruleset(Frozen):
     formulas: tuple[Formula, ...] = ()
     violations: dict[Ident, Violation] = Field(min_length=1)
     list_items: tuple[ListItem, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
     note: str | None = None
 
     @field_validator("format")

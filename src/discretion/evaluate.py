@@ -358,8 +358,9 @@ class _Evaluation:
         # The statute leaves the choice between 从轻 and 减轻 (and, for art. 31, whether at all): say so.
         ground = next((g for g in grounds if g.modality is Modality.shall), grounds[0])
         fine = self._lighter_range(band, band_range, None) if fine_applies else None
-        alternatives = (Outcome.mitigated,) if ground.modality is Modality.shall else (Outcome.mitigated,
-                                                                                      baseline.outcome)
+        alternatives: tuple[Outcome, ...] = (Outcome.mitigated,)
+        if ground.modality is not Modality.shall:
+            alternatives = (Outcome.mitigated, baseline.outcome)
         return _Decision(Outcome.lighter, False, ground.rule, ground.zh, fine, self._types(None, band, fine),
                          alternatives=alternatives, citations=[g.citation for g in grounds])
 

@@ -108,7 +108,7 @@ def _typed_facts(ruleset: CompiledRuleset, rec: Recommendation) -> dict[str, Any
     for name, value in rec.facts.items():
         spec = ruleset.schema.get(name)
         if spec is not None and value is not None:
-            out[name] = coerce(spec, value if not isinstance(value, list) else value)
+            out[name] = coerce(spec, value)
     return out
 
 

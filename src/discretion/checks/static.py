@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from itertools import pairwise
 from typing import Any
 
 from ..case import TIMELY
@@ -167,7 +168,7 @@ def _tier_ranges(violation: CompiledViolation) -> list[Finding]:
                                "with explicit conditions", rule))
     for band_id, tiers in by_band.items():
         ordered = sorted(tiers, key=lambda pair: _ORDER.get(pair[0].model.outcome, 9))
-        for (low_tier, low), (high_tier, high) in itertools_pairs(ordered):
+        for (low_tier, low), (high_tier, high) in pairwise(ordered):
             a, b = low_tier.model, high_tier.model
             if _ORDER[a.outcome] == _ORDER[b.outcome]:
                 continue
@@ -181,10 +182,6 @@ def _tier_ranges(violation: CompiledViolation) -> list[Finding]:
                                    f"{violation.id} overlap on {high[0]}–{low[1]}", high_tier.location,
                                    "adjacent tiers should meet at most at one amount", f"{violation.id}/{b.id}"))
     return out
-
-
-def itertools_pairs(items: Sequence[Any]) -> Iterable[tuple[Any, Any]]:
-    return zip(items, items[1:], strict=False)
 
 
 def _tier_space(ruleset: CompiledRuleset, violation: CompiledViolation) -> list[Finding]:
@@ -355,7 +352,7 @@ def check_versions(rulesets: Sequence[CompiledRuleset]) -> list[Finding]:
                                    Location(ruleset.source, 1, 1), "give each version its own number", ruleset_id))
             seen[ruleset.version] = ruleset
         ordered = sorted(versions, key=lambda r: r.model.effective)
-        for earlier, later in itertools_pairs(ordered):
+        for earlier, later in pairwise(ordered):
             end = earlier.model.expires
             if end is None or end > later.model.effective:
                 out.append(Finding("version-overlap", Severity.warning, f"{ruleset_id}: version {earlier.version} "

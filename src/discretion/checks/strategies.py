@@ -75,7 +75,7 @@ def _near(values: set[Any], step: Any) -> list[Any]:
     return sorted(out)
 
 
-def _value(spec: FactSpec, edges: set[Any]) -> st.SearchStrategy[Any]:  # noqa: PLR0911 - one per kind
+def _value(spec: FactSpec, edges: set[Any]) -> st.SearchStrategy[Any]:
     kind = spec.type
     low = spec.min
     high = spec.max

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator

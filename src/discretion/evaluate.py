@@ -344,10 +344,10 @@ class _Evaluation:
                 else:
                     fine = self._lighter_range(band, band_range, item.fine)
                 fine = fine if fine_applies else None
-                alternatives = () if item.modality is Modality.shall else (baseline.outcome,)
+                chosen_by_item = () if item.modality is Modality.shall else (baseline.outcome,)
                 return _Decision(outcome, item.modality is Modality.shall, item.id,
                                  f"适用{'减轻' if outcome is Outcome.mitigated else '从轻'}处罚清单第{item.id}项",
-                                 fine, self._types(item.types, band, fine), alternatives=alternatives,
+                                 fine, self._types(item.types, band, fine), alternatives=chosen_by_item,
                                  citations=[item.basis], measures=item.measures, item=item)
         grounds = [ground for ground, holds, _ in law.mandatory_leniency(self.facts) if holds]
         for ground in grounds:

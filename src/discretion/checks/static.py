@@ -168,18 +168,18 @@ def _tier_ranges(violation: CompiledViolation) -> list[Finding]:
                                "with explicit conditions", rule))
     for band_id, tiers in by_band.items():
         ordered = sorted(tiers, key=lambda pair: _ORDER.get(pair[0].model.outcome, 9))
-        for (low_tier, low), (high_tier, high) in pairwise(ordered):
+        for (low_tier, lower), (high_tier, upper) in pairwise(ordered):
             a, b = low_tier.model, high_tier.model
             if _ORDER[a.outcome] == _ORDER[b.outcome]:
                 continue
-            if low[0] > high[0] or low[1] > high[1]:
+            if lower[0] > upper[0] or lower[1] > upper[1]:
                 out.append(Finding("tier-order", Severity.error, f"tiers of {violation.id} (band {band_id}) are out "
-                                   f"of order: {a.id} ({a.outcome.value}) {low[0]}–{low[1]} against {b.id} "
-                                   f"({b.outcome.value}) {high[0]}–{high[1]}", high_tier.location,
+                                   f"of order: {a.id} ({a.outcome.value}) {lower[0]}–{lower[1]} against {b.id} "
+                                   f"({b.outcome.value}) {upper[0]}–{upper[1]}", high_tier.location,
                                    "从轻 ≤ 一般 ≤ 从重", f"{violation.id}/{b.id}"))
-            elif low[1] > high[0]:
+            elif lower[1] > upper[0]:
                 out.append(Finding("tier-range-overlap", Severity.warning, f"tiers {a.id} and {b.id} of "
-                                   f"{violation.id} overlap on {high[0]}–{low[1]}", high_tier.location,
+                                   f"{violation.id} overlap on {upper[0]}–{lower[1]}", high_tier.location,
                                    "adjacent tiers should meet at most at one amount", f"{violation.id}/{b.id}"))
     return out
 

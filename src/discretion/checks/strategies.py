@@ -87,14 +87,14 @@ def _value(spec: FactSpec, edges: set[Any]) -> st.SearchStrategy[Any]:
         lo = int(low) if low is not None else 0
         hi = int(high) if high is not None else 10_000
         near = [int(v) for v in _near({Decimal(v) for v in edges}, Decimal(1)) if lo <= v <= hi]
-        base = st.integers(min_value=lo, max_value=hi)
-        return st.one_of(st.sampled_from(near), base) if near else base
+        integers = st.integers(min_value=lo, max_value=hi)
+        return st.one_of(st.sampled_from(near), integers) if near else integers
     if kind in (FactKind.money, FactKind.number):
         lo_d = low if low is not None else Decimal(0)
         hi_d = high if high is not None else Decimal(1_000_000)
         near = [v.quantize(CENT) for v in _near({Decimal(v) for v in edges}, CENT) if lo_d <= v <= hi_d]
-        base = st.decimals(min_value=lo_d, max_value=hi_d, places=2, allow_nan=False, allow_infinity=False)
-        return st.one_of(st.sampled_from(near), base) if near else base
+        amounts = st.decimals(min_value=lo_d, max_value=hi_d, places=2, allow_nan=False, allow_infinity=False)
+        return st.one_of(st.sampled_from(near), amounts) if near else amounts
     if kind is FactKind.date:
         return st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
     if kind is FactKind.records:

@@ -48,7 +48,7 @@ def _ruleset_literals(ruleset: CompiledRuleset) -> tuple[list[Decimal], list[dat
     for violation in ruleset.violations.values():
         for _, cond in violation.keyed_conditions:
             for value in _literals(cond.compiled.node):
-                if isinstance(value, bool) or isinstance(value, str):
+                if isinstance(value, bool | str):
                     continue
                 if isinstance(value, date):
                     dates.add(value)

@@ -175,4 +175,5 @@ def start_chromium(profile: Path, width: int = 1280, height: int = 900) -> Any:
     for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.page_load_strategy = "eager"  # DOMContentLoaded: scripts have run; no wait for idle
     return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)

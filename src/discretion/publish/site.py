@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .. import __version__
 from ..compile import CompiledCondition, CompiledRuleset, CompiledViolation
 from ..models.common import Citation, Source
 from ..models.penalty import Band, Fine, FineShape
@@ -62,6 +61,7 @@ class _Builder:
         self.rulesets, self.out, self.templates, self.title = rulesets, out, templates, title
         self.written: list[Path] = []
         self.statutes: dict[str, Statute] = {}
+        self.names: dict[str, str] = {}
         by_id: dict[str, list[CompiledRuleset]] = defaultdict(list)
         for ruleset in rulesets:
             by_id[ruleset.id].append(ruleset)
@@ -80,7 +80,7 @@ class _Builder:
         items = "".join(f'<li><a href="{root}{href}">{label}</a></li>' if href else
                         f'<li aria-current="page">{label}</li>' for label, href in crumbs)
         self.write(rel, self.templates.render("layout.html", {
-            "title": esc(title), "root": root, "site_title": esc(self.title), "generator": esc(__version__),
+            "title": esc(title), "root": root, "site_title": esc(self.title), "generator": "",
             "breadcrumb": f"<ol>{items}</ol>", "body": body, "footer": "",
             "scripts": "".join(f'<script src="{root}{src}"></script>' for src in scripts),
         }))
@@ -165,6 +165,7 @@ class _Builder:
         self.page("index.html", self.title, body, [("首页 Home", None)])
 
     def ruleset_page(self, ruleset: CompiledRuleset, versions: Sequence[CompiledRuleset]) -> None:
+        self.names = {name: spec.zh for name, spec in ruleset.schema.items()}
         model, base = ruleset.model, SiteLayout.ruleset_dir(ruleset)
         root = "../" * base.count("/")
         parts = [f"<h1>{t(model.title.zh, model.title.en, block=True)}</h1>",
@@ -252,7 +253,7 @@ class _Builder:
             if item.ground:
                 result += f"<br>{esc(GROUNDS[item.ground.value])}"
             if item.fine:
-                result += f"<br>罚款：{esc(fine_text(item.fine))}"
+                result += f"<br>罚款：{esc(fine_text(item.fine, self.names))}"
             measures = "、".join(esc(ruleset.measure_labels[m].zh) for m in item.measures) or "—"
             calc = f'<br><a class="no-print" href="calculator.html?violation={esc(item.applies_to[0])}">试算</a>'
             rows.append([f"{index + 1}<br><code>{esc(item.id)}</code>", title + calc,
@@ -280,7 +281,7 @@ class _Builder:
     def baseline_rows(self, number: int, violation: CompiledViolation, root: str) -> list[str]:
         model = violation.model
         statutory = model.statutory
-        bands = "<br>".join(band_text(b) for b in statutory.bands) or "—"
+        bands = "<br>".join(band_text(b, self.names) for b in statutory.bands) or "—"
         types = "、".join(PENALTY_TYPES[p.value].zh for p in statutory.types)
         optional = "、".join(PENALTY_TYPES[p.value].zh for p in statutory.optional_types)
         law = f"{esc(types)}{'；可以并处' + esc(optional) if optional else ''}<br>{bands}"
@@ -309,7 +310,7 @@ class _Builder:
                 tm = tier.model
                 label = tm.label.zh if tm.label else OUTCOMES[tm.outcome.value].zh
                 band = f"<br>（{esc(tm.band)}）" if tm.band else ""
-                standard = esc(fine_text(tm.fine)) if tm.fine else "按公式或法定幅度"
+                standard = esc(fine_text(tm.fine, self.names)) if tm.fine else "按公式或法定幅度"
                 if tm.types:
                     standard = "、".join(esc(PENALTY_TYPES[p.value].zh) for p in tm.types) + "<br>" + standard
                 circumstances = self.conditions(tier.conditions)
@@ -394,23 +395,28 @@ def _amount(fine: Fine) -> str:
     return ""
 
 
-def fine_text(fine: Fine) -> str:
+def fine_text(fine: Fine, names: Mapping[str, str] | None = None) -> str:
     """A fine as the official tables word it: 2000元以上10000元以下, 违法所得1倍以上5倍以下 …"""
+    def label(fact: str | None) -> str:
+        return (names or {}).get(fact or "", fact or "")
+
     shape = fine.shape
     if shape is FineShape.fixed and fine.fixed is not None:
         text = yuan(fine.fixed)
     elif shape is FineShape.multiple:
         low = f"{fine.min_multiple.normalize():f}倍以上" if fine.min_multiple else ""
         high = f"{fine.max_multiple.normalize():f}倍以下" if fine.max_multiple is not None else ""
-        text = f"{fine.multiple_of}的{low}{high}"
+        base = label(fine.multiple_of)
+        text = f"{base}的{low}{high}"
         if fine.min or fine.max:
             text += f"（{_amount(fine)}）"
         if fine.no_base is not None:
-            text += f"；没有{fine.multiple_of}的，{fine_text(fine.no_base)}"
+            text += f"；没有{base}的，{fine_text(fine.no_base, names)}"
     elif shape is FineShape.per_unit and fine.per_unit is not None:
         per = fine.per_unit
-        each = f"按{per.amount_of}" if per.amount_of else _amount(Fine(min=per.min or None, max=per.max))
-        text = f"每{fine.units}：{each}"
+        each = f"按{label(per.amount_of)}" if per.amount_of \
+            else _amount(Fine(min=per.min or None, max=per.max))
+        text = f"每{label(fine.units)}：{each}"
     elif shape is FineShape.percent and fine.percent is not None:
         text = f"法定幅度的{fine.percent[0].normalize():f}%至{fine.percent[1].normalize():f}%"
     else:
@@ -420,7 +426,7 @@ def fine_text(fine: Fine) -> str:
     return text
 
 
-def band_text(band: Band) -> str:
+def band_text(band: Band, names: Mapping[str, str] | None = None) -> str:
     """One statutory band: its label, its condition and its fine, escaped."""
     parts = []
     if band.label:
@@ -428,7 +434,7 @@ def band_text(band: Band) -> str:
     elif band.when:
         parts.append(f"<code>{esc(band.when)}</code>：")
     if band.fine is not None:
-        parts.append(esc(("可以处" if band.modality.value == "may" else "处") + fine_text(band.fine) + "罚款"))
+        parts.append(esc(("可以处" if band.modality.value == "may" else "处") + fine_text(band.fine, names) + "罚款"))
     if band.types:
         parts.append("（" + esc("、".join(PENALTY_TYPES[p.value].zh for p in band.types)) + "）")
     return "".join(parts)

@@ -82,11 +82,12 @@ def validation_problems(exc: ValidationError, data: Any, positions: Positions, s
         else:
             code = "invalid-value"
             message = f"{'.'.join(str(p) for p in path) or 'value'}: {error['msg']}"
-        marker = (code, path, message)
+        location = positions.locate(source, path)
+        marker = (code, str(location), message)  # an anchor used in several places fails once
         if marker in seen:
             continue
         seen.add(marker)
-        problems.append(Problem(code, message, positions.locate(source, path), hint))
+        problems.append(Problem(code, message, location, hint))
     return problems
 
 

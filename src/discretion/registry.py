@@ -72,11 +72,13 @@ def load_registry(path: str | Path, *, include_unverified: bool = False, include
     return Registry(loaded)
 
 
-def lightness(rec: Recommendation) -> tuple[int, Decimal, Decimal]:
-    """An order on recommendations for art. 37: outcome first, then the fine's maximum and minimum."""
+def lightness(rec: Recommendation) -> tuple[int, int, Decimal, Decimal]:
+    """An order on recommendations for art. 37: the outcome; a no-penalty the law requires before one it
+    only allows; then the fine's maximum and minimum."""
+    discretionary = 1 if rec.outcome is Outcome.no_penalty and not rec.mandatory else 0
     if rec.fine is None:
-        return rec.outcome.rank, Decimal(0), Decimal(0)
-    return rec.outcome.rank, rec.fine.max, rec.fine.min
+        return rec.outcome.rank, discretionary, Decimal(0), Decimal(0)
+    return rec.outcome.rank, discretionary, rec.fine.max, rec.fine.min
 
 
 @dataclass(frozen=True)

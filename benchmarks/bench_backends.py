@@ -126,8 +126,8 @@ def main() -> None:
         return [lambda rs=rs, c=c: discretion.evaluate(rs, c, backend=backend) for rs, c in cases]
 
     def match(backend: str) -> list[Callable[[], Any]]:
-        return [(lambda v=v, f=case.facts: match_native(v, f)) if backend == "native" else
-                (lambda m=matcher_for("durable", rs), v=v, f=case.facts: m(v, f)) for rs, v, case in valid]
+        chosen = [match_native if backend == "native" else matcher_for("durable", rs) for rs, _, _ in valid]
+        return [lambda m=m, v=v, f=case.facts: m(v, f) for m, (_, v, case) in zip(chosen, valid, strict=True)]
 
     for warm in (evaluate("native")[:200], evaluate("durable")[:200]):
         _time(warm)

@@ -97,7 +97,9 @@ def _citations(ruleset: CompiledRuleset, violation: CompiledViolation) -> list[F
                                "article numbers move between versions: add 'version: YYYY-MM-DD'", violation.id))
         if citation.law and citation.article is None:
             out.append(Finding("citation-no-article", Severity.warning, f"violation {violation.id} cites "
-                               f"《{citation.law}》 without an article", violation.location, None, violation.id))
+                               f"《{citation.law}》 without an article", violation.location,
+                               "name the article (and paragraph, item) that sets the duty or the penalty",
+                               violation.id))
     return out
 
 
@@ -353,6 +355,8 @@ def check_versions(rulesets: Sequence[CompiledRuleset]) -> list[Finding]:
             seen[ruleset.version] = ruleset
         ordered = sorted(versions, key=lambda r: r.model.effective)
         for earlier, later in pairwise(ordered):
+            if earlier.version == later.version:
+                continue  # reported above as a duplicate
             end = earlier.model.expires
             if end is None or end > later.model.effective:
                 out.append(Finding("version-overlap", Severity.warning, f"{ruleset_id}: version {earlier.version} "

@@ -1,0 +1,135 @@
+"""Many cases at once: a DataFrame of cases in, a DataFrame of recommendations out.
+
+Install with ``pip install "discretion[analysis]"``. A frame has a ``violation`` column (or
+``violation=`` for the whole frame) and one column per fact, named as in the ruleset's schema; a
+null cell is an unknown fact. Results are identical to ``discretion.evaluate`` case by case (a
+property test keeps it so); see ``engine`` for why the fast path is exact.
+
+Result columns: the passed-through columns, then ``violation``, ``outcome`` (category),
+``mandatory`` (nullable boolean), ``fine_min`` and ``fine_max`` (``decimal.Decimal`` yuan rounded to
+the fen, or None: never float), ``measures``, ``list_item``, ``tier``, ``band``, ``rules`` (the rule
+ids that matched, statute grounds included), ``flags`` and ``error`` (the message of a row whose case
+is invalid; such a row never stops the run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import BackendUnavailable
+
+try:
+    import numpy as np
+    import pandas as pd
+except ImportError as exc:  # pragma: no cover - exercised without the extra installed
+    raise BackendUnavailable(
+        f"discretion.batch needs pandas and numpy ({exc.name} is missing): pip install \"discretion[analysis]\"",
+        code="analysis-unavailable") from None
+
+from ..compile import CompiledRuleset
+from ..errors import CaseError, Location, Problem
+from ..models.vocabulary import Outcome
+from .columns import read_frame, unknown_columns
+from .engine import Frame, Row, evaluate_rows
+
+__all__ = ["RESULT_COLUMNS", "evaluate_frame", "read_frame"]
+
+RESULT_COLUMNS = ("violation", "outcome", "mandatory", "fine_min", "fine_max", "measures", "list_item", "tier",
+                  "band", "rules", "flags", "error")
+PROGRESS_FROM = 200_000
+
+
+def _ruleset(ruleset: CompiledRuleset | str | Path) -> CompiledRuleset:
+    if isinstance(ruleset, CompiledRuleset):
+        return ruleset
+    from ..loading import load_ruleset
+
+    return load_ruleset(ruleset)
+
+
+def evaluate_frame(ruleset: CompiledRuleset | str | Path, frame: Any, *, violation: str | None = None,
+                   id_column: str | None = None, passthrough: Sequence[str] = (),
+                   progress: bool | None = None) -> Any:
+    """Evaluate every row of a frame of cases.
+
+    ``frame`` is a pandas or polars DataFrame, an Arrow table, a path to a CSV, Parquet or Arrow file,
+    or a Dask DataFrame (evaluated partition by partition, returning a Dask DataFrame). Columns other
+    than facts must be declared in ``passthrough`` (``id``, ``case_id``, ``synthetic`` and
+    ``recorded_*`` always pass). ``progress``: a tqdm bar (default: on from 200,000 rows).
+
+    >>> import pandas as pd
+    >>> from discretion.batch import evaluate_frame
+    >>> frame = pd.DataFrame({"violation": ["late-filing"], "first_violation": [True], "harm": ["minor"],
+    ...                       "corrected": ["within_deadline"]})
+    >>> evaluate_frame("rulesets/tax/first-violation", frame)[["outcome", "mandatory", "fine_max"]]
+          outcome  mandatory fine_max
+    0  no_penalty       True     None
+    """
+    compiled = _ruleset(ruleset)
+    if type(frame).__module__.startswith("dask"):
+        from .distributed import evaluate_dask
+
+        return evaluate_dask(compiled, frame, violation=violation, id_column=id_column, passthrough=passthrough)
+    data = read_frame(frame)
+    return evaluate_pandas(compiled, data, violation=violation, id_column=id_column, passthrough=passthrough,
+                           progress=progress)
+
+
+def evaluate_pandas(ruleset: CompiledRuleset, data: Any, *, violation: str | None = None,
+                    id_column: str | None = None, passthrough: Sequence[str] = (),
+                    progress: bool | None = None) -> Any:
+    """``evaluate_frame`` on a pandas DataFrame (the unit of work of every other input)."""
+    unknown_columns(ruleset, data.columns, passthrough)
+    if id_column is not None and id_column not in data.columns:
+        raise CaseError([Problem("unknown-column", f"id column '{id_column}' is not in the frame",
+                                 Location(f"column {id_column}"))])
+    data = data.reset_index(drop=True)
+    if violation is not None:
+        violations = pd.Series(pd.Categorical.from_codes(np.zeros(len(data), dtype=np.int8), [violation]))
+    elif "violation" in data.columns:
+        violations = data["violation"]
+    else:
+        raise CaseError([Problem("missing-violation", "the frame has no 'violation' column; add one or pass "
+                                 "violation=... for the whole frame", Location("column violation"))])
+    if id_column is None:
+        id_column = next((c for c in ("case_id", "id") if c in data.columns), None)
+    bar, tick = _progress(len(data), progress)
+    try:
+        index, table = evaluate_rows(Frame(ruleset, data, violations, id_column), tick)
+    finally:
+        if bar is not None:
+            bar.close()
+    kept = [c for c in data.columns if c not in ruleset.schema and c != "violation"]
+    out = {name: data[name] for name in kept}
+    out.update(_columns(index, table))
+    out["violation"] = violations
+    return pd.DataFrame({name: out[name] for name in (*kept, *RESULT_COLUMNS)})
+
+
+def _columns(index: Any, table: list[Row]) -> dict[str, Any]:
+    outcomes = [o.value for o in Outcome]
+    codes = np.array([outcomes.index(r.outcome) if r.outcome else -1 for r in table] + [-1], dtype=np.int64)
+    mandatory = pd.array([r.mandatory for r in table] + [None], dtype="boolean")
+    columns: dict[str, Any] = {
+        "outcome": pd.Categorical.from_codes(codes[index], categories=outcomes),
+        "mandatory": mandatory.take(index),
+    }
+    for name in ("fine_min", "fine_max", "measures", "list_item", "tier", "band", "rules", "flags", "error"):
+        values = np.empty(len(table) + 1, dtype=object)
+        values[:-1] = [getattr(r, name) for r in table]
+        columns[name] = pd.Series(values[index], dtype=object)  # keep None and Decimal as they are
+    return columns
+
+
+def _progress(total: int, wanted: bool | None) -> tuple[Any, Callable[[int], None]]:
+    show = total >= PROGRESS_FROM if wanted is None else wanted
+    if not show:
+        return None, lambda n: None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None, lambda n: None
+    bar = tqdm(total=total, unit="case", desc="evaluate")
+    return bar, lambda n: bar.update(n)

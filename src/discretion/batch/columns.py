@@ -1,0 +1,233 @@
+"""Frames at the boundary: read, check the columns against the fact schema, coerce each kind once.
+
+Each fact column becomes a ``Column`` (bool; enum code; int64 for integers and days; integer fen for
+money; days since 1970 for dates) plus a ``bad`` mask of rows whose value the vectorised path cannot
+take as it is (wrong type, out of bounds, more than two decimals of yuan ...). Those rows are
+evaluated one by one through ``discretion.evaluate``, which gives them their exact result or error.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ..case import _integer, _money, _number
+from ..compile import CompiledRuleset
+from ..errors import CaseError, Location, Problem, did_you_mean
+from ..models.facts import FactKind, FactSpec
+from .vector import EPOCH, Column
+
+__all__ = ["DEFAULT_PASSTHROUGH", "coerce_column", "python_value", "read_frame", "to_pandas", "unknown_columns"]
+
+DEFAULT_PASSTHROUGH = ("id", "case_id", "synthetic", "violation")
+MAX_FEN = 10**18
+NUMBER_SCALE = 4  # decimal places kept for 'number' facts on the fast path; more go per case
+NUMBER_FACTOR = 10**NUMBER_SCALE
+
+
+def read_frame(source: Any) -> Any:
+    """A pandas DataFrame from a DataFrame (pandas or polars), an Arrow table, or a CSV/Parquet/Arrow path."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            return pd.read_csv(path, dtype_backend="numpy_nullable", keep_default_na=True)
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        if suffix in (".arrow", ".feather", ".ipc"):
+            return pd.read_feather(path)
+        raise CaseError([Problem("unreadable-frame", f"cannot read cases from '{path.name}': expected .csv, "
+                                 ".parquet or .arrow/.feather", Location(str(path)))])
+    return to_pandas(source)
+
+
+def to_pandas(frame: Any) -> Any:
+    """Pandas as it is; polars and pyarrow tables converted (no copy of the values where possible)."""
+    if isinstance(frame, pd.DataFrame):
+        return frame
+    module = type(frame).__module__
+    if module.startswith("polars"):
+        return frame.to_pandas()
+    if module.startswith("pyarrow"):
+        return frame.to_pandas()
+    raise TypeError(f"expected a pandas or polars DataFrame, an Arrow table or a file path, got {type(frame)!r}")
+
+
+def unknown_columns(ruleset: CompiledRuleset, columns: Iterable[str], passthrough: Sequence[str]) -> None:
+    """Raise CaseError naming every column that is neither a fact nor declared as passed through."""
+    allowed = set(passthrough) | set(DEFAULT_PASSTHROUGH)
+    problems = [
+        Problem("unknown-column", f"column '{name}' is not a fact of ruleset {ruleset.id}; pass it with "
+                "passthrough=[...] if it is an id or a recorded decision", Location(f"column {name}"),
+                did_you_mean(str(name), ruleset.schema))
+        for name in columns
+        if name not in ruleset.schema and name not in allowed and not str(name).startswith("recorded_")
+    ]
+    if problems:
+        raise CaseError(problems)
+
+
+def _nulls(series: Any) -> npt.NDArray[np.bool_]:
+    return np.asarray(series.isna().to_numpy(), dtype=bool)
+
+
+def coerce_column(spec: FactSpec, series: Any) -> tuple[Column, npt.NDArray[np.bool_]]:
+    """The fact as arrays, and the rows that must go through per-case evaluation."""
+    size = len(series)
+    null = _nulls(series)
+    kind = spec.type
+    if kind is FactKind.bool:
+        values, bad = _bools(series, null)
+    elif kind is FactKind.enum:
+        values, bad = _enums(spec, series, null)
+    elif kind in (FactKind.integer, FactKind.days):
+        values, bad = _ints(series, null, 1, _integer)
+    elif kind is FactKind.money:
+        values, bad = _ints(series, null, 100, _money)
+    elif kind is FactKind.number:
+        values, bad = _ints(series, null, NUMBER_FACTOR, _number, signed=True)
+    elif kind is FactKind.date:
+        values, bad = _dates(series, null)
+    else:  # records: read by the law layer per case
+        values, bad = np.zeros(size, dtype=np.int64), ~null
+    factor = {FactKind.money: 100, FactKind.number: NUMBER_FACTOR}.get(kind, 1)
+    if kind in (FactKind.integer, FactKind.days, FactKind.money, FactKind.number) \
+            and (spec.min is not None or spec.max is not None):
+        bad |= _out_of_bounds(spec, values, ~null & ~bad, factor)
+    known = ~null & ~bad
+    return Column(spec, values, known), bad
+
+
+def _bools(series: Any, null: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
+    dtype = str(series.dtype)
+    if dtype in ("bool", "boolean", "bool[pyarrow]"):
+        return np.asarray(series.fillna(False).to_numpy(), dtype=bool), np.zeros(len(series), dtype=bool)
+    raw = series.to_numpy(dtype=object)
+    is_true = np.fromiter((v is True or v is np.True_ for v in raw), dtype=bool, count=len(raw))
+    is_false = np.fromiter((v is False or v is np.False_ for v in raw), dtype=bool, count=len(raw))
+    return is_true, ~null & ~is_true & ~is_false
+
+
+def _enums(spec: FactSpec, series: Any, null: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = list(series.cat.categories)
+        mapping = np.array([spec.codes.index(c) if isinstance(c, str) and c in spec.codes else -1
+                            for c in categories] + [-1], dtype=np.int64)
+        codes = mapping[np.asarray(series.cat.codes.to_numpy(), dtype=np.int64)]
+    else:
+        raw = series.to_numpy(dtype=object)
+        strings = np.fromiter((isinstance(v, str) for v in raw), dtype=bool, count=len(raw))
+        lookup = pd.Index(list(spec.codes), dtype=object)
+        codes = np.full(len(raw), -1, dtype=np.int64)
+        if strings.any():
+            codes[strings] = lookup.get_indexer(pd.Index(raw[strings], dtype=object))
+    return codes, ~null & (codes < 0)
+
+
+def _ints(series: Any, null: npt.NDArray[np.bool_], factor: int, scalar: Any,
+          signed: bool = False) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
+    size = len(series)
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return np.zeros(size, dtype=np.int64), ~null
+    if pd.api.types.is_integer_dtype(dtype):
+        raw = np.asarray(series.fillna(0).to_numpy(), dtype=np.int64)
+        limit = MAX_FEN // factor
+        bad = ~null & (np.abs(raw) >= limit)
+        if factor > 1 and not signed:
+            bad |= ~null & (raw < 0)
+        return np.where(bad | null, 0, raw) * np.int64(factor), bad
+    if pd.api.types.is_float_dtype(dtype):
+        raw = np.asarray(series.to_numpy(dtype=float, na_value=np.nan), dtype=float)
+        finite = np.isfinite(raw)
+        scaled = np.where(finite, raw * factor, 0.0)
+        rounded = np.round(scaled)
+        exact = finite & (np.abs(rounded) < 2**53) & (np.where(finite, rounded / factor, 0.0) == np.where(
+            finite, raw, 0.0))
+        if factor > 1 and not signed:
+            exact &= raw >= 0
+        bad = ~null & ~exact
+        return np.where(bad | null, 0, rounded).astype(np.int64), bad
+    raw_objects = series.to_numpy(dtype=object)
+    values = np.zeros(size, dtype=np.int64)
+    bad = np.zeros(size, dtype=bool)
+    for index in np.flatnonzero(~null):
+        try:
+            value = scalar(python_value(raw_objects[index]))
+            product = Decimal(value) * factor
+            whole = int(product)
+            if whole != product or abs(whole) >= MAX_FEN:
+                raise ValueError("too large")
+            values[index] = whole
+        except (ValueError, ArithmeticError):
+            bad[index] = True
+    return values, bad
+
+
+def _dates(series: Any, null: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
+    size = len(series)
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        stamps = series.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT"))
+        days = stamps.astype("datetime64[D]")
+        bad = ~null & (days.astype("datetime64[ns]") != stamps)  # a time of day: not a date
+        return np.where(null | bad, 0, days.astype(np.int64)), bad
+    raw = series.to_numpy(dtype=object)
+    values = np.zeros(size, dtype=np.int64)
+    bad = np.zeros(size, dtype=bool)
+    for index in np.flatnonzero(~null):
+        value = python_value(raw[index])
+        if isinstance(value, date) and not isinstance(value, datetime):
+            values[index] = (value - EPOCH).days
+            continue
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                values[index] = (date.fromisoformat(value) - EPOCH).days
+                continue
+            except ValueError:
+                pass
+        bad[index] = True
+    return values, bad
+
+
+def _out_of_bounds(spec: FactSpec, values: npt.NDArray[Any], checked: npt.NDArray[np.bool_],
+                   factor: int) -> npt.NDArray[np.bool_]:
+    out = np.zeros(len(values), dtype=bool)
+    if spec.min is not None:
+        floor = spec.min * factor
+        out |= checked & (values < math.ceil(floor))
+    if spec.max is not None:
+        ceiling = spec.max * factor
+        out |= checked & (values > math.floor(ceiling))
+    return out
+
+
+def python_value(value: Any) -> Any:
+    """A cell as the plain Python value a case would carry (None for every kind of missing)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        if value.tz is None and value == value.normalize():
+            return value.date()
+        return value.isoformat()
+    if isinstance(value, np.datetime64):
+        return python_value(pd.Timestamp(value)) if not np.isnat(value) else None
+    if isinstance(value, np.generic):
+        item = value.item()
+        return None if isinstance(item, float) and math.isnan(item) else item
+    if isinstance(value, np.ndarray):
+        return [python_value(v) for v in value.tolist()]
+    if isinstance(value, list | tuple):
+        return [python_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: python_value(v) for k, v in value.items()}
+    return value

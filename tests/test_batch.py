@@ -1,0 +1,120 @@
+"""Batch evaluation: a frame of cases gives exactly what discretion.evaluate gives case by case."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pd = pytest.importorskip("pandas")
+pytest.importorskip("hypothesis")
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import discretion  # noqa: E402
+from discretion import CaseError, synthetic  # noqa: E402
+from discretion.batch import evaluate_frame  # noqa: E402
+from discretion.batch.columns import python_value  # noqa: E402
+from discretion.loading import find_ruleset_files  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TAX = ROOT / "rulesets" / "tax" / "first-violation" / "ruleset.yaml"
+RULESET_FILES = find_ruleset_files(ROOT / "rulesets")
+FIELDS = ("outcome", "mandatory", "fine_min", "fine_max", "list_item", "tier", "band", "measures", "flags", "rules")
+
+
+def _expected(ruleset: Any, case: dict[str, Any]) -> tuple[Any, ...] | str:
+    try:
+        rec = discretion.evaluate(ruleset, case)
+    except discretion.DiscretionError as exc:
+        return str(exc)
+    return (rec.outcome.value, rec.mandatory, rec.fine.min if rec.fine else None, rec.fine.max if rec.fine else None,
+            rec.list_item, rec.tier, rec.band, tuple(rec.measure_codes), tuple(f.code for f in rec.flags),
+            tuple(s.rule for s in rec.trace if s.matched is True))
+
+
+def _got(row: Any) -> tuple[Any, ...] | str:
+    if row["error"] is not None:
+        return str(row["error"])
+    return tuple(None if (v is None or v is pd.NA) else (str(v) if f == "outcome" else v)
+                 for f, v in ((f, row[f]) for f in FIELDS))
+
+
+def _assert_same(ruleset: Any, frame: Any) -> None:
+    out = evaluate_frame(ruleset, frame, progress=False)
+    facts = [c for c in frame.columns if c in ruleset.schema]
+    for i, row in enumerate(frame.to_dict("records")):
+        values = {k: python_value(row[k]) for k in facts}
+        known = {k: v for k, v in values.items() if v is not None}
+        case = {"violation": python_value(row["violation"]), "facts": known}
+        assert _got(out.iloc[i]) == _expected(ruleset, case), (i, case)
+
+
+@pytest.mark.parametrize("path", RULESET_FILES, ids=lambda p: p.parent.name)
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**31), unknown=st.sampled_from([0.0, 0.1, 0.5]))
+def test_frame_equals_per_case_evaluation(path: Path, seed: int, unknown: float) -> None:
+    ruleset = discretion.load_ruleset(path)
+    _assert_same(ruleset, synthetic.cases(ruleset, 60, seed, unknown=unknown))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries({
+    "violation": st.sampled_from(["late-filing", "books", "bank-accounts", "nope", None]),
+    "first_violation": st.sampled_from([True, False, None]),
+    "harm": st.sampled_from(["none", "minor", "serious", "bad", None]),
+    "corrected": st.sampled_from(["before_discovery", "late", None]),
+    "serious_circumstances": st.sampled_from([True, False, None, 1]),
+    "age_at_act": st.sampled_from([None, 10, 15, 40, -1, 2.5, "16"]),
+    "illegal_gains": st.sampled_from([None, 0, 12.5, 0.005, "1,000", Decimal("3.10"), -1]),
+    "act_date": st.sampled_from([None, date(2021, 2, 28), "2024-02-29", "2024-13-01", date(2019, 1, 1)]),
+    "discovery_date": st.sampled_from([None, date(2024, 3, 1), date(2023, 2, 28)]),
+    "prior_violations": st.sampled_from([None, [{"date": "2020-01-01", "violation": "books"}]]),
+}), min_size=1, max_size=30))
+def test_mixed_and_invalid_values_match_per_case(rows: list[dict[str, Any]]) -> None:
+    """Object columns, bad values and unknown violations: errors per row, never a stopped run."""
+    ruleset = discretion.load_ruleset(TAX)
+    _assert_same(ruleset, pd.DataFrame(rows))
+
+
+def test_result_columns_and_money_are_exact(tax: Any) -> None:
+    frame = pd.DataFrame({"violation": ["late-filing", "late-filing"], "serious_circumstances": [True, False],
+                          "first_violation": [False, True], "harm": ["serious", "minor"],
+                          "corrected": ["late", "within_deadline"], "case_id": ["a", "b"]})
+    out = evaluate_frame(tax, frame)
+    assert list(out["case_id"]) == ["a", "b"]
+    assert out.loc[0, "fine_min"] == Decimal("2000.00") and isinstance(out.loc[0, "fine_max"], Decimal)
+    assert out.loc[1, "outcome"] == "no_penalty" and out.loc[1, "fine_min"] is None
+    assert out["error"].isna().all()
+
+
+def test_unknown_column_is_named(tax: Any) -> None:
+    frame = pd.DataFrame({"violation": ["late-filing"], "frist_violation": [True]})
+    with pytest.raises(CaseError) as info:
+        evaluate_frame(tax, frame)
+    assert "frist_violation" in str(info.value) and "first_violation" in str(info.value)
+    assert evaluate_frame(tax, frame, passthrough=["frist_violation"])["frist_violation"].tolist() == [True]
+
+
+def test_violation_for_the_whole_frame_and_files(tmp_path: Path, tax: Any) -> None:
+    frame = pd.DataFrame({"first_violation": [True, None], "harm": ["minor", None],
+                          "corrected": ["within_deadline", None]})
+    out = evaluate_frame(tax, frame, violation="late-filing")
+    assert list(out["outcome"]) == ["no_penalty", "standard"]
+    frame["violation"] = "late-filing"
+    frame.to_csv(tmp_path / "cases.csv", index=False)
+    frame.to_parquet(tmp_path / "cases.parquet")
+    polars = pytest.importorskip("polars")
+    for source in (tmp_path / "cases.csv", tmp_path / "cases.parquet", polars.from_pandas(frame)):
+        assert list(evaluate_frame(tax, source)["outcome"]) == ["no_penalty", "standard"]
+
+
+def test_synthetic_frames_are_labelled(tax: Any) -> None:
+    frame = synthetic.decisions(tax, 50, seed=2)
+    assert frame.attrs["synthetic"] is True and frame["synthetic"].all()
+    assert "synthetic" in frame.attrs["label"]
+    assert synthetic.cases(tax, 20, 5).equals(synthetic.cases(tax, 20, 5))

@@ -26,8 +26,9 @@ STAGES = [
     {"money", "law"},
     {"evaluate", "backends", "rete"},
     {"render", "casefiles"},
-    {"checks", "testing", "batch", "synthetic", "plots", "audit", "diff", "registry", "reasons", "publish", "replay", "jurisdiction"},
-    {"cli", "__main__", "pytest_plugin", "__init__", "publish_cli"},
+    {"checks", "testing", "batch", "synthetic", "plots", "audit", "diff", "registry", "reasons", "publish", "replay",
+     "jurisdiction"},
+    {"cli", "__main__", "pytest_plugin", "__init__", "publish_cli", "analysis_cli"},
 ]
 
 

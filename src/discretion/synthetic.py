@@ -175,4 +175,4 @@ def _within(rng: Any, low: Decimal | None, high: Decimal | None) -> Decimal | No
     if high <= low:
         return low
     step = (high - low) / 10
-    return (low + step * int(rng.integers(0, 11))).quantize(Decimal("0.01"))
+    return (low + step * int(rng.integers(0, 4))).quantize(Decimal("0.01"))

@@ -1,0 +1,84 @@
+"""``discretion audit`` and ``discretion diff``: the analysis commands, registered into the CLI.
+
+Light on purpose: pandas and matplotlib are imported only when a command runs, so the CLI starts
+without the ``analysis`` extra and says how to install it when it is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+from .errors import BackendUnavailable
+
+__all__ = ["register"]
+
+INSTALL = "pip install \"discretion[analysis]\""
+
+
+def _need() -> None:
+    try:
+        import matplotlib  # noqa: F401
+        import pandas  # noqa: F401
+    except ImportError as exc:
+        raise BackendUnavailable(f"this command needs {exc.name}: {INSTALL}", code="analysis-unavailable") from None
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``audit`` and ``diff`` subcommands."""
+    p = subparsers.add_parser("audit", help="compare recorded decisions with the recommendations")
+    p.add_argument("ruleset", help="ruleset.yaml, or its folder")
+    p.add_argument("cases", help="CSV, Parquet or Arrow file with recorded_outcome and recorded_fine columns")
+    p.add_argument("--html", help="write an HTML report with charts here")
+    p.add_argument("--csv", help="write the findings as CSV here")
+    p.add_argument("--synthetic", type=int, metavar="N", help="audit N synthetic decisions instead (demo)")
+    p.set_defaults(run=_audit)
+
+    p = subparsers.add_parser("diff", help="rules changed between two versions and their impact on cases")
+    p.add_argument("old", help="the published ruleset")
+    p.add_argument("new", help="the revised ruleset")
+    p.add_argument("--cases", help="a corpus of cases (CSV, Parquet, Arrow); default: synthetic cases")
+    p.add_argument("-n", type=int, default=2000, help="synthetic cases when --cases is not given")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--html", help="write an HTML report here")
+    p.set_defaults(run=_diff)
+
+
+def _audit(args: argparse.Namespace, out: TextIO) -> int:
+    _need()
+    from . import synthetic
+    from .audit import audit
+    from .loading import load_ruleset
+
+    ruleset = load_ruleset(args.ruleset)
+    frame = synthetic.decisions(ruleset, args.synthetic) if args.synthetic else args.cases
+    report = audit(ruleset, frame)
+    if report.synthetic:
+        out.write(f"{synthetic.LABEL}\n")
+    out.write(f"{ruleset.id} {ruleset.version}: {len(report.cases)} cases audited\n")
+    out.write(report.summary.to_string(index=False) + "\n")
+    if args.html:
+        with open(args.html, "w", encoding="utf-8") as handle:
+            handle.write(report.to_html())
+    if args.csv:
+        report.findings.to_csv(args.csv, index=False)
+    return 1 if len(report.findings) else 0
+
+
+def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    _need()
+    from .diff import diff
+    from .loading import load_ruleset
+
+    result = diff(load_ruleset(args.old), load_ruleset(args.new), args.cases, n=args.n, seed=args.seed)
+    out.write(f"{result.old.id}: {result.old.version} → {result.new.version}\n")
+    out.write("规则变化 Rules changed:\n")
+    out.write((result.rules.to_string(index=False) if len(result.rules) else "  (none)") + "\n")
+    corpus = "synthetic cases" if result.synthetic else "cases"
+    out.write(f"\n影响 Impact: {result.changed_cases} of {len(result.cases)} {corpus} change\n")
+    if result.changed_cases:
+        out.write(result.impact.to_string(index=False) + "\n")
+    if args.html:
+        with open(args.html, "w", encoding="utf-8") as handle:
+            handle.write(f"<html><head><meta charset='utf-8'></head><body>{result.to_html()}</body></html>")
+    return 0

@@ -197,7 +197,7 @@ def _money(raw: Any) -> Decimal:
         raise ValueError(f"an amount must be finite, found {raw!r}")
     if value < 0:
         raise ValueError(f"an amount cannot be negative, found {raw!r}")
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+    if value != value.quantize(Decimal("0.01")):
         raise ValueError(f"an amount in yuan has at most two decimal places (fen), found {raw!r}")
     if value.adjusted() > 15:
         raise ValueError(f"an amount above 10^15 yuan is not plausible, found {raw!r}")

@@ -129,6 +129,7 @@ class _Evaluation:
         self.jurisdiction = jurisdiction
         self.deadlines: list[Deadline] = []
         self.fine_condition: str | None = None  # set when the statute fines only if a condition holds
+        self._tier_ids = {tier.model.id for tier in violation.tiers}
         self.facts = case.facts
         self.trace: list[TraceStep] = []
         self.flags: dict[str, Flag] = {}
@@ -317,7 +318,7 @@ class _Evaluation:
             percent = formula_percent(formula, Outcome.lighter, band.model.fine)
             if percent is not None:
                 result = tier_range(Fine(percent=percent), self.facts, band_range)
-                return result if isinstance(result, tuple) else None
+                return clamp(result, band_range) if isinstance(result, tuple) else None
         return band_range
 
     def _mitigated_range(self, band_range: Range | None, explicit: Fine | None) -> Range | None:
@@ -407,7 +408,7 @@ class _Evaluation:
         """Art. 63: licence, business and practice penalties always; fines when 较大数额 (a jurisdiction's)."""
         if types & law.HEARING_TYPES:
             self.flag("hearing_right", "行政处罚法第63条第1款第3、4项", "、".join(
-                PENALTY_TYPES[t.value].zh for t in sorted(types & law.HEARING_TYPES)))
+                PENALTY_TYPES[t.value].zh for t in PT if t in types & law.HEARING_TYPES))
         elif PT.fine in types or PT.confiscate_illegal_gains in types:
             threshold = self._hearing_threshold(types)
             if threshold is None:
@@ -478,7 +479,7 @@ class _Evaluation:
             trace=self.trace,
             ruleset=RulesetRef(id=self.ruleset.id, version=self.ruleset.version, sha256=self.ruleset.sha256),
             list_item=decision.item.id if decision.item else None,
-            tier=decision.rule.split("/", 1)[1] if decision.rule.startswith(f"{self.violation.id}/") else None,
+            tier=decision.rule.split("/", 1)[1] if decision.rule.split("/", 1)[-1] in self._tier_ids else None,
             band=band.model.id if band else None,
             case_id=self.case.id,
             facts={k: to_json_value(v) for k, v in self.facts.items()},

@@ -23,8 +23,23 @@ if TYPE_CHECKING:
     from .models.outcome import Recommendation
 
 _RULESETS: dict[tuple[Path, float], Any] = {}
-_COVERED: dict[Path, set[str]] = {}
-_RULES: dict[Path, tuple[str, list[str]]] = {}
+
+
+class _Coverage:
+    """Per session: the coverable rules of each ruleset seen, and the ones cases exercised."""
+
+    def __init__(self) -> None:
+        self.rules: dict[Path, tuple[str, list[str]]] = {}
+        self.covered: dict[Path, set[str]] = {}
+
+
+_COVERAGE = pytest.StashKey[_Coverage]()
+
+
+def _coverage(config: pytest.Config) -> _Coverage:
+    if _COVERAGE not in config.stash:
+        config.stash[_COVERAGE] = _Coverage()
+    return config.stash[_COVERAGE]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -111,7 +126,7 @@ class CheckItem(_Reported):
         except DiscretionError as exc:
             raise DiscretionFailure(str(exc)) from None
         current = _ruleset(self.path)
-        _RULES.setdefault(self.path.resolve(), (current.id, _rules_of(current)))
+        _coverage(self.config).rules.setdefault(self.path.resolve(), (current.id, _rules_of(current)))
         findings = [f for ruleset in rulesets for f in check(ruleset)] + check_versions(rulesets)
         errors = [f for f in findings if f.severity is Severity.error]
         for finding in findings:
@@ -189,8 +204,9 @@ class CaseItem(_Reported):
             got = evaluate(ruleset, self.spec.case, backend=backend)
         except DiscretionError as exc:
             raise DiscretionFailure(f"{where}\n{exc}") from None
-        _COVERED.setdefault(self.spec.ruleset_path.resolve(), set()).update(_covered_by(got))
-        _RULES.setdefault(self.spec.ruleset_path.resolve(), (ruleset.id, _rules_of(ruleset)))
+        coverage = _coverage(self.config)
+        coverage.covered.setdefault(self.spec.ruleset_path.resolve(), set()).update(_covered_by(got))
+        coverage.rules.setdefault(self.spec.ruleset_path.resolve(), (ruleset.id, _rules_of(ruleset)))
         diffs = compare(self.spec.expect, self.spec.fine_given, got)
         if diffs:
             raise DiscretionFailure("\n".join([where, *diffs, "", "trace:", trace_text(got)]))
@@ -199,12 +215,12 @@ class CaseItem(_Reported):
         return self.path, (self.spec.location.line or 1) - 1, f"case: {self.spec.name}"
 
 
-def coverage_report() -> tuple[float, list[str]]:
+def coverage_report(coverage: _Coverage) -> tuple[float, list[str]]:
     """Percentage of rules exercised by cases over the rulesets seen, and one line per ruleset."""
     total = hit = 0
     lines: list[str] = []
-    for path, (ruleset_id, rules) in sorted(_RULES.items()):
-        covered = _COVERED.get(path, set())
+    for path, (ruleset_id, rules) in sorted(coverage.rules.items()):
+        covered = coverage.covered.get(path, set())
         missing = [rule for rule in rules if rule not in covered]
         total += len(rules)
         hit += len(rules) - len(missing)
@@ -215,9 +231,10 @@ def coverage_report() -> tuple[float, list[str]]:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    if not _RULES:
+    coverage = _coverage(config)
+    if not coverage.rules:
         return
-    share, lines = coverage_report()
+    share, lines = coverage_report(coverage)
     terminalreporter.section("discretion coverage (rules exercised by *.cases.yaml)")
     for line in lines:
         terminalreporter.write_line(line)
@@ -226,8 +243,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     threshold = session.config.getoption("--discretion-cov-fail-under")
-    if threshold is None or not _RULES:
+    coverage = _coverage(session.config)
+    if threshold is None or not coverage.rules:
         return
-    share, _ = coverage_report()
+    share, _ = coverage_report(coverage)
     if share < threshold and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

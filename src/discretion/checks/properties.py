@@ -112,6 +112,10 @@ def _typed_facts(ruleset: CompiledRuleset, rec: Recommendation) -> dict[str, Any
     return out
 
 
+def _result(rec: Recommendation) -> str:
+    return f"{rec.outcome.value} " + ("(no fine)" if rec.fine is None else f"{rec.fine.min}–{rec.fine.max}")
+
+
 def _severity(rec: Recommendation) -> tuple[int, Decimal, Decimal]:
     if rec.fine is None:
         return rec.outcome.rank, Decimal(-1), Decimal(-1)
@@ -149,15 +153,17 @@ def monotone(ruleset: CompiledRuleset, case: dict[str, Any]) -> None:
             continue
         changed = {**case, "facts": {**case["facts"], name: bumped}}
         rec = _run(ruleset, changed)
-        if rec.has_flag("facts_unknown") or base.has_flag("facts_unknown"):
-            continue  # a result that depends on an unknown fact is not comparable
+        undecided = (rec.fine is None or base.fine is None) and (
+            rec.has_flag("facts_unknown") or base.has_flag("facts_unknown"))
+        if undecided:
+            continue  # a range that an unknown fact left open is not comparable
         worse, better = _severity(rec), _severity(base)
         if spec.direction is Direction.aggravating and worse < better:
             raise _fail(changed, rec, f"raising aggravating fact '{name}' ({value!r} → {bumped!r}) lowered "
-                        f"{base.outcome.value}/{base.fine} to {rec.outcome.value}/{rec.fine}")
+                        f"{_result(base)} to {_result(rec)}")
         if spec.direction is Direction.mitigating and worse > better:
             raise _fail(changed, rec, f"raising mitigating fact '{name}' ({value!r} → {bumped!r}) raised "
-                        f"{base.outcome.value}/{base.fine} to {rec.outcome.value}/{rec.fine}")
+                        f"{_result(base)} to {_result(rec)}")
 
 
 def statute_not_overridden(ruleset: CompiledRuleset, case: dict[str, Any]) -> None:

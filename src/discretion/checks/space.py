@@ -64,24 +64,24 @@ def representatives(spec: FactSpec, literals: set[Any]) -> list[Any]:
         return list(spec.codes)
     if kind is FactKind.date:
         days = sorted({d for d in literals if isinstance(d, date)})
-        points = {d + timedelta(days=k) for d in days for k in (-1, 0, 1)} or {date(2024, 1, 1)}
-        return sorted(points)
+        around = {d + timedelta(days=k) for d in days for k in (-1, 0, 1)} or {date(2024, 1, 1)}
+        return sorted(around)
     if kind in (FactKind.integer, FactKind.days, FactKind.money, FactKind.number):
         step = Decimal(1) if kind in (FactKind.integer, FactKind.days) else CENT
         low = spec.min if spec.min is not None else (Decimal(0) if kind is not FactKind.number else None)
         values = sorted({Decimal(v) for v in literals})
-        points: set[Decimal] = set()
+        cuts: set[Decimal] = set()
         for v in values:
-            points.update({v - step, v, v + step})
+            cuts.update({v - step, v, v + step})
         if not values:
-            points.add(low if low is not None else Decimal(0))
+            cuts.add(low if low is not None else Decimal(0))
         if low is not None:
-            points = {p for p in points if p >= low} | {low}
+            cuts = {p for p in cuts if p >= low} | {low}
         if spec.max is not None:
-            points = {p for p in points if p <= spec.max} | {spec.max}
+            cuts = {p for p in cuts if p <= spec.max} | {spec.max}
         if kind in (FactKind.integer, FactKind.days):
-            return sorted({int(p) for p in points})
-        return sorted(points)
+            return sorted({int(p) for p in cuts})
+        return sorted(cuts)
     return []
 
 

@@ -26,10 +26,12 @@ _DATE_FACTS = ("act_date", "act_end_date", "discovery_date", "decision_date", "n
 
 
 def thresholds(ruleset: CompiledRuleset) -> dict[str, set[Any]]:
-    """Every literal a condition compares a fact with, by fact (also for ``fact ± literal`` forms)."""
+    """Every fact a condition reads, with the literals it is compared with (also ``fact ± literal``)."""
     found: dict[str, set[Any]] = {}
     for violation in ruleset.violations.values():
         for _, cond in violation.keyed_conditions:
+            for name in cond.compiled.facts:
+                found.setdefault(name, set())
             _collect(cond.compiled.node, found)
         for band in violation.model.statutory.bands:
             fine = band.fine
@@ -102,19 +104,31 @@ def _value(spec: FactSpec, edges: set[Any]) -> st.SearchStrategy[Any]:
     raise AssertionError(kind)  # pragma: no cover
 
 
+def _often(value: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Present three times in four (hypothesis picks among the branches)."""
+    return st.one_of(value, value, value, st.none())
+
+
 def facts(schema: Mapping[str, FactSpec], *, edges: Mapping[str, set[Any]] | None = None,
           include: set[str] | None = None) -> st.SearchStrategy[dict[str, Any]]:
     """Facts for a schema: each fact present or left unknown, values drawn around ``edges``.
 
-    Shrinks towards fewer facts and the simplest values. Derived facts are left for the library to
-    compute; dates are drawn as a consistent story (act ≤ end ≤ discovery ≤ notice ≤ decision).
+    Facts the conditions read (those in ``edges``) are usually present; of the others at most two
+    are, so that the statutory grounds do not decide every case. Shrinks towards fewer of those.
+    Derived facts are left for the library to compute; dates are drawn as a consistent story
+    (act ≤ discovery ≤ decision).
     """
     edges = edges or {}
     names = sorted(name for name in schema if name not in DERIVED_FACTS and name not in _DATE_FACTS
                    and (include is None or name in include) and schema[name].type is not FactKind.records)
-    optional = {name: st.one_of(st.none(), _value(schema[name], edges.get(name, set()))) for name in names}
-    return st.fixed_dictionaries({}, optional=optional).map(
-        lambda d: {k: v for k, v in d.items() if v is not None}).flatmap(
+    relevant = [name for name in names if name in edges]
+    others = [name for name in names if name not in edges]
+    values = {name: _value(schema[name], edges.get(name, set())) for name in names}
+    main = st.fixed_dictionaries({}, optional={name: _often(values[name]) for name in relevant})
+    extra = st.lists(st.sampled_from(others), max_size=2, unique=True).flatmap(
+        lambda chosen: st.fixed_dictionaries({name: values[name] for name in chosen})) if others else st.just({})
+    return st.tuples(main, extra).map(lambda pair: {k: v for k, v in {**pair[1], **pair[0]}.items()
+                                                    if v is not None}).flatmap(
         lambda d: _dates().map(lambda ds: {**d, **ds}))
 
 

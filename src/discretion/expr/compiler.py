@@ -31,14 +31,22 @@ def _sub(a: Any, b: Any) -> Any:
     if isinstance(a, date) and isinstance(b, date):
         return (a - b).days
     if isinstance(a, date):
-        return a - timedelta(days=int(b))
+        return _shift(a, -int(b))
     return a - b
 
 
 def _add(a: Any, b: Any) -> Any:
     if isinstance(a, date):
-        return a + timedelta(days=int(b))
+        return _shift(a, int(b))
     return a + b
+
+
+def _shift(day: date, days: int) -> date | None:
+    """A date moved by some days; None (unknown) outside the calendar rather than an OverflowError."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def _div(a: Any, b: Any) -> Any:

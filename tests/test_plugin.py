@@ -1,0 +1,76 @@
+"""The pytest plugin, run with pytester: cases, checks, properties and coverage of a ruleset folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import FIXTURES
+
+CLEAN = (FIXTURES / "clean.yaml").read_text(encoding="utf-8")
+
+CASES = """\
+cases:
+  - name: 首次、轻微、及时改正 → 可以不予处罚
+    violation: v1
+    facts: {first_violation: true, harm: minor, corrected: within_deadline, days_late: 3}
+    expect: {outcome: no_penalty, mandatory: false, list_item: item-1}
+  - name: 逾期十五天 → 一般
+    violation: v1
+    facts: {first_violation: false, days_late: 15}
+    expect: {outcome: standard, tier: normal, fine: {min: "300", max: "1000"}}
+"""
+
+
+def _folder(pytester: pytest.Pytester, ruleset: str = CLEAN, cases: str = CASES) -> None:
+    pytester.makefile(".yaml", **{"rs/ruleset": ruleset})
+    pytester.makefile(".cases.yaml", **{"rs/cases/basic": cases})
+
+
+def test_cases_checks_and_properties_run_for_a_ruleset_folder(pytester: pytest.Pytester) -> None:
+    _folder(pytester)
+    result = pytester.runpytest("rs", "--discretion-examples", "5")
+    result.assert_outcomes(passed=2 + 1 + 6)
+
+
+def test_a_failing_case_shows_file_line_expected_actual_and_trace(pytester: pytest.Pytester) -> None:
+    _folder(pytester, cases=CASES.replace("expect: {outcome: standard, tier: normal", "expect: {outcome: heavier, "
+                                          "tier: normal"))
+    result = pytester.runpytest("rs", "--discretion-no-properties")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines([
+        "*basic.cases.yaml:6:5: case '逾期十五天 → 一般'*",
+        "*outcome: expected 'heavier', got 'standard'*",
+        "trace:*",
+        "*?tier? v1/normal*",
+    ])
+
+
+def test_a_broken_ruleset_fails_its_checks_with_the_finding(pytester: pytest.Pytester) -> None:
+    _folder(pytester, ruleset=CLEAN.replace("fine: {min: 300, max: 1000}", "fine: {min: 300, max: 1500}"))
+    result = pytester.runpytest("rs", "--discretion-no-properties")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*ruleset.yaml:*: error: tier-outside-statutory: tier v1/normal*"])
+
+
+def test_a_failing_property_prints_a_yaml_case_to_paste(pytester: pytest.Pytester) -> None:
+    backwards = CLEAN.replace("when: days_late <= 10", "when: days_late > 10").replace(
+        "when: days_late > 10\n        fine: {min: 300", "when: days_late <= 10\n        fine: {min: 300")
+    _folder(pytester, ruleset=backwards, cases="cases:\n  - name: x\n    violation: v1\n    facts: {}\n"
+                                               "    expect: {}\n")
+    result = pytester.runpytest("rs", "-k", "monotone", "--discretion-examples", "30")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*property monotone does not hold*", "*raising aggravating fact 'days_late'*",
+                                 "*paste into cases/*", "*violation: v1*"])
+
+
+def test_coverage_lists_unexercised_rules_and_can_fail_the_run(pytester: pytest.Pytester) -> None:
+    _folder(pytester, cases=CASES.split("  - name: 逾期十五天")[0])
+    result = pytester.runpytest("rs", "--discretion-no-properties", "--discretion-cov-fail-under", "100")
+    result.stdout.fnmatch_lines(["*discretion coverage*", "test.clean: 67% of 3 rules; not exercised: "
+                                 "tier v1/normal"])
+    assert result.ret == 1
+
+
+def test_the_durable_backend_option_is_offered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+    result.stdout.fnmatch_lines(["*--discretion-backend*", "*--discretion-cov-fail-under*"])

@@ -32,3 +32,10 @@ def tax():  # type: ignore[no-untyped-def]
     import discretion
 
     return discretion.load_ruleset(TAX)
+
+
+@pytest.fixture(scope="session")
+def shapes_rs():  # type: ignore[no-untyped-def]
+    import discretion
+
+    return discretion.load_ruleset(FIXTURES / "shapes.yaml")

@@ -11,7 +11,7 @@ import calendar
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -222,6 +222,10 @@ def _number(raw: Any) -> Decimal:
 
 
 def _date(raw: Any) -> date:
+    if isinstance(raw, datetime):  # a timestamp is a date only at midnight; a time of day is not a date
+        if raw.time() == time(0) and raw.tzinfo is None:
+            return raw.date()
+        raise ValueError(f"expected a date, found a date and time {raw.isoformat()}")
     if isinstance(raw, date):
         return raw
     if isinstance(raw, str) and len(raw) == 10:

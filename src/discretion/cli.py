@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .errors import DiscretionError, Location, Problem, RulesetError
+from .errors import CaseError, DiscretionError, Location, Problem, RulesetError
 
 __all__ = ["main"]
 
@@ -56,6 +56,11 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
 
     ruleset = load_ruleset(args.ruleset)
     data, source = _read_case(args.case, sys.stdin)
+    if args.ask:
+        if isinstance(data, list) or args.case == "-":
+            raise RulesetError([Problem("ask-needs-one-case", "--ask asks at the terminal: give one case in a file",
+                                        Location(source))])
+        return _ask(ruleset, data, source, args, out, sys.stdin)
     cases = data if isinstance(data, list) else [data]
     results = [evaluate(ruleset, case, backend=args.backend, source=source) for case in cases]
     if args.json:
@@ -69,6 +74,55 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
         out.write(recommendation_text(result) + "\n")
         if args.trace:
             out.write("\n规则轨迹 Trace:\n" + trace_text(result) + "\n")
+    return 0
+
+
+def _ask(ruleset: Any, case: Any, source: str, args: argparse.Namespace, out: TextIO, answers: TextIO) -> int:
+    """A questionnaire: ask the most deciding unknown fact, re-evaluate, until nothing is left to ask."""
+    from .evaluate import evaluate
+    from .render import recommendation_text
+
+    if not isinstance(case, dict) or not isinstance(case.get("facts", {}), dict):
+        raise CaseError([Problem("invalid-case", "a case is a mapping with 'violation' and 'facts'", Location(source))])
+    facts = dict(case.get("facts") or {})
+    while True:
+        rec = evaluate(ruleset, {**case, "facts": facts}, backend=args.backend, source=source)
+        if not rec.questions:
+            break
+        question = rec.questions[0]
+        possible = "、".join(o.value for o in rec.possible_outcomes)
+        out.write(f"\n仍可能的结果 Possible outcomes: {possible}\n{question.zh} ({question.en})?\n")
+        for number, option in enumerate(question.options, 1):
+            out.write(f"  {number}. {option.zh} → {option.outcome.value}\n")
+        out.write("> ")
+        out.flush()
+        line = answers.readline()
+        if not line:
+            break
+        choice = line.strip()
+        if choice.isdigit() and 1 <= int(choice) <= len(question.options):
+            facts[question.fact] = question.options[int(choice) - 1].value
+        elif choice:
+            facts[question.fact] = choice if choice.lower() not in ("true", "false") else choice.lower() == "true"
+        else:
+            break
+    out.write("\n" + recommendation_text(rec) + "\n")
+    return 0
+
+
+def _notice(args: argparse.Namespace, out: TextIO) -> int:
+    from datetime import date
+
+    from .evaluate import evaluate
+    from .loading import load_ruleset
+    from .notice import render_notice
+
+    ruleset = load_ruleset(args.ruleset)
+    data, source = _read_case(args.case, sys.stdin)
+    rec = evaluate(ruleset, data, source=source)
+    on = date.fromisoformat(args.date) if args.date else None
+    out.write(render_notice(ruleset, rec, party=args.party, agency=args.agency, on=on,
+                            templates=Path(args.templates) if args.templates else None))
     return 0
 
 
@@ -152,7 +206,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the recommendation as JSON")
     p.add_argument("--trace", action="store_true", help="also print every rule considered")
     p.add_argument("--backend", default="native", choices=("native", "durable"))
+    p.add_argument("--ask", action="store_true", help="ask for the unknown facts that decide the outcome")
     p.set_defaults(run=_evaluate)
+
+    p = sub.add_parser("notice", help="text of the prior notice (事先告知书) or the no-penalty decision")
+    p.add_argument("ruleset")
+    p.add_argument("case")
+    p.add_argument("--party", default="当事人", help="the party's name")
+    p.add_argument("--agency", default="（执法机关）", help="the enforcement agency's name")
+    p.add_argument("--date", help="date of the notice, YYYY-MM-DD (default today)")
+    p.add_argument("--templates", help="a folder with notice_penalty.txt / notice_no_penalty.txt to use instead")
+    p.set_defaults(run=_notice)
 
     p = sub.add_parser("show", help="print a loaded ruleset")
     p.add_argument("ruleset")
@@ -194,6 +258,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+    except Exception as exc:  # a bug of ours: say so plainly instead of a traceback
+        err.write(f"discretion: internal error ({type(exc).__name__}: {exc}); please report it with the input\n")
+        return 70
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -42,6 +42,8 @@ from .models.ruleset import ListItem
 from .models.vocabulary import FLAGS, NON_COERCIVE_MEASURES, OUTCOMES, PENALTY_TYPES, ListKind, Modality, Outcome
 from .models.vocabulary import PenaltyType as PT
 from .money import UNKNOWN, Range, clamp, formula_percent, mitigated_range, statutory_range, tier_range
+from .questions import questions_for
+from .reasons import reasons_for
 
 __all__ = ["Matches", "evaluate", "evaluate_valid", "match_native"]
 
@@ -67,10 +69,17 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
     """
     valid = validate_case(ruleset, case, source=source)
     if backend == "native":
-        return evaluate_valid(ruleset, valid, match_native, jurisdiction)
-    from .backends import matcher_for
+        matcher: Matcher = match_native
+    else:
+        from .backends import matcher_for
 
-    return evaluate_valid(ruleset, valid, matcher_for(backend, ruleset), jurisdiction)
+        matcher = matcher_for(backend, ruleset)
+    rec = evaluate_valid(ruleset, valid, matcher, jurisdiction)
+    if rec.has_flag("facts_unknown") and not valid.others:
+        questions, possible = questions_for(
+            ruleset, valid, rec, lambda answered: evaluate_valid(ruleset, answered, matcher, jurisdiction))
+        rec = rec.model_copy(update={"questions": questions, "possible_outcomes": possible})
+    return rec
 
 
 def evaluate_valid(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
@@ -336,8 +345,19 @@ class _Evaluation:
         floor = formula.mitigated_floor_percent if formula is not None else None
         return mitigated_range(band_range, floor)
 
+    def _leniency(self) -> list[law.StatutoryGround]:
+        """Art. 30–32 grounds for a lighter or mitigated penalty, each recorded in the trace."""
+        grounds = []
+        for ground, holds, why in law.mandatory_leniency(self.facts):
+            self.trace.append(TraceStep(rule=ground.rule, kind="statute", matched=holds, note=why,
+                                        article=ground.citation.label()))
+            if holds:
+                grounds.append(ground)
+        return grounds
+
     def _penalty(self, items: dict[ListKind, list[ListItem]], baseline: _Decision, band: CompiledBand | None,
                  band_range: Range | None, fine_applies: bool | None) -> _Decision:
+        grounds = self._leniency()
         for kind, outcome in ((ListKind.mitigated, Outcome.mitigated), (ListKind.lighter, Outcome.lighter)):
             for item in items.get(kind, [])[:1]:
                 if outcome is Outcome.mitigated:
@@ -350,7 +370,6 @@ class _Evaluation:
                                  f"适用{'减轻' if outcome is Outcome.mitigated else '从轻'}处罚清单第{item.id}项",
                                  fine, self._types(item.types, band, fine), alternatives=chosen_by_item,
                                  citations=[item.basis], measures=item.measures, item=item)
-        grounds = [ground for ground, holds, _ in law.mandatory_leniency(self.facts) if holds]
         for ground in grounds:
             if ground.modality is Modality.shall:
                 self.flag("leniency_required", ground.citation.label(), ground.zh)
@@ -465,7 +484,7 @@ class _Evaluation:
         self._procedure_flags(decision, penalised, fine, penalties, band)
         citations = _unique([*model.legal_basis, *model.penalty_basis, *decision.citations])
         label = OUTCOMES[decision.outcome.value]
-        return Recommendation(
+        rec = Recommendation(
             outcome=decision.outcome,
             label=LabelOut(code=decision.outcome.value, zh=label.zh, en=label.en),
             mandatory=decision.mandatory,
@@ -486,6 +505,7 @@ class _Evaluation:
             deadlines=self.deadlines,
             jurisdiction=self.jurisdiction.id if self.jurisdiction else None,
         )
+        return rec.model_copy(update={"reasons": reasons_for(self.ruleset, rec)})
 
     def _measures(self, decision: _Decision, penalised: bool) -> list[LabelOut]:
         codes: list[str] = []

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .models.common import Citation
@@ -107,7 +107,7 @@ _ART32 = {
     "meritorious": (4, "配合行政机关查处违法行为有立功表现", "meritorious cooperation"),
 }
 
-_ART32_GROUNDS = {
+ART32_GROUNDS = {
     fact: StatutoryGround(
         f"APL-32-{item}", Outcome.lighter, Modality.shall, article(32, item=item, text=zh),
         f"{zh}，应当从轻或者减轻处罚", f"{en}: shall be lighter or mitigated", alternatives=(Outcome.mitigated,))
@@ -167,7 +167,7 @@ def mandatory_leniency(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, 
         (ART30_YOUTH, None if age is None else 14 <= age < 18, f"age_at_act = {age}"),
         (ART31_PARTIAL, None if capacity is None else capacity == "partial", f"capacity = {capacity}"),
     ]
-    for fact, ground in _ART32_GROUNDS.items():
+    for fact, ground in ART32_GROUNDS.items():
         grounds.append((ground, facts.get(fact), f"{fact} = {facts.get(fact)}"))
     return grounds
 

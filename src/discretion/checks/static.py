@@ -18,11 +18,11 @@ from typing import Any
 from ..case import TIMELY
 from ..compile import CompiledCondition, CompiledRuleset, CompiledTier, CompiledViolation
 from ..errors import Location
+from ..factspace import enumerate_space, literals_by_fact, points
 from ..models.common import Verification
 from ..models.penalty import Fine, FineShape
 from ..models.ruleset import Ground
 from ..models.vocabulary import ListKind, Modality, Outcome
-from .space import enumerate_space, literals_by_fact, points
 
 __all__ = ["Finding", "Severity", "check", "check_versions"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
@@ -16,6 +16,7 @@ from .common import Citation
 from .vocabulary import Outcome, PenaltyType
 
 __all__ = [
+    "AnswerOption",
     "AppliedVersion",
     "Condition",
     "Deadline",
@@ -23,6 +24,8 @@ __all__ = [
     "Flag",
     "LabelOut",
     "Penalty",
+    "Question",
+    "Reason",
     "Recommendation",
     "RulesetRef",
     "TraceStep",
@@ -114,6 +117,36 @@ class Deadline(_Out):
     note: str | None = None
 
 
+class Reason(_Out):
+    """A reason an officer can read: for the chosen outcome, or against a more lenient one not chosen."""
+
+    stance: Literal["for", "against"]
+    outcome: Outcome
+    zh: str
+    en: str
+    basis: str | None = Field(default=None, description="the article or list item the reason rests on")
+    rule: str | None = None
+
+
+class AnswerOption(_Out):
+    """One answer to a question and where it leads."""
+
+    value: Any
+    zh: str
+    outcome: Outcome
+    fine: FineRange | None = None
+
+
+class Question(_Out):
+    """A fact the case left unknown whose answer decides between outcomes still possible."""
+
+    fact: str
+    zh: str
+    en: str
+    options: list[AnswerOption]
+    narrows: int = Field(description="how many distinct results its answers lead to (more decides more)")
+
+
 class RulesetRef(_Out):
     id: str
     version: str
@@ -151,6 +184,10 @@ class Recommendation(_Out):
     applied_version: AppliedVersion | None = None
     deadlines: list[Deadline] = Field(default_factory=list)
     jurisdiction: str | None = None
+    reasons: list[Reason] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    possible_outcomes: list[Outcome] = Field(default_factory=list,
+                                             description="outcomes still possible while facts are unknown")
     facts: dict[str, Any] = Field(default_factory=dict, description="validated facts (derived ones too), JSON form")
 
     def has_flag(self, code: str) -> bool:

@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ..case import TIMELY
-from ..expr import nodes as n
-from ..models.facts import FactKind, FactSpec
+from .case import TIMELY
+from .expr import nodes as n
+from .models.facts import FactKind, FactSpec
 
 __all__ = ["MAX_POINTS", "enumerate_space", "literals_by_fact", "points", "representatives"]
 

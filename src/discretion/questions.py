@@ -1,0 +1,84 @@
+"""Missing facts: the outcomes still possible, and the questions whose answers decide between them.
+
+A case may leave facts unknown. For each unknown fact that an undecided condition reads, each of its
+values (enum values, true/false, and the points around the thresholds the conditions compare it
+with) is tried; a question's worth is how many distinct results its answers lead to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .case import ValidCase, derive
+from .compile import CompiledRuleset
+from .factspace import literals_by_fact, representatives
+from .models.facts import FactKind
+from .models.outcome import AnswerOption, Question, Recommendation, to_json_value
+from .models.vocabulary import Outcome
+
+__all__ = ["MAX_QUESTIONS", "questions_for"]
+
+MAX_QUESTIONS = 8
+Evaluator = Callable[[ValidCase], Recommendation]
+
+
+def _candidates(rec: Recommendation) -> list[str]:
+    names: list[str] = []
+    for step in rec.trace:
+        if step.kind not in ("band", "tier", "list_item", "criminal"):
+            continue
+        for cond in step.conditions:
+            if cond.value is None:
+                names.extend(name for name, value in cond.facts.items() if value is None and name not in names)
+    return names[:MAX_QUESTIONS]
+
+
+def _options(ruleset: CompiledRuleset, name: str) -> list[Any]:
+    spec = ruleset.schema[name]
+    if spec.type is FactKind.records or spec.type is FactKind.date:
+        return []
+    nodes = [cond.compiled.node for violation in ruleset.violations.values()
+             for _, cond in violation.keyed_conditions if name in cond.compiled.facts]
+    return representatives(spec, literals_by_fact(nodes).get(name, set()))
+
+
+def _label(ruleset: CompiledRuleset, name: str, value: Any) -> str:
+    spec = ruleset.schema[name]
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    for option in spec.values:
+        if option.code == value:
+            return option.zh or str(value)
+    return str(value)
+
+
+def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation,
+                  evaluate: Evaluator) -> tuple[list[Question], list[Outcome]]:
+    """Questions ordered by how much their answers decide, and the outcomes still possible."""
+    questions: list[Question] = []
+    possible = {rec.outcome}
+    given = {name: case.facts[name] for name in case.given}
+    violation = ruleset.violations[case.violation]
+    for name in _candidates(rec):
+        options: list[AnswerOption] = []
+        for value in _options(ruleset, name):
+            facts = {**given, name: value}
+            for other, spec in ruleset.schema.items():
+                if other not in facts and spec.default is not None:
+                    facts[other] = spec.default
+            derive(facts, violation, ruleset.model.parameters, ruleset.implications)
+            answer = evaluate(ValidCase(case.id, case.violation, facts, frozenset(facts)))
+            possible.add(answer.outcome)
+            options.append(AnswerOption(value=to_json_value(value),
+                                        zh=_label(ruleset, name, value), outcome=answer.outcome, fine=answer.fine))
+        if not options:
+            continue
+        distinct = {(o.outcome, None if o.fine is None else (o.fine.min, o.fine.max)) for o in options}
+        if len(distinct) < 2:
+            continue  # every answer leads to the same result: not worth asking
+        spec = ruleset.schema[name]
+        questions.append(Question(fact=name, zh=spec.zh, en=spec.en or name, options=options,
+                                  narrows=len(distinct)))
+    questions.sort(key=lambda q: (-q.narrows, q.fact))
+    return questions, sorted(possible, key=lambda o: o.rank)

@@ -1,0 +1,225 @@
+"""Reasons an officer can use: why this outcome, and why not each more lenient one.
+
+The trace is data for machines; this module reads it (with the ruleset for the published wording)
+and writes plain sentences in Chinese with an English gloss, each resting on an article or a list
+item: "不符合清单第3项：未满足『首次发生』（初次违法 = 否）", "非初次违法：24个月内有2次同类违法记录
+（2025-03-02、2025-09-14）".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from . import law
+from .case import months_before
+from .compile import CompiledRuleset, CompiledViolation
+from .models.outcome import Condition, Reason, Recommendation, TraceStep
+from .models.ruleset import ListItem
+from .models.vocabulary import LIST_KINDS, OUTCOMES, ListKind, Outcome
+
+__all__ = ["fact_text", "reasons_for"]
+
+_KIND_OUTCOME = {ListKind.no_penalty: Outcome.no_penalty, ListKind.mitigated: Outcome.mitigated,
+                 ListKind.lighter: Outcome.lighter}
+_STATUTE_OUTCOME = {"APL-30-under-14": Outcome.no_penalty, "APL-31-no-capacity": Outcome.no_penalty,
+                    "APL-36-time-barred": Outcome.no_penalty, "APL-33-2-no-fault": Outcome.no_penalty,
+                    "APL-33-1-minor": Outcome.no_penalty, "APL-33-1-first": Outcome.no_penalty}
+_STATUTE_ZH = {
+    "APL-33-1-first": ("初次违法且危害后果轻微并及时改正的，可以不予行政处罚",
+                       "first violation, minor harm, corrected in time"),
+    "APL-33-1-minor": ("违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚", "minor, corrected in time, no harm"),
+    "APL-33-2-no-fault": ("有证据足以证明没有主观过错的，不予行政处罚", "proven absence of fault"),
+}
+
+
+_GROUNDS = {ground.rule: ground for ground in (
+    law.ART30_CHILD, law.ART31_INCAPABLE, law.ART33_MINOR, law.ART33_FIRST, law.ART33_NO_FAULT, law.ART36_BARRED,
+    law.ART30_YOUTH, law.ART31_PARTIAL, *law.ART32_GROUNDS.values())}
+
+
+def fact_text(ruleset: CompiledRuleset, name: str, value: Any) -> str:
+    """``标签 = 值`` in Chinese: enum values and booleans by their labels."""
+    spec = ruleset.schema.get(name)
+    label = spec.zh if spec else name
+    if value is None:
+        return f"{label}未知"
+    if isinstance(value, bool):
+        return f"{label}：{'是' if value else '否'}"
+    if spec is not None and spec.values:
+        for option in spec.values:
+            if option.code == value:
+                return f"{label}：{option.zh or value}"
+    if isinstance(value, list):
+        return f"{label}：{len(value)}条"
+    return f"{label}：{value}"
+
+
+def _failed_text(ruleset: CompiledRuleset, cond: Condition) -> tuple[str, str]:
+    wording = cond.zh or cond.condition
+    facts = "，".join(fact_text(ruleset, k, v) for k, v in cond.facts.items())
+    state = "无法确定" if cond.value is None else "不满足"
+    en = ("unknown" if cond.value is None else "not met") + f": {cond.condition}"
+    return f"{state}『{wording}』" + (f"（{facts}）" if facts else ""), en
+
+
+def _item(ruleset: CompiledRuleset, item_id: str) -> ListItem | None:
+    return next((i for i in ruleset.model.list_items if i.id == item_id), None)
+
+
+def _item_name(item: ListItem) -> str:
+    return f"{LIST_KINDS[item.kind.value].zh}第{item.basis.item or item.id}项"
+
+
+def _steps(rec: Recommendation, kind: str) -> Iterable[TraceStep]:
+    return (step for step in rec.trace if step.kind == kind)
+
+
+def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
+    """Reasons for the outcome, then against each more lenient outcome, most lenient first."""
+    violation = ruleset.violations[rec.violation.code]
+    out = _for(ruleset, violation, rec)
+    seen: set[str] = set()
+    for outcome in (Outcome.no_penalty, Outcome.mitigated, Outcome.lighter, Outcome.standard):
+        if outcome.rank >= rec.outcome.rank or outcome in rec.alternatives:
+            continue
+        for reason in _against(ruleset, violation, rec, outcome):
+            if reason.zh not in seen:  # one sentence for 从轻 and 减轻 alike
+                seen.add(reason.zh)
+                out.append(reason)
+    return out
+
+
+def _for(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recommendation) -> list[Reason]:
+    out: list[Reason] = []
+    label = OUTCOMES[rec.outcome.value]
+    if rec.list_item:
+        item = _item(ruleset, rec.list_item)
+        step = next((s for s in _steps(rec, "list_item") if s.rule == rec.list_item), None)
+        if item is not None:
+            met = "；".join(c.zh or c.condition for c in (step.conditions if step else []))
+            out.append(Reason(stance="for", outcome=rec.outcome, rule=item.id, basis=item.basis.label(),
+                              zh=f"符合{_item_name(item)}" + (f"「{item.text}」" if item.text else "")
+                              + (f"的适用条件：{met}" if met else ""),
+                              en=f"list item {item.id} applies: all its conditions hold"))
+    for step in _steps(rec, "statute"):
+        ground = _GROUNDS.get(step.rule)
+        if not step.matched or ground is None:
+            continue
+        if _STATUTE_OUTCOME.get(step.rule) is rec.outcome:
+            out.append(Reason(stance="for", outcome=rec.outcome, rule=step.rule, basis=step.article,
+                              zh=f"依照{step.article}：{ground.zh}", en=ground.en))
+            break
+        if rec.outcome in (Outcome.lighter, Outcome.mitigated) and ground.outcome is Outcome.lighter:
+            out.append(Reason(stance="for", outcome=rec.outcome, rule=step.rule, basis=step.article,
+                              zh=f"依照{step.article}：{ground.zh}", en=ground.en))
+    if rec.tier:
+        tier = next(t for t in violation.tiers if t.model.id == rec.tier)
+        step = next((s for s in _steps(rec, "tier") if s.rule.endswith(f"/{rec.tier}")), None)
+        met = "；".join(c.zh or c.condition for c in (step.conditions if step else []))
+        wording = tier.model.text or met
+        name = tier.model.label.zh if tier.model.label else label.zh
+        out.append(Reason(stance="for", outcome=rec.outcome, rule=f"{violation.id}/{tier.model.id}",
+                          basis=tier.model.basis.label() if tier.model.basis else None,
+                          zh=f"裁量阶次「{name}」" + (f"：{wording}" if wording else ""),
+                          en=f"baseline tier {tier.model.id} applies"))
+    if rec.band and len(violation.bands) > 1 and rec.outcome is not Outcome.no_penalty:
+        band = next(b for b in violation.bands if b.model.id == rec.band)
+        name = band.model.label.zh if band.model.label else band.model.id
+        out.append(Reason(stance="for", outcome=rec.outcome, rule=f"{violation.id}/{band.model.id}",
+                          basis="；".join(c.label() for c in violation.model.penalty_basis),
+                          zh=f"适用法定处罚幅度「{name}」", en=f"statutory band {band.model.id}"))
+    if not out:
+        out.append(Reason(stance="for", outcome=rec.outcome, rule=f"{violation.id}/statutory",
+                          basis="；".join(c.label() for c in violation.model.penalty_basis),
+                          zh=f"按{violation.model.penalty_basis[0].label()}规定的处罚幅度{label.zh}",
+                          en=f"{label.en} within the statutory range"))
+    return out
+
+
+def _against(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recommendation,
+             outcome: Outcome) -> list[Reason]:
+    out: list[Reason] = []
+    label = OUTCOMES[outcome.value]
+    for item in violation.items:
+        if _KIND_OUTCOME.get(item.model.kind) is not outcome:
+            continue
+        step = next((s for s in _steps(rec, "list_item") if s.rule == item.model.id), None)
+        if step is None or step.matched:
+            continue
+        parts = [_failed_text(ruleset, c) for c in step.conditions if c.value is not True]
+        out.append(Reason(stance="against", outcome=outcome, rule=item.model.id, basis=item.model.basis.label(),
+                          zh=f"不适用{_item_name(item.model)}：" + "；".join(p[0] for p in parts),
+                          en=f"not {label.en}: list item {item.model.id} does not apply ("
+                          + "; ".join(p[1] for p in parts) + ")"))
+    if outcome is Outcome.no_penalty:
+        out += _statutory_against(ruleset, rec)
+    if outcome in (Outcome.mitigated, Outcome.lighter) and not any(
+            s.matched for s in _steps(rec, "statute") if s.rule.startswith(("APL-30-14", "APL-31-p", "APL-32"))):
+        out.append(Reason(stance="against", outcome=outcome, rule="APL-32", basis="《行政处罚法》 第32条",
+                          zh="无行政处罚法第三十条、第三十一条、第三十二条规定的从轻或者减轻处罚情形",
+                          en=f"not {label.en}: no statutory ground for a lighter or mitigated penalty (art. 30–32)"))
+    if outcome is not Outcome.no_penalty:
+        for tier in violation.tiers:
+            if tier.model.outcome is not outcome:
+                continue
+            step = next((s for s in _steps(rec, "tier") if s.rule == f"{violation.id}/{tier.model.id}"), None)
+            if step is None or step.matched or not step.conditions:
+                continue
+            parts = [_failed_text(ruleset, c) for c in step.conditions if c.value is not True]
+            name = tier.model.label.zh if tier.model.label else label.zh
+            out.append(Reason(stance="against", outcome=outcome, rule=f"{violation.id}/{tier.model.id}",
+                              basis=tier.model.basis.label() if tier.model.basis else None,
+                              zh=f"不适用裁量阶次「{name}」：" + "；".join(p[0] for p in parts),
+                              en=f"not {label.en}: tier {tier.model.id} does not apply"))
+    return out
+
+
+def _statutory_against(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
+    out: list[Reason] = []
+    facts = rec.facts
+    for rule, (zh, en) in _STATUTE_ZH.items():
+        step = next((s for s in _steps(rec, "statute") if s.rule == rule), None)
+        if step is None or step.matched is not False:
+            continue
+        missing: list[str] = []
+        if rule == "APL-33-1-first" and facts.get("first_violation") is False:
+            missing.append(_not_first(ruleset, rec, facts))
+        if rule in ("APL-33-1-first", "APL-33-1-minor") and facts.get("timely_corrected") is False:
+            missing.append("未及时改正（" + fact_text(ruleset, "corrected", facts.get("corrected")) + "）")
+        harm = facts.get("harm")
+        if rule == "APL-33-1-first" and harm in ("moderate", "serious"):
+            missing.append("危害后果不属轻微（" + fact_text(ruleset, "harm", harm) + "）")
+        if rule == "APL-33-1-minor" and harm not in (None, "none"):
+            missing.append("造成了危害后果（" + fact_text(ruleset, "harm", harm) + "）")
+        if rule == "APL-33-1-minor" and facts.get("minor_violation") is False:
+            missing.append("违法行为不属轻微")
+        if rule == "APL-33-2-no-fault":
+            missing.append("无证据足以证明没有主观过错")
+        if missing:
+            out.append(Reason(stance="against", outcome=Outcome.no_penalty, rule=rule, basis=step.article,
+                              zh=f"不符合{step.article}「{zh}」：" + "；".join(missing),
+                              en=f"not no penalty under {rule} ({en}): " + "; ".join(missing)))
+    return out
+
+
+def _not_first(ruleset: CompiledRuleset, rec: Recommendation, facts: dict[str, Any]) -> str:
+    """'非初次违法：24个月内有2次同类违法记录（2025-03-02、2025-09-14）', from the prior violations."""
+    parameters = ruleset.model.parameters
+    window = parameters.first_violation_window_months
+    anchor_text = facts.get(parameters.first_violation_anchor)
+    records = facts.get("prior_violations") or []
+    if not records:
+        count = facts.get("prior_violation_count")
+        return "非初次违法" + (f"（同类违法{count}次）" if count else "")
+    anchor = date.fromisoformat(anchor_text) if isinstance(anchor_text, str) else None
+    start = months_before(anchor, window) if anchor is not None and window else None
+    violation = ruleset.violations[rec.violation.code]
+    same = {violation.id, violation.model.group} - {None}
+    dates = sorted(str(r["date"]) for r in records if isinstance(r, dict)
+                   and (r.get("violation") is None or r.get("violation") in same)
+                   and (start is None or date.fromisoformat(str(r["date"])) > start)
+                   and (anchor is None or date.fromisoformat(str(r["date"])) <= anchor))
+    span = f"{window}个月内" if window else "此前"
+    return f"非初次违法：{span}有{len(dates)}次同类违法记录（{'、'.join(dates)}）"

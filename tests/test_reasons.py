@@ -1,0 +1,127 @@
+"""Reasons for and against, questions for unknown facts, the --ask questionnaire, notice texts."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import discretion
+from discretion.cli import main
+from discretion.notice import render_notice
+
+from .conftest import RULESETS
+
+TAX = RULESETS / "tax" / "first-violation"
+
+
+def late_filing(**facts: Any) -> dict[str, Any]:
+    return {"violation": "late-filing", "facts": facts}
+
+
+def test_reasons_for_the_outcome_cite_the_list_item(tax: Any) -> None:
+    rec = discretion.evaluate(tax, late_filing(first_violation=True, harm="minor", corrected="within_deadline"))
+    [reason] = [r for r in rec.reasons if r.stance == "for" and r.rule == "tax-fv-03"]
+    assert "符合不予处罚清单第3项" in reason.zh and "首次发生清单中所列事项" in reason.zh
+    assert reason.basis and "国家税务总局公告2021年第6号" in reason.basis
+
+
+def test_reasons_against_name_prior_violations_with_their_dates(tax: Any) -> None:
+    rec = discretion.evaluate(tax, late_filing(
+        act_date="2025-10-01", harm="minor", corrected="late",
+        prior_violations=[{"date": "2025-03-02", "violation": "late-filing"}, {"date": "2025-09-14"}]))
+    against = [r for r in rec.reasons if r.stance == "against" and r.outcome.value == "no_penalty"]
+    text = " ".join(r.zh for r in against)
+    assert "非初次违法：此前有2次同类违法记录（2025-03-02、2025-09-14）" in text
+    assert "未及时改正（改正情况：逾期改正）" in text
+    assert all(r.basis for r in against) and all(r.en for r in against)
+
+
+def test_reasons_respect_the_first_violation_window(tmp_path: Path) -> None:
+    text = (TAX / "ruleset.yaml").read_text(encoding="utf-8").replace(
+        "first_violation_window_months: null", "first_violation_window_months: 24")
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text, encoding="utf-8")
+    rs = discretion.load_ruleset(path)
+    rec = discretion.evaluate(rs, late_filing(act_date="2025-10-01", harm="minor", corrected="within_deadline",
+                                              prior_violations=[{"date": "2022-01-01"}, {"date": "2025-09-14"}]))
+    assert any("24个月内有1次同类违法记录（2025-09-14）" in r.zh for r in rec.reasons)
+
+
+def test_reasons_are_in_the_json(tax: Any) -> None:
+    rec = discretion.evaluate(tax, late_filing(first_violation=False))
+    data = json.loads(rec.model_dump_json())
+    assert data["reasons"] and {"stance", "outcome", "zh", "en", "basis"} <= set(data["reasons"][0])
+
+
+def test_unknown_facts_give_possible_outcomes_and_deciding_questions(tax: Any) -> None:
+    rec = discretion.evaluate(tax, {"violation": "invoice-substitute",
+                                    "facts": {"harm": "minor", "corrected": "within_deadline", "illegal_gains": 0}})
+    assert [o.value for o in rec.possible_outcomes] == ["no_penalty", "standard"]
+    [question] = rec.questions
+    assert (question.fact, question.zh, question.narrows) == ("first_violation", "初次违法", 2)
+    assert {(o.value, o.outcome.value) for o in question.options} == {(True, "no_penalty"), (False, "standard")}
+
+
+def test_questions_are_ordered_by_how_much_they_decide(shapes_rs: Any) -> None:
+    rec = discretion.evaluate(shapes_rs, {"violation": "range", "facts": {}})
+    assert rec.questions and rec.questions == sorted(rec.questions, key=lambda q: -q.narrows)
+
+
+def test_a_decided_case_asks_nothing(tax: Any) -> None:
+    rec = discretion.evaluate(tax, late_filing(first_violation=True, harm="minor", corrected="within_deadline"))
+    assert rec.questions == [] and rec.possible_outcomes == []
+
+
+def test_ask_turns_questions_into_a_questionnaire(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"violation": "invoice-substitute",
+                                "facts": {"harm": "minor", "corrected": "within_deadline", "illegal_gains": 0}}))
+    monkeypatch.setattr("sys.stdin", io.StringIO("2\n"))
+    out = io.StringIO()
+    assert main(["evaluate", str(TAX), str(case), "--ask"], out=out) == 0
+    text = out.getvalue()
+    assert "初次违法 (first violation)?" in text and "2. 是 → no_penalty" in text
+    assert text.rstrip().splitlines()[-1].startswith("规则 Ruleset") and "处理结果 Outcome: 不予处罚" in text
+
+
+def test_notice_before_a_penalty_names_rights_and_the_proposed_fine(tax: Any) -> None:
+    rec = discretion.evaluate(tax, late_filing(first_violation=False, serious_circumstances=True))
+    text = render_notice(tax, rec, party="某某公司", agency="某税务局")
+    assert text.startswith("行政处罚事先告知书") and "某某公司：" in text
+    assert "罚款，2000.00元至10000.00元" in text and "第四十四条、第四十五条" in text
+    assert "陈述和申辩" in text and "《税收征收管理法》(2015-04-24) 第62条" in text
+
+
+def test_notice_not_to_penalise_orders_correction_and_education(tax: Any) -> None:
+    rec = discretion.evaluate(tax, late_filing(first_violation=True, harm="minor", corrected="within_deadline"))
+    text = render_notice(tax, rec)
+    assert text.startswith("不予行政处罚决定书") and "决定对你（单位）不予行政处罚" in text
+    assert "税法宣传和辅导" in text and "第三十三条第三款" in text
+
+
+def test_notice_hearing_deadline_with_a_jurisdiction(shapes_rs: Any) -> None:
+    from .conftest import FIXTURES
+
+    province = discretion.load_jurisdiction(FIXTURES / "jurisdiction" / "test-province.yaml")
+    rec = discretion.evaluate(shapes_rs, {"violation": "amount", "facts": {
+        "assessed": "60000", "party_type": "legal_person", "notice_date": "2025-09-26"}}, jurisdiction=province)
+    assert "最后期限：2025年10月10日" in render_notice(shapes_rs, rec)
+
+
+def test_templates_a_department_overrides(tax: Any, tmp_path: Path) -> None:
+    (tmp_path / "notice_no_penalty.txt").write_text("不予处罚：${party}；${violation_zh}", encoding="utf-8")
+    rec = discretion.evaluate(tax, late_filing(first_violation=True, harm="minor", corrected="within_deadline"))
+    assert render_notice(tax, rec, party="甲", templates=tmp_path) == \
+        "不予处罚：甲；纳税人未按照规定的期限办理纳税申报和报送纳税资料"
+
+
+def test_cli_notice(tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(late_filing(first_violation=False)))
+    out = io.StringIO()
+    assert main(["notice", str(TAX), str(case), "--party", "乙", "--date", "2025-01-02"], out=out) == 0
+    assert "乙：" in out.getvalue() and "2025年01月02日" in out.getvalue()

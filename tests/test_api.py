@@ -26,7 +26,7 @@ STAGES = [
     {"money", "law"},
     {"evaluate", "backends", "rete", "reasons", "questions"},
     {"render", "casefiles"},
-    {"checks", "testing", "batch", "synthetic", "plots", "audit", "diff", "registry", "reasons", "publish", "replay",
+    {"checks", "testing", "catalogue", "notice", "batch", "synthetic", "plots", "audit", "diff", "registry", "reasons", "publish", "replay",
      "jurisdiction"},
     {"cli", "__main__", "pytest_plugin", "__init__", "publish_cli", "analysis_cli"},
 ]

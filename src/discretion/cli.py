@@ -182,6 +182,25 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if problems or any(f.severity is Severity.error for f in findings) else 0
 
 
+def _rulesets(args: argparse.Namespace, out: TextIO) -> int:
+    """Every ruleset found: id, department, issuer, 文号, dates, counts, unverified items."""
+    from .catalogue import catalogue, catalogue_markdown
+
+    entries, problems = catalogue(args.path)
+    if args.json:
+        out.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
+    elif args.markdown:
+        out.write(catalogue_markdown(entries, Path(args.path)))
+    else:
+        for e in entries:
+            out.write(f"{e['id']} {e['version']}  [{e['department']}] {e['title']}  {e['issuer']} "
+                      f"{e['document'] or ''}  {e['effective']}–{e['expires'] or ''}  violations {e['violations']}, "
+                      f"items {e['list_items']} ({e['unverified_items']} unverified)\n")
+    for problem in problems:
+        sys.stderr.write(f"{problem}\n")
+    return 2 if problems else 0
+
+
 def _test(args: argparse.Namespace, out: TextIO) -> int:
     """Run pytest in a fresh interpreter: the plugin must import discretion itself, after pytest starts."""
     import subprocess
@@ -231,6 +250,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     p.add_argument("-v", "--verbose", action="store_true", help="also print notes (info findings)")
     p.set_defaults(run=_check)
+
+    p = sub.add_parser("rulesets", help="list every ruleset found (current and earlier versions)")
+    p.add_argument("path", nargs="?", default="rulesets")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.add_argument("--markdown", action="store_true", help="print the index table of rulesets/README.md")
+    p.set_defaults(run=_rulesets)
 
     p = sub.add_parser("test", help="run *.cases.yaml (and the checks) through pytest")
     p.add_argument("paths", nargs="*", default=["rulesets"])

@@ -8,6 +8,9 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
+# Broken rulesets live in fixtures on purpose: the tests load them; the plugin must not collect them.
+collect_ignore_glob = ["fixtures/*"]
+
 ROOT = Path(__file__).resolve().parent.parent
 RULESETS = ROOT / "rulesets"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -23,6 +23,7 @@ from ..models.facts import Direction, FactKind
 from ..models.outcome import Recommendation, to_json_value
 from ..models.vocabulary import Outcome
 from ..money import statutory_range
+from . import PROPERTY_NAMES
 from .strategies import cases
 
 __all__ = ["PROPERTIES", "PropertyFailure", "as_yaml_case", "run_property"]
@@ -116,10 +117,12 @@ def _result(rec: Recommendation) -> str:
     return f"{rec.outcome.value} " + ("(no fine)" if rec.fine is None else f"{rec.fine.min}–{rec.fine.max}")
 
 
-def _severity(rec: Recommendation) -> tuple[int, Decimal, Decimal]:
+def _severity(rec: Recommendation) -> tuple[int, int, Decimal, Decimal]:
+    """Outcome, then how many penalties besides the fine (a revocation weighs more than any fine), then the fine."""
+    others = sum(1 for p in rec.penalties if p.type.value != "fine" and not p.optional)
     if rec.fine is None:
-        return rec.outcome.rank, Decimal(-1), Decimal(-1)
-    return rec.outcome.rank, rec.fine.max, rec.fine.min
+        return rec.outcome.rank, others, Decimal(-1), Decimal(-1)
+    return rec.outcome.rank, others, rec.fine.max, rec.fine.min
 
 
 def _step(ruleset: CompiledRuleset, name: str, value: Any) -> Any | None:
@@ -192,6 +195,9 @@ PROPERTIES: dict[str, Property] = {
     "monotone": monotone,
     "statute_not_overridden": statute_not_overridden,
 }
+
+
+assert tuple(PROPERTIES) == PROPERTY_NAMES, "checks.PROPERTY_NAMES lists the properties in order"
 
 
 def run_property(name: str, ruleset: CompiledRuleset, *, max_examples: int = 100, seed: int | None = None,

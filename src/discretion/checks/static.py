@@ -23,6 +23,7 @@ from ..models.common import Verification
 from ..models.penalty import Fine, FineShape
 from ..models.ruleset import Ground
 from ..models.vocabulary import ListKind, Modality, Outcome
+from . import PROPERTY_NAMES
 
 __all__ = ["Finding", "Severity", "check", "check_versions"]
 
@@ -77,6 +78,11 @@ def check(ruleset: CompiledRuleset, *, today: date | None = None) -> list[Findin
         out.append(Finding("unverified-items", Severity.info, f"{len(unverified)} unverified item(s) stay out of "
                            f"the default registry: {', '.join(unverified)}", Location(ruleset.source, 1, 1),
                            None, model.id))
+    for waiver in model.waivers:
+        if waiver.check in PROPERTY_NAMES:
+            subject = f" for fact '{waiver.subject}'" if waiver.subject else ""
+            out.append(Finding("property-waived", Severity.info, f"property {waiver.check} is waived{subject}: "
+                               f"{waiver.reason}", Location(ruleset.source, 1, 1), None, waiver.subject))
     return [_waived(finding, ruleset) for finding in out]
 
 

@@ -18,7 +18,7 @@ import yaml
 
 from .errors import Location, Problem, RulesetError
 
-__all__ = ["LIMITS", "Positions", "YamlDocument", "parse_yaml"]
+__all__ = ["LIMITS", "Limits", "Positions", "YamlDocument", "parse_yaml"]
 
 Path = tuple[str | int, ...]
 
@@ -31,9 +31,11 @@ class Limits:
     max_nodes: int = 200_000
     max_depth: int = 64
     max_scalar_chars: int = 100_000
+    max_rules: int = 20_000  # violations + bands + tiers + list items + conditions (checked in loading)
 
 
 LIMITS = Limits()
+MAX_INTEGER_DIGITS = 30
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
 _DECIMAL = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9]+")
@@ -76,7 +78,15 @@ class YamlDocument:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """Composes nodes only; refuses explicit tags before anything is constructed."""
+    """Composes nodes only; refuses explicit tags before anything is constructed.
+
+    PyYAML composes recursively, so the depth limit is enforced here too: thousands of ``[`` would
+    otherwise run into Python's recursion limit, slowly and at an unpredictable place.
+    """
+
+    def __init__(self, stream: str, source: str = "<yaml>", max_depth: int = LIMITS.max_depth) -> None:
+        super().__init__(stream)
+        self._source, self._max_depth, self._depth = source, max_depth, 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -85,7 +95,15 @@ class _StrictLoader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 None, None, f"tags are not allowed (found {tag!r}); write plain values", event.start_mark
             )
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > self._max_depth + 1:
+                mark = event.start_mark
+                raise _Abort(Problem("yaml-too-deep", f"nesting deeper than {self._max_depth} levels",
+                                     Location(self._source, mark.line + 1, mark.column + 1)))
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _Builder:
@@ -171,6 +189,11 @@ class _Builder:
         if text in _FALSE:
             return False
         if _INT.fullmatch(text):
+            digits = text.replace("_", "").lstrip("+-")
+            if len(digits) > MAX_INTEGER_DIGITS:  # also keeps int() under Python's 4300-digit guard
+                self._fail("yaml-number", f"a whole number of {len(digits)} digits; at most "
+                           f"{MAX_INTEGER_DIGITS} (quote it if it is a code, not a number)", node)
+                return None
             return int(text.replace("_", ""))
         if _DECIMAL.fullmatch(text):
             try:
@@ -209,9 +232,18 @@ def _decode(raw: bytes, source: str) -> str:
         ) from None
 
 
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, source: str) -> Problem:
+    """A control character YAML does not allow, located by line and column (from the reader's offset)."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    return Problem("encoding", f"character U+{exc.character:04X} is not allowed in YAML; remove it",
+                   Location(source, line, column))
+
+
 def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS) -> YamlDocument:
     """Parse one YAML document strictly; raise RulesetError listing every problem found."""
-    size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
+    size = len(raw.encode("utf-8", "surrogatepass")) if isinstance(raw, str) else len(raw)
     if size > limits.max_file_bytes:
         raise RulesetError(
             [Problem("file-too-large", f"{size} bytes; at most {limits.max_file_bytes} are allowed",
@@ -221,7 +253,10 @@ def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS) -> Yam
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
         raise RulesetError([Problem("encoding", "the file contains NUL characters", Location(source))])
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text, source, limits.max_depth)  # the reader refuses control characters here
+    except yaml.reader.ReaderError as exc:
+        raise RulesetError([_reader_problem(exc, text, source)]) from None
     builder = _Builder(source, limits)
     try:
         node = loader.get_single_node()
@@ -236,6 +271,8 @@ def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS) -> Yam
         loc = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         raise RulesetError([Problem("yaml-syntax", message or "invalid YAML", loc)]) from None
+    except yaml.reader.ReaderError as exc:  # pragma: no cover - the reader checks all the text up front
+        raise RulesetError([_reader_problem(exc, text, source)]) from None
     except yaml.YAMLError as exc:
         raise RulesetError([Problem("yaml-syntax", str(exc), Location(source))]) from None
     except RecursionError:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ._yaml import Positions, YamlDocument, parse_yaml
+from ._yaml import LIMITS, Limits, Positions, YamlDocument, parse_yaml
 from .compile import CompiledRuleset, compile_ruleset
 from .errors import Location, Problem, RulesetError, did_you_mean
 from .models.jurisdiction import Jurisdiction
@@ -23,7 +23,7 @@ RULESET_FILE = "ruleset.yaml"
 _CITATION_FIELDS = {"penalty_basis", "basis", "citation", "sources"}
 
 
-def load_ruleset(path: str | Path) -> CompiledRuleset:
+def load_ruleset(path: str | Path, *, limits: Limits = LIMITS) -> CompiledRuleset:
     """Load, validate and compile one ruleset file (or a folder holding ``ruleset.yaml``).
 
     Raises RulesetError listing every problem at once, each with file:line:col.
@@ -36,16 +36,50 @@ def load_ruleset(path: str | Path) -> CompiledRuleset:
     except OSError as exc:
         raise RulesetError([Problem("file-unreadable", f"cannot read the file: {exc.strerror or exc}",
                                     Location(str(file)))]) from None
-    return load_ruleset_text(raw, source=str(file))
+    return load_ruleset_text(raw, source=str(file), limits=limits)
 
 
-def load_ruleset_text(raw: bytes | str, *, source: str = "<ruleset>") -> CompiledRuleset:
+def load_ruleset_text(raw: bytes | str, *, source: str = "<ruleset>", limits: Limits = LIMITS) -> CompiledRuleset:
     """The same as load_ruleset, from bytes or text already in memory."""
-    data = raw.encode("utf-8") if isinstance(raw, str) else raw
-    document = parse_yaml(data, source)
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    document = parse_yaml(data, source, limits=limits)
     model = validate_document(document)
+    check_rule_count(model, document, limits)
     return compile_ruleset(model, source=source, positions=document.positions,
                            sha256=hashlib.sha256(data).hexdigest())
+
+
+def check_rule_count(model: Ruleset, document: YamlDocument, limits: Limits = LIMITS) -> None:
+    """Refuse a ruleset with more rules than compiling and evaluating should ever have to handle.
+
+    Counted: violations, statutory bands, tiers, list items and each of their conditions. Checked
+    after validation (the counts are the model's) and before compiling (the costly stage).
+    """
+    count = 0
+    where: tuple[str | int, ...] = ("violations",)
+
+    def add(amount: int, path: tuple[str | int, ...]) -> bool:
+        nonlocal count, where
+        count += amount
+        if count > limits.max_rules and where == ("violations",):
+            where = path
+        return count > limits.max_rules
+
+    for vid, violation in model.violations.items():
+        base: tuple[str | int, ...] = ("violations", vid)
+        add(1, base)
+        add(sum(1 + (band.when is not None) for band in violation.statutory.bands), (*base, "statutory"))
+        for index, tier in enumerate(violation.tiers):
+            add(1 + len(tier.when), (*base, "tiers", index))
+        if violation.criminal_referral is not None:
+            add(len(violation.criminal_referral.when), (*base, "criminal_referral"))
+    for index, item in enumerate(model.list_items):
+        add(1 + len(item.conditions), ("list_items", index))
+    if count > limits.max_rules:
+        raise RulesetError([Problem(
+            "too-many-rules", f"{count} rules (violations, bands, tiers, list items and conditions); at most "
+            f"{limits.max_rules} are allowed: split the ruleset by department or document",
+            document.positions.locate(document.source, where))])
 
 
 def validate_document(document: YamlDocument) -> Ruleset:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import calendar
 import json
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -81,8 +82,9 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
     for name, raw in parsed.facts.items():
         spec = ruleset.schema.get(name)
         if spec is None:
-            problems.append(Problem("unknown-fact", f"'{name}' is not a fact of ruleset {ruleset.id}",
-                                    _where(name, source), did_you_mean(name, ruleset.schema)))
+            problems.append(Problem("unknown-fact", f"{_short(name)} is not a fact of ruleset {ruleset.id}",
+                                    _where(name if len(name) <= 80 else name[:60] + "…", source),
+                                    _hint(name, ruleset.schema)))
             continue
         if raw is None:
             continue
@@ -135,12 +137,13 @@ def coerce(spec: FactSpec, raw: Any) -> Any:
     if kind is FactKind.bool:
         if isinstance(raw, bool):
             return raw
-        raise ValueError(f"expected true or false, found {raw!r}")
+        raise ValueError(f"expected true or false, found {_short(raw)}")
     if kind is FactKind.enum:
         if isinstance(raw, str) and raw in spec.codes:
             return raw
-        hint = did_you_mean(raw, spec.codes) if isinstance(raw, str) else None
-        raise ValueError(f"expected one of {', '.join(spec.codes)}, found {raw!r}" + (f"; {hint}" if hint else ""))
+        hint = _hint(raw, spec.codes) if isinstance(raw, str) else None
+        raise ValueError(f"expected one of {', '.join(spec.codes)}, found {_short(raw)}"
+                         + (f"; {hint}" if hint else ""))
     if kind in (FactKind.integer, FactKind.days):
         value = _integer(raw)
         _bounds(spec, Decimal(value))
@@ -168,20 +171,40 @@ def coerce(spec: FactSpec, raw: Any) -> Any:
 
 def _integer(raw: Any) -> int:
     if isinstance(raw, bool):
-        raise ValueError(f"expected a whole number, found {raw!r}")
+        raise ValueError(f"expected a whole number, found {_short(raw)}")
+    value: int | None = None
     if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float | Decimal) and raw == raw and raw not in (float("inf"), float("-inf")) \
-            and int(raw) == raw:
-        return int(raw)
-    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and len(raw) < 30:
-        return int(raw)
-    raise ValueError(f"expected a whole number, found {raw!r}")
+        value = raw
+    elif isinstance(raw, float | Decimal):
+        exact = Decimal(repr(raw)) if isinstance(raw, float) and math.isfinite(raw) else raw
+        # is_finite first: comparing a signalling NaN raises InvalidOperation
+        if isinstance(exact, Decimal) and exact.is_finite() and abs(exact) < 10 ** 16 and exact == exact.to_integral():
+            value = int(exact)
+    elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and len(raw) < 30:
+        value = int(raw)
+    if value is None:
+        raise ValueError(f"expected a whole number, found {_short(raw)}")
+    if abs(value) > 10 ** 15:  # a count or a number of days; keeps condition arithmetic bounded
+        raise ValueError(f"a whole number above 10^15 is not plausible, found {_short(raw)}")
+    return value
+
+
+def _hint(name: str, candidates: Iterable[str]) -> str | None:
+    """Did-you-mean only for names of a plausible length (difflib is quadratic in the worst case)."""
+    return did_you_mean(name, candidates) if len(name) <= 200 else None
+
+
+def _short(raw: Any) -> str:
+    """The value as found, cut short: a 10 MB string must not become a 10 MB message."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) >= 10 ** 60:
+        return f"a number of about {int(raw.bit_length() * 0.30103)} digits"  # str() refuses > 4300 digits
+    text = repr(raw)
+    return text if len(text) <= 80 else text[:60] + f"… ({len(text)} characters)"
 
 
 def _money(raw: Any) -> Decimal:
     if isinstance(raw, bool):
-        raise ValueError(f"expected an amount in yuan, found {raw!r}")
+        raise ValueError(f"expected an amount in yuan, found {_short(raw)}")
     try:
         if isinstance(raw, float):
             value = Decimal(repr(raw))
@@ -192,21 +215,21 @@ def _money(raw: Any) -> Decimal:
         else:
             raise ValueError(f"expected an amount in yuan, found {type(raw).__name__}")
     except InvalidOperation:
-        raise ValueError(f"expected an amount in yuan, found {raw!r}") from None
+        raise ValueError(f"expected an amount in yuan, found {_short(raw)}") from None
     if not value.is_finite():
-        raise ValueError(f"an amount must be finite, found {raw!r}")
+        raise ValueError(f"an amount must be finite, found {_short(raw)}")
     if value < 0:
-        raise ValueError(f"an amount cannot be negative, found {raw!r}")
+        raise ValueError(f"an amount cannot be negative, found {_short(raw)}")
+    if value.adjusted() > 15:  # first: quantizing a huge amount would exceed Decimal's precision
+        raise ValueError(f"an amount above 10^15 yuan is not plausible, found {_short(raw)}")
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"an amount in yuan has at most two decimal places (fen), found {raw!r}")
-    if value.adjusted() > 15:
-        raise ValueError(f"an amount above 10^15 yuan is not plausible, found {raw!r}")
+        raise ValueError(f"an amount in yuan has at most two decimal places (fen), found {_short(raw)}")
     return value
 
 
 def _number(raw: Any) -> Decimal:
     if isinstance(raw, bool):
-        raise ValueError(f"expected a number, found {raw!r}")
+        raise ValueError(f"expected a number, found {_short(raw)}")
     try:
         if isinstance(raw, float):
             value = Decimal(repr(raw))
@@ -215,9 +238,10 @@ def _number(raw: Any) -> Decimal:
         else:
             raise ValueError(f"expected a number, found {type(raw).__name__}")
     except InvalidOperation:
-        raise ValueError(f"expected a number, found {raw!r}") from None
-    if not value.is_finite() or value.adjusted() > 15:
-        raise ValueError(f"expected a finite number of plausible size, found {raw!r}")
+        raise ValueError(f"expected a number, found {_short(raw)}") from None
+    # bounded both ways so that condition arithmetic (depth ≤ 32) stays inside Decimal's exponent range
+    if not value.is_finite() or value.adjusted() > 15 or (value and value.adjusted() < -15):
+        raise ValueError(f"expected a finite number of plausible size, found {_short(raw)}")
     return value
 
 
@@ -233,7 +257,7 @@ def _date(raw: Any) -> date:
             return date.fromisoformat(raw)
         except ValueError:
             pass
-    raise ValueError(f"expected a date YYYY-MM-DD, found {raw!r}")
+    raise ValueError(f"expected a date YYYY-MM-DD, found {_short(raw)}")
 
 
 def _bounds(spec: FactSpec, value: Decimal) -> None:

@@ -28,7 +28,7 @@ class FactType:
     values: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # not frozen: Python sets __traceback__ on exceptions as they propagate
 class ExprTypeError(Exception):
     code: str
     message: str

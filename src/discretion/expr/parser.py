@@ -19,13 +19,14 @@ __all__ = ["MAX_DEPTH", "MAX_LENGTH", "ExprSyntaxError", "parse"]
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 32
+MAX_DIGITS = 30
 
 _COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _BOOL_NAMES = {"true": True, "false": False, "True": True, "False": False}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # not frozen: Python sets __traceback__ on exceptions as they propagate
 class ExprSyntaxError(Exception):
     """A condition that is not in the language; ``offset`` is the 0-based column inside the text."""
 
@@ -173,6 +174,8 @@ class _Walker:
         if isinstance(value, bool | str):
             return n.Literal(text, offset, value)
         if isinstance(value, int):
+            if abs(value) >= 10 ** MAX_DIGITS:
+                raise ExprSyntaxError("expr-syntax", f"a number of more than {MAX_DIGITS} digits", offset)
             return n.Literal(text, offset, value)
         if isinstance(value, float):
             try:
@@ -181,6 +184,10 @@ class _Walker:
                 raise ExprSyntaxError("expr-syntax", f"'{text}' is not a decimal number", offset) from None
             if not exact.is_finite():
                 raise ExprSyntaxError("expr-syntax", f"'{text}' is not a finite number", offset)
+            # bounded so that arithmetic over nested literals can never leave Decimal's exponent range
+            if exact and not -MAX_DIGITS <= exact.adjusted() < MAX_DIGITS:
+                raise ExprSyntaxError("expr-syntax", f"'{text}' is not a number of plausible size (at most "
+                                      f"{MAX_DIGITS} digits before or after the point)", offset)
             return n.Literal(text, offset, exact)
         raise self._refuse(node, f"the constant {text!r}")
 

@@ -28,7 +28,7 @@ STAGES = [
     {"render", "casefiles"},
     {"checks", "testing", "catalogue", "notice", "batch", "synthetic", "plots", "audit", "diff", "registry", "reasons", "publish", "replay",
      "jurisdiction"},
-    {"cli", "__main__", "pytest_plugin", "__init__", "publish_cli", "analysis_cli"},
+    {"cli", "__main__", "pytest_plugin", "__init__", "publish_cli", "analysis_cli", "replay_cli"},
 ]
 
 

@@ -22,7 +22,7 @@ Command = Callable[[argparse.Namespace, TextIO], int]
 
 # Feature commands live in light modules with ``register(subparsers)``; each sets ``run`` on its parser
 # (a ``Command``) and imports its heavy dependencies only when it runs.
-_EXTENSIONS: tuple[str, ...] = ("publish_cli", "analysis_cli")
+_EXTENSIONS: tuple[str, ...] = ("publish_cli", "analysis_cli", "replay_cli")
 
 
 def _read_case(spec: str, stdin: TextIO) -> tuple[Any, str]:

@@ -26,8 +26,8 @@ STAGES = [
     {"money", "law"},
     {"evaluate", "backends", "rete", "reasons", "questions"},
     {"render", "casefiles"},
-    {"checks", "testing", "catalogue", "notice", "batch", "synthetic", "plots", "audit", "diff", "registry", "reasons", "publish", "replay",
-     "jurisdiction"},
+    {"checks", "testing", "catalogue", "notice", "batch", "synthetic", "plots", "audit", "diff", "registry",
+     "publish", "replay", "jurisdiction"},
     {"cli", "__main__", "pytest_plugin", "__init__", "publish_cli", "analysis_cli", "replay_cli"},
 ]
 

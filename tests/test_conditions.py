@@ -129,3 +129,20 @@ def test_explanation_marks_unknown_parts() -> None:
 
 def test_facts_read_are_collected() -> None:
     assert condition("first and (days > 3 or gains > 1)", FACTS).facts == {"first", "days", "gains"}
+
+
+def test_brackets_inside_a_string_are_not_nesting() -> None:
+    facts = {"name": FactType("enum", ("(" * 40,))}
+    assert condition('name == "' + "(" * 40 + '"', facts).matcher({"name": "(" * 40}) is True
+
+
+def test_loaded_rulesets_are_read_only_all_the_way_down() -> None:
+    import discretion
+
+    from .conftest import FIXTURES
+
+    rs = discretion.load_ruleset(FIXTURES / "minimal.yaml")
+    with pytest.raises(TypeError):
+        rs.model.facts["x"] = None  # type: ignore[index]
+    with pytest.raises(TypeError):
+        rs.model.violations["v2"] = rs.model.violations["v1"]  # type: ignore[index]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .case import Case, _as_case
@@ -35,7 +36,7 @@ def _without_unverified(ruleset: CompiledRuleset) -> CompiledRuleset:
     if len(items) == len(model.list_items) and len(violations) == len(model.violations):
         return ruleset
     items = tuple(i for i in items if all(v in violations for v in i.applies_to))
-    trimmed = model.model_copy(update={"list_items": items, "violations": violations})
+    trimmed = model.model_copy(update={"list_items": items, "violations": MappingProxyType(violations)})
     return compile_ruleset(trimmed, source=ruleset.source, positions=ruleset.positions, sha256=ruleset.sha256)
 
 

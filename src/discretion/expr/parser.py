@@ -46,8 +46,14 @@ def parse(text: str) -> n.Node:
         raise ExprSyntaxError("expr-too-long", f"a condition of {len(text)} characters; at most {MAX_LENGTH}")
     if "\n" in text.strip() or "\r" in text:
         text = " ".join(text.split())
-    depth = 0
+    depth, quote = 0, ""
     for index, char in enumerate(text):
+        if quote:  # brackets inside a string literal are text, not nesting
+            quote = "" if char == quote else quote
+            continue
+        if char in "\"'":
+            quote = char
+            continue
         depth += char in "([{"
         depth -= char in ")]}"
         if depth > MAX_DEPTH:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_serializer, field_validator, model_validator
 
 from .common import Citation, Frozen, Source, Text, Verification
 from .facts import FactSpec
@@ -154,13 +156,23 @@ class Ruleset(Frozen):
     dates_note: str | None = Field(default=None, description="how the dates were established, if approximate")
     sources: tuple[Source, ...] = Field(min_length=1)
     parameters: Parameters = Parameters()
-    measures: dict[str, Text] = Field(default_factory=dict, description="measure codes beyond the built-in ones")
-    facts: dict[str, FactSpec] = Field(default_factory=dict)
+    measures: Mapping[str, Text] = Field(default_factory=dict, description="measure codes beyond the built-in ones")
+    facts: Mapping[str, FactSpec] = Field(default_factory=dict)
     formulas: tuple[Formula, ...] = ()
-    violations: dict[Ident, Violation] = Field(min_length=1)
+    violations: Mapping[Ident, Violation] = Field(min_length=1)
     list_items: tuple[ListItem, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     note: str | None = None
+
+    @field_validator("measures", "facts", "violations", mode="after")
+    @classmethod
+    def _read_only(cls, value: dict[str, Any]) -> Any:
+        """A loaded ruleset is immutable all the way down: its mappings are read-only views."""
+        return MappingProxyType(dict(value))
+
+    @field_serializer("measures", "facts", "violations")
+    def _as_dict(self, value: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(value)
 
     @field_validator("format")
     @classmethod

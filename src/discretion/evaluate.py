@@ -35,6 +35,7 @@ from .models.outcome import (
     Recommendation,
     RulesetRef,
     TraceStep,
+    build,
     to_json_value,
 )
 from .models.penalty import Fine
@@ -51,9 +52,70 @@ Matches = Mapping[str, bool | None]
 Matcher = Callable[[CompiledViolation, Mapping[str, Any]], Matches]
 
 
+_NATIVE: dict[int, tuple[CompiledViolation, tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...]]] = {}
+
+
 def match_native(violation: CompiledViolation, facts: Mapping[str, Any]) -> dict[str, bool | None]:
     """The native backend: every keyed condition through its precompiled closure."""
-    return {key: cond.compiled.matcher(facts) for key, cond in violation.keyed_conditions}
+    entry = _NATIVE.get(id(violation))
+    if entry is None or entry[0] is not violation:
+        if len(_NATIVE) > 4096:
+            _NATIVE.clear()
+        entry = _NATIVE[id(violation)] = (
+            violation, tuple((key, cond.compiled.matcher) for key, cond in violation.keyed_conditions))
+    return {key: matcher(facts) for key, matcher in entry[1]}
+
+
+# Per-process caches of frozen output parts that recur from case to case. Keyed by the identity of
+# long-lived compiled objects (kept alive in the entry, so an id is never confused with a reused
+# one) and the values read; cleared when they grow past a bound rather than evicted one by one.
+_CACHE_LIMIT = 65536
+_EXPLAINED: dict[tuple[Any, ...], tuple[CompiledCondition, Condition]] = {}
+_FLAGS: dict[tuple[str, str | None, str | None], Flag] = {}
+_STEPS: dict[tuple[Any, ...], tuple[tuple[Condition, ...], TraceStep]] = {}
+_READS: dict[int, tuple[CompiledCondition, tuple[str, ...]]] = {}
+_LABELS: dict[int, tuple[Citation, str]] = {}
+_PLAIN = frozenset({bool, str, int, type(None)})
+
+
+def _label(citation: Citation) -> str:
+    """``citation.label()`` by identity: hashing a pydantic model on every call was a hot spot."""
+    entry = _LABELS.get(id(citation))
+    if entry is None or entry[0] is not citation:
+        if len(_LABELS) > _CACHE_LIMIT:
+            _LABELS.clear()
+        entry = _LABELS[id(citation)] = (citation, citation.label())
+    return entry[1]
+
+
+def _json(value: Any) -> Any:
+    return value if type(value) in _PLAIN else to_json_value(value)
+
+
+def _key(value: Any) -> Any:
+    """A cache key for a fact value: Decimal('1.0') and Decimal('1.00') are equal but print differently."""
+    return str(value) if type(value) is Decimal else value
+
+
+def _step(rule: str, kind: str, matched: bool | None, conditions: list[Condition] | None = None,
+          note: str | None = None, article: str | None = None) -> TraceStep:
+    """A trace step, interned: the same rule with the same (interned) conditions is one frozen object.
+
+    Interning makes a trace cheap to build and lets ``reasons`` recognise a trace it has read before.
+    """
+    conds = tuple(conditions) if conditions else ()
+    key = (rule, kind, matched, note, article, *map(id, conds))
+    entry = _STEPS.get(key)
+    if entry is None or any(a is not b for a, b in zip(entry[0], conds, strict=True)):
+        if len(_STEPS) > _CACHE_LIMIT:
+            _STEPS.clear()
+        entry = _STEPS[key] = (conds, build(TraceStep, rule=rule, kind=kind, matched=matched,
+                                            conditions=list(conds), note=note, article=article))
+    return entry[1]
+
+
+def _statute_step(ground: law.StatutoryGround, holds: bool | None, why: str) -> TraceStep:
+    return _step(ground.rule, "statute", holds, None, why, _label(ground.citation))
 
 
 def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | bytes, *,
@@ -107,11 +169,11 @@ def _several_provisions(ruleset: CompiledRuleset, case: ValidCase, matcher: Matc
 
     chosen = max(results, key=weight)  # max() keeps the first of equals: the order the case gives
     others = [r for r in results if r is not chosen]
-    steps = [TraceStep(rule=r.violation.code, kind="several_provisions", matched=False,
+    steps = [build(TraceStep, rule=r.violation.code, kind="several_provisions", matched=False,
                        note=f"{r.label.zh}; fine {r.fine.min}–{r.fine.max}" if r.fine else f"{r.label.zh}; no fine",
                        article="行政处罚法第29条") for r in others]
     label = FLAGS["several_provisions"]
-    flag = Flag(code="several_provisions", zh=label.zh, en=label.en, article="行政处罚法第29条",
+    flag = build(Flag, code="several_provisions", zh=label.zh, en=label.en, article="行政处罚法第29条",
                 detail="、".join(r.violation.code for r in others))
     return chosen.model_copy(update={"trace": [*chosen.trace, *steps], "flags": [*chosen.flags, flag],
                                      "citations": [*chosen.citations, law.article(29)]})
@@ -146,8 +208,16 @@ class _Evaluation:
 
     # -- bookkeeping ---------------------------------------------------------------------------
     def flag(self, code: str, article: str | None = None, detail: str | None = None) -> None:
-        label = FLAGS[code]
-        self.flags.setdefault(code, Flag(code=code, zh=label.zh, en=label.en, article=article, detail=detail))
+        if code in self.flags:
+            return
+        key = (code, article, detail)
+        flag = _FLAGS.get(key)
+        if flag is None:
+            if len(_FLAGS) > _CACHE_LIMIT:
+                _FLAGS.clear()
+            label = FLAGS[code]
+            flag = _FLAGS[key] = build(Flag, code=code, zh=label.zh, en=label.en, article=article, detail=detail)
+        self.flags[code] = flag
 
     def _conditions(
         self, prefix: str, conditions: tuple[CompiledCondition, ...]
@@ -161,11 +231,30 @@ class _Evaluation:
         return _all(values), out
 
     def _explain(self, cond: CompiledCondition, value: bool | None) -> Condition:
+        """The condition as evaluated, shared between cases that read the same values (it is frozen)."""
+        names = _READS.get(id(cond))
+        if names is None or names[0] is not cond:
+            if len(_READS) > _CACHE_LIMIT:
+                _READS.clear()
+            names = _READS[id(cond)] = (cond, tuple(sorted(cond.compiled.facts)))
+        facts = self.facts
+        key = (id(cond), value, *[_key(facts.get(name)) for name in names[1]])
+        try:
+            entry = _EXPLAINED.get(key)
+        except TypeError:  # an unhashable value: explain afresh
+            return self._explain_afresh(cond, value)
+        if entry is None or entry[0] is not cond:
+            if len(_EXPLAINED) > _CACHE_LIMIT:
+                _EXPLAINED.clear()
+            entry = _EXPLAINED[key] = (cond, self._explain_afresh(cond, value))
+        return entry[1]
+
+    def _explain_afresh(self, cond: CompiledCondition, value: bool | None) -> Condition:
         if value is True:
             reads = {name: to_json_value(self.facts.get(name)) for name in sorted(cond.compiled.facts)}
-            return Condition(condition=cond.spec.when, zh=cond.spec.zh, value=True, facts=reads)
+            return build(Condition, condition=cond.spec.when, zh=cond.spec.zh, value=True, facts=reads)
         why = cond.compiled.explain(self.facts)
-        return Condition(condition=cond.spec.when, zh=cond.spec.zh, value=value, failed=why.failed,
+        return build(Condition, condition=cond.spec.when, zh=cond.spec.zh, value=value, failed=why.failed,
                          unknown=why.unknown, facts={k: to_json_value(v) for k, v in why.reads.items()})
 
     # -- the pipeline --------------------------------------------------------------------------
@@ -184,8 +273,7 @@ class _Evaluation:
     def _statutory_exemptions(self) -> list[tuple[law.StatutoryGround, bool | None, str]]:
         results = law.exemption(self.facts)
         for ground, holds, why in results:
-            self.trace.append(TraceStep(rule=ground.rule, kind="statute", matched=holds, note=why,
-                                        article=ground.citation.label()))
+            self.trace.append(_statute_step(ground, holds, why))
         barred = next((h for g, h, _ in results if g is law.ART36_BARRED), None)
         if barred:
             self.flag("time_barred", "行政处罚法第36条")
@@ -200,7 +288,7 @@ class _Evaluation:
             else:
                 matched = self.matches.get(f"band:{band.model.id}:when")
                 conditions = [self._explain(band.when, matched)]
-            self.trace.append(TraceStep(rule=f"{self.violation.id}/{band.model.id}", kind="band",
+            self.trace.append(_step(rule=f"{self.violation.id}/{band.model.id}", kind="band",
                                         matched=matched if chosen is None else False, conditions=conditions,
                                         note=None if chosen is None else "an earlier band applies"))
             if matched is None:
@@ -215,7 +303,7 @@ class _Evaluation:
         applies: bool | None = True
         if chosen.only_if is not None:
             applies = self.matches.get(f"band:{chosen.model.id}:only_if")
-            self.trace.append(TraceStep(rule=f"{self.violation.id}/{chosen.model.id}/only_if", kind="band",
+            self.trace.append(_step(rule=f"{self.violation.id}/{chosen.model.id}/only_if", kind="band",
                                         matched=applies, conditions=[self._explain(chosen.only_if, applies)],
                                         note="the fine applies only when this holds"))
             if not applies:
@@ -232,12 +320,12 @@ class _Evaluation:
         for tier in self.violation.tiers:
             rule = f"{self.violation.id}/{tier.model.id}"
             if tier.model.band is not None and tier.model.band != band_id:
-                self.trace.append(TraceStep(rule=rule, kind="tier", matched=False,
+                self.trace.append(_step(rule=rule, kind="tier", matched=False,
                                             note=f"belongs to band {tier.model.band}, not {band_id}"))
                 continue
             value, conditions = self._conditions(f"tier:{tier.model.id}", tier.conditions)
             self.unknown |= value is None
-            self.trace.append(TraceStep(rule=rule, kind="tier", matched=value, conditions=conditions))
+            self.trace.append(_step(rule=rule, kind="tier", matched=value, conditions=conditions))
             if value:
                 matched.append(tier)
         citations = [tier.model.basis for tier in matched[:1] if tier.model.basis]
@@ -305,8 +393,8 @@ class _Evaluation:
         for item in self.violation.items:
             value, conditions = self._conditions(f"item:{item.model.id}", item.conditions)
             self.unknown |= value is None
-            self.trace.append(TraceStep(rule=item.model.id, kind="list_item", matched=value, conditions=conditions,
-                                        article=item.model.basis.label()))
+            self.trace.append(_step(rule=item.model.id, kind="list_item", matched=value, conditions=conditions,
+                                        article=_label(item.model.basis)))
             if value:
                 matched.setdefault(item.model.kind, []).append(item.model)
         return matched
@@ -338,7 +426,7 @@ class _Evaluation:
             ceiling = band_range[0] if band_range[0] > 0 else band_range[1]  # 减轻: at most the minimum
             return clamp(result, (Decimal(0), ceiling)) if isinstance(result, tuple) else None
         if band_range[0] == 0:  # nothing lies below a zero minimum: 减轻 can only lower the penalty type
-            self.trace.append(TraceStep(rule=f"{self.violation.id}/mitigated", kind="formula", matched=True,
+            self.trace.append(_step(rule=f"{self.violation.id}/mitigated", kind="formula", matched=True,
                                         note="法定罚款无下限，减轻处罚不再罚款 (no statutory minimum: no fine left)"))
             return None
         formula = self.violation.formula
@@ -349,8 +437,7 @@ class _Evaluation:
         """Art. 30–32 grounds for a lighter or mitigated penalty, each recorded in the trace."""
         grounds = []
         for ground, holds, why in law.mandatory_leniency(self.facts):
-            self.trace.append(TraceStep(rule=ground.rule, kind="statute", matched=holds, note=why,
-                                        article=ground.citation.label()))
+            self.trace.append(_statute_step(ground, holds, why))
             if holds:
                 grounds.append(ground)
         return grounds
@@ -417,8 +504,8 @@ class _Evaluation:
         value, conditions = self._conditions("criminal", self.violation.criminal)
         referral = self.violation.model.criminal_referral
         assert referral is not None
-        self.trace.append(TraceStep(rule=f"{self.violation.id}/criminal_referral", kind="criminal", matched=value,
-                                    conditions=conditions, article=referral.basis.label()))
+        self.trace.append(_step(rule=f"{self.violation.id}/criminal_referral", kind="criminal", matched=value,
+                                    conditions=conditions, article=_label(referral.basis)))
         if value:
             self.flag("transfer_to_judicial", "行政处罚法第27条、第57条第1款第4项", referral.basis.label())
         self.unknown |= value is None
@@ -446,7 +533,7 @@ class _Evaluation:
         due = law.working_days_after(notice, law.HEARING_REQUEST_DAYS, holidays, weekends) if notice else None
         calendar = self.jurisdiction is not None and self.jurisdiction.calendar_source is not None
         note = None if calendar or due is None else "weekends skipped; statutory holidays not loaded"
-        self.deadlines.append(Deadline(
+        self.deadlines.append(build(Deadline,
             code="hearing_request", zh="当事人要求听证的，应当在行政机关告知后五日内提出",
             en="request a hearing within five working days of the notice", days=law.HEARING_REQUEST_DAYS,
             article="行政处罚法第64条第1项、第85条", starts=notice, due=due, note=note))
@@ -477,19 +564,19 @@ class _Evaluation:
         fined = penalised and decision.fine is not None and (PT.fine in decision.types or PT.fine in optional)
         fine = FineRange.of(*decision.fine) if fined and decision.fine is not None else None
         penalties = [
-            Penalty(type=t, zh=PENALTY_TYPES[t.value].zh, en=PENALTY_TYPES[t.value].en,
+            build(Penalty, type=t, zh=PENALTY_TYPES[t.value].zh, en=PENALTY_TYPES[t.value].en,
                     amount=fine if t is PT.fine else None, optional=t not in decision.types)
             for t in (*decision.types, *(t for t in optional if t not in decision.types)) if penalised
         ]
         self._procedure_flags(decision, penalised, fine, penalties, band)
         citations = _unique([*model.legal_basis, *model.penalty_basis, *decision.citations])
         label = OUTCOMES[decision.outcome.value]
-        rec = Recommendation(
+        rec = build(Recommendation,
             outcome=decision.outcome,
-            label=LabelOut(code=decision.outcome.value, zh=label.zh, en=label.en),
+            label=build(LabelOut, code=decision.outcome.value, zh=label.zh, en=label.en),
             mandatory=decision.mandatory,
             alternatives=list(decision.alternatives),
-            violation=LabelOut(code=self.violation.id, zh=model.title.zh, en=model.title.en),
+            violation=build(LabelOut, code=self.violation.id, zh=model.title.zh, en=model.title.en),
             measures=measures,
             penalties=penalties,
             fine=fine,
@@ -501,11 +588,14 @@ class _Evaluation:
             tier=decision.rule.split("/", 1)[1] if decision.rule.split("/", 1)[-1] in self._tier_ids else None,
             band=band.model.id if band else None,
             case_id=self.case.id,
-            facts={k: to_json_value(v) for k, v in self.facts.items()},
+            facts={k: _json(v) for k, v in self.facts.items()},
             deadlines=self.deadlines,
             jurisdiction=self.jurisdiction.id if self.jurisdiction else None,
         )
-        return rec.model_copy(update={"reasons": reasons_for(self.ruleset, rec)})
+        # Filled in place: rec was built just now and nobody else holds it yet.
+        rec.__dict__["reasons"] = reasons_for(self.ruleset, rec)
+        rec.__pydantic_fields_set__.add("reasons")
+        return rec
 
     def _measures(self, decision: _Decision, penalised: bool) -> list[LabelOut]:
         codes: list[str] = []
@@ -517,7 +607,7 @@ class _Evaluation:
         if not penalised and not (NON_COERCIVE_MEASURES & set(codes)):
             codes.append("persuasion_education")
         labels = self.ruleset.measure_labels
-        return [LabelOut(code=c, zh=labels[c].zh, en=labels[c].en) for c in dict.fromkeys(codes)]
+        return [build(LabelOut, code=c, zh=labels[c].zh, en=labels[c].en) for c in dict.fromkeys(codes)]
 
     def _procedure_flags(self, decision: _Decision, penalised: bool, fine: FineRange | None,
                          penalties: list[Penalty], band: CompiledBand | None) -> None:
@@ -566,7 +656,7 @@ def _unique(citations: list[Citation]) -> list[Citation]:
     """One citation per article or item, keeping the one that quotes its text."""
     seen: dict[str, Citation] = {}
     for citation in citations:
-        key = citation.label()
+        key = _label(citation)
         if key not in seen or (citation.text and not seen[key].text):
             seen[key] = citation
     return list(seen.values())

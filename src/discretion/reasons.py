@@ -15,7 +15,7 @@ from typing import Any
 from . import law
 from .case import months_before
 from .compile import CompiledRuleset, CompiledViolation
-from .models.outcome import Condition, Reason, Recommendation, TraceStep
+from .models.outcome import Condition, Reason, Recommendation, TraceStep, build
 from .models.ruleset import ListItem
 from .models.vocabulary import LIST_KINDS, OUTCOMES, ListKind, Outcome
 
@@ -76,8 +76,36 @@ def _steps(rec: Recommendation, kind: str) -> Iterable[TraceStep]:
     return (step for step in rec.trace if step.kind == kind)
 
 
+# Facts the sentences read besides those inside the trace's conditions (see _statutory_against).
+_READ = ("first_violation", "timely_corrected", "corrected", "harm", "minor_violation", "prior_violations",
+         "prior_violation_count")
+_MEMO: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Reason]]] = {}
+_MEMO_LIMIT = 65536
+
+
 def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
-    """Reasons for the outcome, then against each more lenient outcome, most lenient first."""
+    """Reasons for the outcome, then against each more lenient outcome, most lenient first.
+
+    Remembered per distinct trace: the pipeline interns trace steps, so a trace seen before is the
+    same objects, and the sentences (a third of an evaluation's cost) are written once.
+    """
+    facts = rec.facts
+    anchor = ruleset.model.parameters.first_violation_anchor
+    alive = (ruleset, *rec.trace)  # kept in the entry so that no id in the key is ever reused
+    key = (id(ruleset), rec.violation.code, rec.outcome, tuple(rec.alternatives), rec.list_item, rec.tier,
+           rec.band, *map(id, rec.trace), facts.get(anchor), *[facts.get(name) for name in _READ])
+    try:
+        entry = _MEMO.get(key)
+    except TypeError:  # prior violations as records: not hashable, not worth remembering
+        return _reasons_for(ruleset, rec)
+    if entry is None or any(a is not b for a, b in zip(entry[0], alive, strict=True)):
+        if len(_MEMO) > _MEMO_LIMIT:
+            _MEMO.clear()
+        entry = _MEMO[key] = (alive, _reasons_for(ruleset, rec))
+    return list(entry[1])
+
+
+def _reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
     violation = ruleset.violations[rec.violation.code]
     out = _for(ruleset, violation, rec)
     seen: set[str] = set()
@@ -99,7 +127,7 @@ def _for(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recommenda
         step = next((s for s in _steps(rec, "list_item") if s.rule == rec.list_item), None)
         if item is not None:
             met = "；".join(c.zh or c.condition for c in (step.conditions if step else []))
-            out.append(Reason(stance="for", outcome=rec.outcome, rule=item.id, basis=item.basis.label(),
+            out.append(build(Reason, stance="for", outcome=rec.outcome, rule=item.id, basis=item.basis.label(),
                               zh=f"符合{_item_name(item)}" + (f"「{item.text}」" if item.text else "")
                               + (f"的适用条件：{met}" if met else ""),
                               en=f"list item {item.id} applies: all its conditions hold"))
@@ -108,11 +136,11 @@ def _for(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recommenda
         if not step.matched or ground is None:
             continue
         if _STATUTE_OUTCOME.get(step.rule) is rec.outcome:
-            out.append(Reason(stance="for", outcome=rec.outcome, rule=step.rule, basis=step.article,
+            out.append(build(Reason, stance="for", outcome=rec.outcome, rule=step.rule, basis=step.article,
                               zh=f"依照{step.article}：{ground.zh}", en=ground.en))
             break
         if rec.outcome in (Outcome.lighter, Outcome.mitigated) and ground.outcome is Outcome.lighter:
-            out.append(Reason(stance="for", outcome=rec.outcome, rule=step.rule, basis=step.article,
+            out.append(build(Reason, stance="for", outcome=rec.outcome, rule=step.rule, basis=step.article,
                               zh=f"依照{step.article}：{ground.zh}", en=ground.en))
     if rec.tier:
         tier = next(t for t in violation.tiers if t.model.id == rec.tier)
@@ -120,18 +148,18 @@ def _for(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recommenda
         met = "；".join(c.zh or c.condition for c in (step.conditions if step else []))
         wording = tier.model.text or met
         name = tier.model.label.zh if tier.model.label else label.zh
-        out.append(Reason(stance="for", outcome=rec.outcome, rule=f"{violation.id}/{tier.model.id}",
+        out.append(build(Reason, stance="for", outcome=rec.outcome, rule=f"{violation.id}/{tier.model.id}",
                           basis=tier.model.basis.label() if tier.model.basis else None,
                           zh=f"裁量阶次「{name}」" + (f"：{wording}" if wording else ""),
                           en=f"baseline tier {tier.model.id} applies"))
     if rec.band and len(violation.bands) > 1 and rec.outcome is not Outcome.no_penalty:
         band = next(b for b in violation.bands if b.model.id == rec.band)
         name = band.model.label.zh if band.model.label else band.model.id
-        out.append(Reason(stance="for", outcome=rec.outcome, rule=f"{violation.id}/{band.model.id}",
+        out.append(build(Reason, stance="for", outcome=rec.outcome, rule=f"{violation.id}/{band.model.id}",
                           basis="；".join(c.label() for c in violation.model.penalty_basis),
                           zh=f"适用法定处罚幅度「{name}」", en=f"statutory band {band.model.id}"))
     if not out:
-        out.append(Reason(stance="for", outcome=rec.outcome, rule=f"{violation.id}/statutory",
+        out.append(build(Reason, stance="for", outcome=rec.outcome, rule=f"{violation.id}/statutory",
                           basis="；".join(c.label() for c in violation.model.penalty_basis),
                           zh=f"按{violation.model.penalty_basis[0].label()}规定的处罚幅度{label.zh}",
                           en=f"{label.en} within the statutory range"))
@@ -149,7 +177,7 @@ def _against(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recomm
         if step is None or step.matched:
             continue
         parts = [_failed_text(ruleset, c) for c in step.conditions if c.value is not True]
-        out.append(Reason(stance="against", outcome=outcome, rule=item.model.id, basis=item.model.basis.label(),
+        out.append(build(Reason, stance="against", outcome=outcome, rule=item.model.id, basis=item.model.basis.label(),
                           zh=f"不适用{_item_name(item.model)}：" + "；".join(p[0] for p in parts),
                           en=f"not {label.en}: list item {item.model.id} does not apply ("
                           + "; ".join(p[1] for p in parts) + ")"))
@@ -157,7 +185,7 @@ def _against(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recomm
         out += _statutory_against(ruleset, rec)
     if outcome in (Outcome.mitigated, Outcome.lighter) and not any(
             s.matched for s in _steps(rec, "statute") if s.rule.startswith(("APL-30-14", "APL-31-p", "APL-32"))):
-        out.append(Reason(stance="against", outcome=outcome, rule="APL-32", basis="《行政处罚法》 第32条",
+        out.append(build(Reason, stance="against", outcome=outcome, rule="APL-32", basis="《行政处罚法》 第32条",
                           zh="无行政处罚法第三十条、第三十一条、第三十二条规定的从轻或者减轻处罚情形",
                           en=f"not {label.en}: no statutory ground for a lighter or mitigated penalty (art. 30–32)"))
     if outcome is not Outcome.no_penalty:
@@ -169,7 +197,7 @@ def _against(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recomm
                 continue
             parts = [_failed_text(ruleset, c) for c in step.conditions if c.value is not True]
             name = tier.model.label.zh if tier.model.label else label.zh
-            out.append(Reason(stance="against", outcome=outcome, rule=f"{violation.id}/{tier.model.id}",
+            out.append(build(Reason, stance="against", outcome=outcome, rule=f"{violation.id}/{tier.model.id}",
                               basis=tier.model.basis.label() if tier.model.basis else None,
                               zh=f"不适用裁量阶次「{name}」：" + "；".join(p[0] for p in parts),
                               en=f"not {label.en}: tier {tier.model.id} does not apply"))
@@ -198,7 +226,7 @@ def _statutory_against(ruleset: CompiledRuleset, rec: Recommendation) -> list[Re
         if rule == "APL-33-2-no-fault":
             missing.append("无证据足以证明没有主观过错")
         if missing:
-            out.append(Reason(stance="against", outcome=Outcome.no_penalty, rule=rule, basis=step.article,
+            out.append(build(Reason, stance="against", outcome=Outcome.no_penalty, rule=rule, basis=step.article,
                               zh=f"不符合{step.article}「{zh}」：" + "；".join(missing),
                               en=f"not no penalty under {rule} ({en}): " + "; ".join(missing)))
     return out

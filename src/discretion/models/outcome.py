@@ -6,9 +6,10 @@ Top-level JSON keys (a contract apps rely on): ``outcome``, ``mandatory``, ``mea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
@@ -29,6 +30,7 @@ __all__ = [
     "Recommendation",
     "RulesetRef",
     "TraceStep",
+    "build",
     "to_json_value",
 ]
 
@@ -47,8 +49,10 @@ class FineRange(_Out):
 
     @classmethod
     def of(cls, low: Decimal, high: Decimal) -> FineRange:
-        """Round inwards to the fen, so that a computed range never leaves its bounds."""
-        return cls(min=low.quantize(CENT, rounding=ROUND_CEILING), max=high.quantize(CENT, rounding=ROUND_FLOOR))
+        """Round inwards to the fen, so that a computed range never leaves its bounds (a range narrower
+        than one fen collapses onto its lower fen rather than inverting)."""
+        floor = high.quantize(CENT, rounding=ROUND_FLOOR)
+        return build(cls, min=min(low.quantize(CENT, rounding=ROUND_CEILING), floor), max=floor)
 
     @field_serializer("min", "max", when_used="json")
     def _as_text(self, value: Decimal) -> str:
@@ -216,3 +220,38 @@ def to_json_value(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     return value
+
+
+M = TypeVar("M", bound=BaseModel)
+_SET = object.__setattr__
+_LAYOUTS: dict[type[BaseModel], tuple[tuple[str, Any, Callable[..., Any] | None], ...]] = {}
+
+
+def _layout(cls: type[BaseModel]) -> tuple[tuple[str, Any, Callable[..., Any] | None], ...]:
+    layout = tuple((name, info.default, info.default_factory)
+                   for name, info in cls.model_fields.items())
+    _LAYOUTS[cls] = layout
+    return layout
+
+
+def build(cls: type[M], /, **values: Any) -> M:
+    """An output model from values already of the right types, without validating them again.
+
+    The pipeline builds these from validated facts and compiled rules; validating its own output
+    cost more than the decision itself. Fields keep their declared order (the JSON key order) and
+    defaults (a fresh list or dict for each factory). Callers pass exactly the field types.
+    """
+    data: dict[str, Any] = {}
+    for name, default, factory in _LAYOUTS.get(cls) or _layout(cls):
+        if name in values:
+            data[name] = values[name]
+        elif factory is not None:
+            data[name] = factory()
+        else:
+            data[name] = default
+    obj = cls.__new__(cls)
+    _SET(obj, "__dict__", data)
+    _SET(obj, "__pydantic_fields_set__", set(values))
+    _SET(obj, "__pydantic_extra__", None)
+    _SET(obj, "__pydantic_private__", None)
+    return obj

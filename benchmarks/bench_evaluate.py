@@ -1,0 +1,73 @@
+"""Benchmark: one recommendation, stage by stage, on a typical ruleset and on every bundled ruleset.
+
+Not collected by pytest. Run ``taskset -c 0 .venv/bin/python benchmarks/bench_evaluate.py``. Rows:
+validation alone, matching alone (``match_native``), deciding a validated case (``evaluate_valid``:
+statute, matching, fine, flags, trace, reasons) and the whole ``discretion.evaluate``. Two corpora:
+``distinct`` (every case drawn independently, a fifth of the facts unknown: questions are computed
+for those) and ``repeated`` (cases drawn from 200 fact patterns, as real case files repeat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import ROOT, machine, median_of_repeats, table
+from bench_backends import generate
+
+import discretion
+from discretion.case import validate_case
+from discretion.evaluate import evaluate_valid, match_native
+from discretion.loading import find_ruleset_files
+
+
+def rows_for(rulesets: list[Any], cases: list[tuple[Any, dict[str, Any]]], repeats: int) -> list[tuple[str, float]]:
+    valid = [(rs, validate_case(rs, c)) for rs, c in cases]
+    stages = [
+        ("validate_case", [lambda rs=rs, c=c: validate_case(rs, c) for rs, c in cases]),
+        ("match_native (matching alone)",
+         [lambda v=rs.violations[c.violation], f=c.facts: match_native(v, f) for rs, c in valid]),
+        ("evaluate_valid (statute, matching, fine, flags, trace, reasons)",
+         [lambda rs=rs, c=c: evaluate_valid(rs, c, match_native) for rs, c in valid]),
+        ("discretion.evaluate (all of it, questions when facts are unknown)",
+         [lambda rs=rs, c=c: discretion.evaluate(rs, c) for rs, c in cases]),
+    ]
+    for _, calls in stages:
+        for call in calls[:300]:
+            call()
+    return [(label, median_of_repeats(calls, repeats)) for label, calls in stages]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=3000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    tax = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    every = [discretion.load_ruleset(p) for p in find_ruleset_files(ROOT / "rulesets")]
+    distinct_tax = generate([tax], args.cases, args.seed)
+    patterns = generate([tax], 200, args.seed + 1)
+    rng = random.Random(args.seed)
+    repeated_tax = [rng.choice(patterns) for _ in range(args.cases)]
+    distinct_all = generate(every, args.cases, args.seed)
+    print(f"Machine: {machine()}")
+    print(f"{args.cases} cases per corpus; medians of {args.repeats} repeats of the per-case median "
+          f"(thread CPU time, µs)\n")
+    results = {
+        "tax, distinct": rows_for([tax], distinct_tax, args.repeats),
+        "tax, repeated (200 patterns)": rows_for([tax], repeated_tax, args.repeats),
+        f"all {len(every)} bundled, distinct": rows_for(every, distinct_all, args.repeats),
+    }
+    labels = [label for label, _ in next(iter(results.values()))]
+    print(table(["stage", *results], [
+        (label, *(f"{dict(rows)[label]:.1f}" for rows in results.values())) for label in labels]))
+
+
+if __name__ == "__main__":
+    main()

@@ -16,6 +16,7 @@ from ..compile import CompiledCondition, CompiledRuleset, CompiledViolation
 from ..expr import nodes as n
 from ..law import HEARING_TYPES
 from ..models.common import Citation
+from ..models.outcome import to_json_value
 from ..models.penalty import Fine, Formula
 from ..models.vocabulary import FLAGS, LIST_KINDS, NON_COERCIVE_MEASURES, OUTCOMES, PENALTY_TYPES
 from ..standard_facts import DERIVED_FACTS, STANDARD_FACTS
@@ -187,6 +188,8 @@ def export_ruleset(ruleset: CompiledRuleset) -> Json:
         "title": {"zh": model.title.zh, "en": model.title.en},
         "window_months": model.parameters.first_violation_window_months,
         "window_anchor": model.parameters.first_violation_anchor,
+        "implications": {name: {target: to_json_value(value) for target, value in implied.items()}
+                         for name, implied in ruleset.implications.items()},
         "effective": model.effective.isoformat(),
         "expires": model.expires.isoformat() if model.expires else None,
         "draft": model.draft,

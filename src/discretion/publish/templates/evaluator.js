@@ -266,10 +266,16 @@
       var spec = rs.facts[name];
       if (!has(facts, name) && spec["default"] !== null) { facts[name] = coerce(spec, spec["default"]); }
     });
-    derive(facts, violation, rs.window_months, rs.window_anchor);
+    derive(facts, violation, rs.window_months, rs.window_anchor, rs.implications || {}, rs.facts);
     return { errors: [], facts: facts };
   }
-  function derive(facts, violation, window, anchor) {
+  function derive(facts, violation, window, anchor, implications, specs) {
+    Object.keys(implications).forEach(function (name) {  // a true fact implies others (case.derive)
+      if (get(facts, name) !== true) { return; }
+      Object.keys(implications[name]).forEach(function (target) {
+        if (!has(facts, target)) { facts[target] = coerce(specs[target], implications[name][target]); }
+      });
+    });
     var corrected = get(facts, "corrected");
     if (!has(facts, "timely_corrected") && corrected !== null) { facts.timely_corrected = TIMELY.indexOf(corrected) >= 0; }
     var records = get(facts, "prior_violations");
@@ -606,7 +612,11 @@
       optional = (band && band.optional_types.length) ? band.optional_types : v.statutory.optional_types;
     }
     var fined = penalised && decision.fine !== null && (decision.types.indexOf("fine") >= 0 || optional.indexOf("fine") >= 0);
-    var fine = fined ? { min: quantize2(decision.fine[0], true), max: quantize2(decision.fine[1], false) } : null;
+    var fine = null;
+    if (fined) {  // inward to the fen; a range narrower than a fen collapses onto its lower fen (FineRange.of)
+      var top = quantize2(decision.fine[1], false), bottom = quantize2(decision.fine[0], true);
+      fine = { min: cmp(bottom, top) > 0 ? top : bottom, max: top };
+    }
     var all = penalised ? decision.types.concat(optional.filter(function (t) { return decision.types.indexOf(t) < 0; })) : [];
     var penalties = all.map(function (t) {
       return { type: t, zh: rs.vocabulary.penalty_types[t].zh, en: rs.vocabulary.penalty_types[t].en,
@@ -628,7 +638,8 @@
       citations: citations, flags: this.flags, trace: this.steps,
       ruleset: { id: rs.id, version: rs.version, sha256: rs.sha256 },
       list_item: decision.item ? decision.item.id : null,
-      tier: decision.rule.indexOf(prefix) === 0 ? decision.rule.slice(prefix.length) : null,
+      tier: decision.rule.indexOf(prefix) === 0 && this.v.tiers.some(function (t) {
+        return t.id === decision.rule.slice(prefix.length); }) ? decision.rule.slice(prefix.length) : null,
       band: band ? band.id : null, reason: decision.rule + ": " + decision.reason
     };
   };

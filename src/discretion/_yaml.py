@@ -77,33 +77,88 @@ class YamlDocument:
     source: str
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """Composes nodes only; refuses explicit tags before anything is constructed.
+_MERGE = "tag:yaml.org,2002:merge"
+_Parser: Any = getattr(yaml, "CSafeLoader", None)  # libyaml's C parser when present: several times faster
 
-    PyYAML composes recursively, so the depth limit is enforced here too: thousands of ``[`` would
-    otherwise run into Python's recursion limit, slowly and at an unpredictable place.
+
+class _StrictComposer:
+    """Composes nodes from parser events; refuses explicit tags before anything is constructed.
+
+    Events come from libyaml's C parser when it is installed (PyYAML's pure-Python parser otherwise);
+    composing here, iteratively bounded by the depth limit, keeps our checks on either: thousands of
+    ``[`` are refused at the limit rather than running into Python's recursion limit.
     """
 
     def __init__(self, stream: str, source: str = "<yaml>", max_depth: int = LIMITS.max_depth) -> None:
-        super().__init__(stream)
-        self._source, self._max_depth, self._depth = source, max_depth, 0
+        yaml.reader.Reader(stream)  # refuses the control characters YAML does not allow, with their offset
+        self._parser: Any = _Parser(stream) if _Parser is not None else yaml.SafeLoader(stream)
+        self._source, self._max_depth = source, max_depth
+        self._anchors: dict[str, yaml.Node] = {}
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+    def dispose(self) -> None:
+        self._parser.dispose()
+
+    def get_single_node(self) -> yaml.Node | None:
+        parser = self._parser
+        parser.get_event()  # stream start
+        node = None
+        if not parser.check_event(yaml.StreamEndEvent):
+            parser.get_event()  # document start
+            node = self._compose(0)
+            parser.get_event()  # document end
+        if not parser.check_event(yaml.StreamEndEvent):
+            event: Any = parser.get_event()
+            raise yaml.composer.ComposerError("expected a single document in the stream", None,
+                                              "but found another document", event.start_mark)
+        parser.get_event()  # stream end
+        return node
+
+    def _compose(self, depth: int) -> yaml.Node:
+        parser = self._parser
+        event: Any = parser.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            parser.get_event()
+            if event.anchor not in self._anchors:
+                mark: Any = event.start_mark
+                raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", mark)
+            return self._anchors[event.anchor]
         tag = getattr(event, "tag", None)
-        if tag not in (None, "!") and not isinstance(event, yaml.AliasEvent):
-            raise yaml.MarkedYAMLError(
-                None, None, f"tags are not allowed (found {tag!r}); write plain values", event.start_mark
-            )
-        self._depth += 1
-        try:
-            if self._depth > self._max_depth + 1:
-                mark = event.start_mark
-                raise _Abort(Problem("yaml-too-deep", f"nesting deeper than {self._max_depth} levels",
-                                     Location(self._source, mark.line + 1, mark.column + 1)))
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+        if tag not in (None, "!"):
+            raise yaml.MarkedYAMLError(None, None, f"tags are not allowed (found {tag!r}); write plain values",
+                                       event.start_mark)
+        if depth > self._max_depth:
+            mark = event.start_mark
+            raise _Abort(Problem("yaml-too-deep", f"nesting deeper than {self._max_depth} levels",
+                                 Location(self._source, mark.line + 1, mark.column + 1)))
+        event = parser.get_event()
+        start: Any = event.start_mark
+        node: yaml.Node
+        if isinstance(event, yaml.ScalarEvent):
+            style = event.style or None  # libyaml reports a plain scalar's style as ''
+            merge = event.value == "<<" and style is None
+            end: Any = event.end_mark
+            node = yaml.ScalarNode(_MERGE if merge else "tag:yaml.org,2002:str", event.value, start, end,
+                                   style=style)
+            self._anchor(event, node)
+            return node
+        if isinstance(event, yaml.SequenceStartEvent):
+            node = yaml.SequenceNode("tag:yaml.org,2002:seq", [], start, None)
+            self._anchor(event, node)
+            while not parser.check_event(yaml.SequenceEndEvent):
+                node.value.append(self._compose(depth + 1))
+            node.end_mark = parser.get_event().end_mark
+            return node
+        node = yaml.MappingNode("tag:yaml.org,2002:map", [], start, None)
+        self._anchor(event, node)
+        while not parser.check_event(yaml.MappingEndEvent):
+            key = self._compose(depth + 1)
+            node.value.append((key, self._compose(depth + 1)))
+        node.end_mark = parser.get_event().end_mark
+        return node
+
+    def _anchor(self, event: Any, node: yaml.Node) -> None:
+        if event.anchor is not None:
+            self._anchors[event.anchor] = node
 
 
 class _Builder:
@@ -150,7 +205,7 @@ class _Builder:
         result: dict[str, Any] = {}
         merged: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:merge":
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE:
                 sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
                 for source in sources:
                     if not isinstance(source, yaml.MappingNode):
@@ -254,7 +309,7 @@ def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS) -> Yam
     if "\x00" in text:
         raise RulesetError([Problem("encoding", "the file contains NUL characters", Location(source))])
     try:
-        loader = _StrictLoader(text, source, limits.max_depth)  # the reader refuses control characters here
+        loader = _StrictComposer(text, source, limits.max_depth)  # the reader refuses control characters here
     except yaml.reader.ReaderError as exc:
         raise RulesetError([_reader_problem(exc, text, source)]) from None
     builder = _Builder(source, limits)
@@ -270,6 +325,9 @@ def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS) -> Yam
         mark = exc.problem_mark or exc.context_mark
         loc = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        if "nesting depth" in message:  # libyaml's own bound, met while its scanner reads ahead
+            raise RulesetError([Problem("yaml-too-deep", f"nesting deeper than {limits.max_depth} levels",
+                                        loc)]) from None
         raise RulesetError([Problem("yaml-syntax", message or "invalid YAML", loc)]) from None
     except yaml.reader.ReaderError as exc:  # pragma: no cover - the reader checks all the text up front
         raise RulesetError([_reader_problem(exc, text, source)]) from None

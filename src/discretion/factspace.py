@@ -39,19 +39,10 @@ def _walk(node: n.Node, found: dict[str, set[Any]]) -> None:
         for side, other in ((node.left, node.right), (node.right, node.left)):
             if isinstance(side, n.Name) and isinstance(other, n.Literal) and not isinstance(other.value, bool | str):
                 found.setdefault(side.fact, set()).add(other.value)
-    children: tuple[n.Node, ...] = ()
-    if isinstance(node, n.Not | n.Negate):
-        children = (node.operand,)
-    elif isinstance(node, n.BoolOp):
-        children = node.operands
-    elif isinstance(node, n.Compare | n.Arith):
-        children = (node.left, node.right)
-    elif isinstance(node, n.Member):
-        children = (node.item,)
-        if isinstance(node.item, n.Name):
-            found.setdefault(node.item.fact, set()).update(
-                o.value for o in node.options if not isinstance(o.value, bool | str))
-    for child in children:
+    if isinstance(node, n.Member) and isinstance(node.item, n.Name):
+        found.setdefault(node.item.fact, set()).update(
+            o.value for o in node.options if not isinstance(o.value, bool | str))
+    for child in n.children(node):
         _walk(child, found)
 
 

@@ -46,7 +46,7 @@ def _collect(node: n.Node, found: dict[str, set[Any]]) -> None:
             name = _fact_of(side)
             if name is not None and isinstance(other, n.Literal) and not isinstance(other.value, bool | str):
                 found.setdefault(name, set()).add(other.value)
-    for child in _children(node):
+    for child in n.children(node):
         _collect(child, found)
 
 
@@ -56,18 +56,6 @@ def _fact_of(node: n.Node) -> str | None:
     if isinstance(node, n.Arith) and isinstance(node.left, n.Name):
         return node.left.fact
     return None
-
-
-def _children(node: n.Node) -> tuple[n.Node, ...]:
-    if isinstance(node, n.Not | n.Negate):
-        return (node.operand,)
-    if isinstance(node, n.BoolOp):
-        return node.operands
-    if isinstance(node, n.Compare | n.Arith):
-        return (node.left, node.right)
-    if isinstance(node, n.Member):
-        return (node.item,)
-    return ()
 
 
 def _near(values: set[Any], step: Any) -> list[Any]:

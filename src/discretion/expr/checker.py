@@ -7,7 +7,7 @@ keep their meaning (money × number is money, date − date is days).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -44,21 +44,9 @@ def fact_names(node: n.Node) -> set[str]:
     if isinstance(node, n.Name):
         return {node.fact}
     found: set[str] = set()
-    for child in _children(node):
+    for child in n.children(node):
         found |= fact_names(child)
     return found
-
-
-def _children(node: n.Node) -> Sequence[n.Node]:
-    if isinstance(node, n.Not | n.Negate):
-        return (node.operand,)
-    if isinstance(node, n.BoolOp):
-        return node.operands
-    if isinstance(node, n.Compare | n.Arith):
-        return (node.left, node.right)
-    if isinstance(node, n.Member):
-        return (node.item, *node.options)
-    return ()
 
 
 def _literal_type(value: n.Value) -> FactType:

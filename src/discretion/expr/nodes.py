@@ -21,6 +21,7 @@ __all__ = [
     "Node",
     "Not",
     "Value",
+    "children",
 ]
 
 Value = bool | str | int | Decimal | date
@@ -91,3 +92,16 @@ class Arith(Node):
 @dataclass(frozen=True, slots=True)
 class Negate(Node):
     operand: Node
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-expressions of a node (a membership's options are literals, and children too)."""
+    if isinstance(node, Not | Negate):
+        return (node.operand,)
+    if isinstance(node, BoolOp):
+        return node.operands
+    if isinstance(node, Compare | Arith):
+        return (node.left, node.right)
+    if isinstance(node, Member):
+        return (node.item, *node.options)
+    return ()

@@ -36,15 +36,16 @@ from .models.outcome import (
     RulesetRef,
     TraceStep,
     build,
-    to_json_value,
 )
 from .models.penalty import Fine
 from .models.ruleset import ListItem
 from .models.vocabulary import FLAGS, NON_COERCIVE_MEASURES, OUTCOMES, PENALTY_TYPES, ListKind, Modality, Outcome
 from .models.vocabulary import PenaltyType as PT
 from .money import UNKNOWN, Range, clamp, formula_percent, mitigated_range, statutory_range, tier_range
+from .procedure import ProcedureFlags
 from .questions import questions_for
 from .reasons import reasons_for
+from .trace import explained, interned_flag, json_fact, label_of, statute_step, step
 
 __all__ = ["Matches", "evaluate", "evaluate_valid", "match_native"]
 
@@ -64,58 +65,6 @@ def match_native(violation: CompiledViolation, facts: Mapping[str, Any]) -> dict
         entry = _NATIVE[id(violation)] = (
             violation, tuple((key, cond.compiled.matcher) for key, cond in violation.keyed_conditions))
     return {key: matcher(facts) for key, matcher in entry[1]}
-
-
-# Per-process caches of frozen output parts that recur from case to case. Keyed by the identity of
-# long-lived compiled objects (kept alive in the entry, so an id is never confused with a reused
-# one) and the values read; cleared when they grow past a bound rather than evicted one by one.
-_CACHE_LIMIT = 65536
-_EXPLAINED: dict[tuple[Any, ...], tuple[CompiledCondition, Condition]] = {}
-_FLAGS: dict[tuple[str, str | None, str | None], Flag] = {}
-_STEPS: dict[tuple[Any, ...], tuple[tuple[Condition, ...], TraceStep]] = {}
-_READS: dict[int, tuple[CompiledCondition, tuple[str, ...]]] = {}
-_LABELS: dict[int, tuple[Citation, str]] = {}
-_PLAIN = frozenset({bool, str, int, type(None)})
-
-
-def _label(citation: Citation) -> str:
-    """``citation.label()`` by identity: hashing a pydantic model on every call was a hot spot."""
-    entry = _LABELS.get(id(citation))
-    if entry is None or entry[0] is not citation:
-        if len(_LABELS) > _CACHE_LIMIT:
-            _LABELS.clear()
-        entry = _LABELS[id(citation)] = (citation, citation.label())
-    return entry[1]
-
-
-def _json(value: Any) -> Any:
-    return value if type(value) in _PLAIN else to_json_value(value)
-
-
-def _key(value: Any) -> Any:
-    """A cache key for a fact value: Decimal('1.0') and Decimal('1.00') are equal but print differently."""
-    return str(value) if type(value) is Decimal else value
-
-
-def _step(rule: str, kind: str, matched: bool | None, conditions: list[Condition] | None = None,
-          note: str | None = None, article: str | None = None) -> TraceStep:
-    """A trace step, interned: the same rule with the same (interned) conditions is one frozen object.
-
-    Interning makes a trace cheap to build and lets ``reasons`` recognise a trace it has read before.
-    """
-    conds = tuple(conditions) if conditions else ()
-    key = (rule, kind, matched, note, article, *map(id, conds))
-    entry = _STEPS.get(key)
-    if entry is None or any(a is not b for a, b in zip(entry[0], conds, strict=True)):
-        if len(_STEPS) > _CACHE_LIMIT:
-            _STEPS.clear()
-        entry = _STEPS[key] = (conds, build(TraceStep, rule=rule, kind=kind, matched=matched,
-                                            conditions=list(conds), note=note, article=article))
-    return entry[1]
-
-
-def _statute_step(ground: law.StatutoryGround, holds: bool | None, why: str) -> TraceStep:
-    return _step(ground.rule, "statute", holds, None, why, _label(ground.citation))
 
 
 def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | bytes, *,
@@ -193,7 +142,7 @@ class _Decision:
     item: ListItem | None = None
 
 
-class _Evaluation:
+class _Evaluation(ProcedureFlags):
     def __init__(self, ruleset: CompiledRuleset, violation: CompiledViolation, case: ValidCase,
                  matches: Matches, jurisdiction: Jurisdiction | None = None) -> None:
         self.ruleset, self.violation, self.case, self.matches = ruleset, violation, case, matches
@@ -208,16 +157,8 @@ class _Evaluation:
 
     # -- bookkeeping ---------------------------------------------------------------------------
     def flag(self, code: str, article: str | None = None, detail: str | None = None) -> None:
-        if code in self.flags:
-            return
-        key = (code, article, detail)
-        flag = _FLAGS.get(key)
-        if flag is None:
-            if len(_FLAGS) > _CACHE_LIMIT:
-                _FLAGS.clear()
-            label = FLAGS[code]
-            flag = _FLAGS[key] = build(Flag, code=code, zh=label.zh, en=label.en, article=article, detail=detail)
-        self.flags[code] = flag
+        if code not in self.flags:
+            self.flags[code] = interned_flag(code, article, detail)
 
     def _conditions(
         self, prefix: str, conditions: tuple[CompiledCondition, ...]
@@ -231,31 +172,7 @@ class _Evaluation:
         return _all(values), out
 
     def _explain(self, cond: CompiledCondition, value: bool | None) -> Condition:
-        """The condition as evaluated, shared between cases that read the same values (it is frozen)."""
-        names = _READS.get(id(cond))
-        if names is None or names[0] is not cond:
-            if len(_READS) > _CACHE_LIMIT:
-                _READS.clear()
-            names = _READS[id(cond)] = (cond, tuple(sorted(cond.compiled.facts)))
-        facts = self.facts
-        key = (id(cond), value, *[_key(facts.get(name)) for name in names[1]])
-        try:
-            entry = _EXPLAINED.get(key)
-        except TypeError:  # an unhashable value: explain afresh
-            return self._explain_afresh(cond, value)
-        if entry is None or entry[0] is not cond:
-            if len(_EXPLAINED) > _CACHE_LIMIT:
-                _EXPLAINED.clear()
-            entry = _EXPLAINED[key] = (cond, self._explain_afresh(cond, value))
-        return entry[1]
-
-    def _explain_afresh(self, cond: CompiledCondition, value: bool | None) -> Condition:
-        if value is True:
-            reads = {name: to_json_value(self.facts.get(name)) for name in sorted(cond.compiled.facts)}
-            return build(Condition, condition=cond.spec.when, zh=cond.spec.zh, value=True, facts=reads)
-        why = cond.compiled.explain(self.facts)
-        return build(Condition, condition=cond.spec.when, zh=cond.spec.zh, value=value, failed=why.failed,
-                         unknown=why.unknown, facts={k: to_json_value(v) for k, v in why.reads.items()})
+        return explained(cond, value, self.facts)
 
     # -- the pipeline --------------------------------------------------------------------------
     def run(self) -> Recommendation:
@@ -273,7 +190,7 @@ class _Evaluation:
     def _statutory_exemptions(self) -> list[tuple[law.StatutoryGround, bool | None, str]]:
         results = law.exemption(self.facts)
         for ground, holds, why in results:
-            self.trace.append(_statute_step(ground, holds, why))
+            self.trace.append(statute_step(ground, holds, why))
         barred = next((h for g, h, _ in results if g is law.ART36_BARRED), None)
         if barred:
             self.flag("time_barred", "行政处罚法第36条")
@@ -288,7 +205,7 @@ class _Evaluation:
             else:
                 matched = self.matches.get(f"band:{band.model.id}:when")
                 conditions = [self._explain(band.when, matched)]
-            self.trace.append(_step(rule=f"{self.violation.id}/{band.model.id}", kind="band",
+            self.trace.append(step(rule=f"{self.violation.id}/{band.model.id}", kind="band",
                                         matched=matched if chosen is None else False, conditions=conditions,
                                         note=None if chosen is None else "an earlier band applies"))
             if matched is None:
@@ -303,7 +220,7 @@ class _Evaluation:
         applies: bool | None = True
         if chosen.only_if is not None:
             applies = self.matches.get(f"band:{chosen.model.id}:only_if")
-            self.trace.append(_step(rule=f"{self.violation.id}/{chosen.model.id}/only_if", kind="band",
+            self.trace.append(step(rule=f"{self.violation.id}/{chosen.model.id}/only_if", kind="band",
                                         matched=applies, conditions=[self._explain(chosen.only_if, applies)],
                                         note="the fine applies only when this holds"))
             if not applies:
@@ -320,12 +237,12 @@ class _Evaluation:
         for tier in self.violation.tiers:
             rule = f"{self.violation.id}/{tier.model.id}"
             if tier.model.band is not None and tier.model.band != band_id:
-                self.trace.append(_step(rule=rule, kind="tier", matched=False,
+                self.trace.append(step(rule=rule, kind="tier", matched=False,
                                             note=f"belongs to band {tier.model.band}, not {band_id}"))
                 continue
             value, conditions = self._conditions(f"tier:{tier.model.id}", tier.conditions)
             self.unknown |= value is None
-            self.trace.append(_step(rule=rule, kind="tier", matched=value, conditions=conditions))
+            self.trace.append(step(rule=rule, kind="tier", matched=value, conditions=conditions))
             if value:
                 matched.append(tier)
         citations = [tier.model.basis for tier in matched[:1] if tier.model.basis]
@@ -393,8 +310,8 @@ class _Evaluation:
         for item in self.violation.items:
             value, conditions = self._conditions(f"item:{item.model.id}", item.conditions)
             self.unknown |= value is None
-            self.trace.append(_step(rule=item.model.id, kind="list_item", matched=value, conditions=conditions,
-                                        article=_label(item.model.basis)))
+            self.trace.append(step(rule=item.model.id, kind="list_item", matched=value, conditions=conditions,
+                                        article=label_of(item.model.basis)))
             if value:
                 matched.setdefault(item.model.kind, []).append(item.model)
         return matched
@@ -426,7 +343,7 @@ class _Evaluation:
             ceiling = band_range[0] if band_range[0] > 0 else band_range[1]  # 减轻: at most the minimum
             return clamp(result, (Decimal(0), ceiling)) if isinstance(result, tuple) else None
         if band_range[0] == 0:  # nothing lies below a zero minimum: 减轻 can only lower the penalty type
-            self.trace.append(_step(rule=f"{self.violation.id}/mitigated", kind="formula", matched=True,
+            self.trace.append(step(rule=f"{self.violation.id}/mitigated", kind="formula", matched=True,
                                         note="法定罚款无下限，减轻处罚不再罚款 (no statutory minimum: no fine left)"))
             return None
         formula = self.violation.formula
@@ -437,7 +354,7 @@ class _Evaluation:
         """Art. 30–32 grounds for a lighter or mitigated penalty, each recorded in the trace."""
         grounds = []
         for ground, holds, why in law.mandatory_leniency(self.facts):
-            self.trace.append(_statute_step(ground, holds, why))
+            self.trace.append(statute_step(ground, holds, why))
             if holds:
                 grounds.append(ground)
         return grounds
@@ -504,54 +421,11 @@ class _Evaluation:
         value, conditions = self._conditions("criminal", self.violation.criminal)
         referral = self.violation.model.criminal_referral
         assert referral is not None
-        self.trace.append(_step(rule=f"{self.violation.id}/criminal_referral", kind="criminal", matched=value,
-                                    conditions=conditions, article=_label(referral.basis)))
+        self.trace.append(step(rule=f"{self.violation.id}/criminal_referral", kind="criminal", matched=value,
+                                    conditions=conditions, article=label_of(referral.basis)))
         if value:
             self.flag("transfer_to_judicial", "行政处罚法第27条、第57条第1款第4项", referral.basis.label())
         self.unknown |= value is None
-
-    def _hearing(self, types: set[PT], fine: FineRange | None) -> None:
-        """Art. 63: licence, business and practice penalties always; fines when 较大数额 (a jurisdiction's)."""
-        if types & law.HEARING_TYPES:
-            self.flag("hearing_right", "行政处罚法第63条第1款第3、4项", "、".join(
-                PENALTY_TYPES[t.value].zh for t in PT if t in types & law.HEARING_TYPES))
-        elif PT.fine in types or PT.confiscate_illegal_gains in types:
-            threshold = self._hearing_threshold(types)
-            if threshold is None:
-                self.flag("hearing_right_unknown", "行政处罚法第63条第1款第1、2项",
-                          "较大数额 is set by the province or ministry; no threshold is loaded for this jurisdiction")
-            elif fine is not None and fine.max >= threshold:
-                self.flag("hearing_right", "行政处罚法第63条第1款第1项",
-                          f"罚款达到{threshold}元（{self._threshold_source()}）时告知听证权利")
-            else:
-                return
-        else:
-            return
-        notice = self.facts.get("notice_date")
-        holidays = self.jurisdiction.holidays if self.jurisdiction else ()
-        weekends = self.jurisdiction.working_weekends if self.jurisdiction else ()
-        due = law.working_days_after(notice, law.HEARING_REQUEST_DAYS, holidays, weekends) if notice else None
-        calendar = self.jurisdiction is not None and self.jurisdiction.calendar_source is not None
-        note = None if calendar or due is None else "weekends skipped; statutory holidays not loaded"
-        self.deadlines.append(build(Deadline,
-            code="hearing_request", zh="当事人要求听证的，应当在行政机关告知后五日内提出",
-            en="request a hearing within five working days of the notice", days=law.HEARING_REQUEST_DAYS,
-            article="行政处罚法第64条第1项、第85条", starts=notice, due=due, note=note))
-
-    def _hearing_threshold(self, types: set[PT]) -> Decimal | None:
-        hearing = self.jurisdiction.hearing if self.jurisdiction else None
-        if hearing is None:
-            return None
-        party = self.facts.get("party_type")
-        if party == "natural_person":
-            return hearing.natural_person_fine
-        if party in ("legal_person", "other_organization"):
-            return hearing.organization_fine
-        return None
-
-    def _threshold_source(self) -> str:
-        hearing = self.jurisdiction.hearing if self.jurisdiction else None
-        return hearing.source.label() if hearing else ""
 
     # -- composing the recommendation ----------------------------------------------------------
     def _compose(self, decision: _Decision, band: CompiledBand | None) -> Recommendation:
@@ -568,7 +442,7 @@ class _Evaluation:
                     amount=fine if t is PT.fine else None, optional=t not in decision.types)
             for t in (*decision.types, *(t for t in optional if t not in decision.types)) if penalised
         ]
-        self._procedure_flags(decision, penalised, fine, penalties, band)
+        self._procedure_flags(decision.mandatory, decision.alternatives, penalised, fine, penalties)
         citations = _unique([*model.legal_basis, *model.penalty_basis, *decision.citations])
         label = OUTCOMES[decision.outcome.value]
         rec = build(Recommendation,
@@ -588,7 +462,7 @@ class _Evaluation:
             tier=decision.rule.split("/", 1)[1] if decision.rule.split("/", 1)[-1] in self._tier_ids else None,
             band=band.model.id if band else None,
             case_id=self.case.id,
-            facts={k: _json(v) for k, v in self.facts.items()},
+            facts={k: json_fact(v) for k, v in self.facts.items()},
             deadlines=self.deadlines,
             jurisdiction=self.jurisdiction.id if self.jurisdiction else None,
         )
@@ -609,39 +483,6 @@ class _Evaluation:
         labels = self.ruleset.measure_labels
         return [build(LabelOut, code=c, zh=labels[c].zh, en=labels[c].en) for c in dict.fromkeys(codes)]
 
-    def _procedure_flags(self, decision: _Decision, penalised: bool, fine: FineRange | None,
-                         penalties: list[Penalty], band: CompiledBand | None) -> None:
-        if self.violation.model.statutory.order_correction:
-            self.flag("correction_ordered", "行政处罚法第28条第1款")
-        if not penalised:
-            self.flag("education_required", "行政处罚法第33条第3款")
-        if not decision.mandatory:
-            alternatives = "、".join(OUTCOMES[o.value].zh for o in decision.alternatives)
-            self.flag("discretionary", None, f"可选：{alternatives}" if alternatives else None)
-        types = {p.type for p in penalties}
-        if PT.confiscate_illegal_gains in types:
-            self.flag("illegal_gains_confiscated", "行政处罚法第28条第2款")
-        if penalised and self.fine_condition:
-            self.flag("fine_only_after_refusal", None, f"条件未成立 (condition not met): {self.fine_condition}")
-        if penalised:
-            self.flag("notice_of_rights", "行政处罚法第44条")
-            if law.summary_procedure_allowed(types, fine.max if fine else None, self.facts.get("party_type")):
-                self.flag("summary_procedure_allowed", "行政处罚法第51条")
-            self._hearing(types, fine)
-        facts = self.facts
-        if facts.get("major_public_interest") or facts.get("hearing_held") or facts.get("complex_case"):
-            self.flag("legal_review_required", "行政处罚法第58条")
-        if penalised and (facts.get("complex_case") or facts.get("major_violation")):
-            self.flag("collective_decision", "行政处罚法第57条第2款")
-        act = facts.get("act_date")
-        model = self.ruleset.model
-        if act is not None and (act < model.effective or (model.expires is not None and act >= model.expires)):
-            self.flag("ruleset_not_in_force", "行政处罚法第37条",
-                      f"version {model.version} is in force {model.effective}–{model.expires or ''}; act {act}")
-        if model.draft:
-            self.flag("draft_ruleset", None, f"{model.id} {model.version}")
-        if self.unknown:
-            self.flag("facts_unknown")
 
 
 def _all(values: list[bool | None]) -> bool | None:
@@ -656,7 +497,7 @@ def _unique(citations: list[Citation]) -> list[Citation]:
     """One citation per article or item, keeping the one that quotes its text."""
     seen: dict[str, Citation] = {}
     for citation in citations:
-        key = _label(citation)
+        key = label_of(citation)
         if key not in seen or (citation.text and not seen[key].text):
             seen[key] = citation
     return list(seen.values())

@@ -1,0 +1,112 @@
+"""Procedure flags and deadlines: what the Administrative Penalty Law requires around a penalty.
+
+Notice of rights (art. 44), summary procedure (art. 51), legal review (art. 58), collective decision
+(art. 57), hearing rights and the request deadline in working days (art. 63, 64, 85), with the
+"较大数额" thresholds taken only from a jurisdiction file that cites them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from . import law
+from .compile import CompiledRuleset
+from .models.jurisdiction import Jurisdiction
+from .models.outcome import Deadline, FineRange, Penalty, build
+from .models.vocabulary import OUTCOMES, PENALTY_TYPES, Outcome
+from .models.vocabulary import PenaltyType as PT
+
+__all__ = ["ProcedureFlags"]
+
+
+class ProcedureFlags:
+    """Mixed into the evaluation: raises the procedural flags once the decision is known."""
+
+    ruleset: CompiledRuleset
+    facts: dict[str, Any]
+    jurisdiction: Jurisdiction | None
+    deadlines: list[Deadline]
+    fine_condition: str | None
+    unknown: bool
+    violation: Any
+
+    def flag(self, code: str, article: str | None = None, detail: str | None = None) -> None:
+        raise NotImplementedError
+
+    def _hearing(self, types: set[PT], fine: FineRange | None) -> None:
+        """Art. 63: licence, business and practice penalties always; fines when 较大数额 (a jurisdiction's)."""
+        if types & law.HEARING_TYPES:
+            self.flag("hearing_right", "行政处罚法第63条第1款第3、4项", "、".join(
+                PENALTY_TYPES[t.value].zh for t in PT if t in types & law.HEARING_TYPES))
+        elif PT.fine in types or PT.confiscate_illegal_gains in types:
+            threshold = self._hearing_threshold(types)
+            if threshold is None:
+                self.flag("hearing_right_unknown", "行政处罚法第63条第1款第1、2项",
+                          "较大数额 is set by the province or ministry; no threshold is loaded for this jurisdiction")
+            elif fine is not None and fine.max >= threshold:
+                self.flag("hearing_right", "行政处罚法第63条第1款第1项",
+                          f"罚款达到{threshold}元（{self._threshold_source()}）时告知听证权利")
+            else:
+                return
+        else:
+            return
+        notice = self.facts.get("notice_date")
+        holidays = self.jurisdiction.holidays if self.jurisdiction else ()
+        weekends = self.jurisdiction.working_weekends if self.jurisdiction else ()
+        due = law.working_days_after(notice, law.HEARING_REQUEST_DAYS, holidays, weekends) if notice else None
+        calendar = self.jurisdiction is not None and self.jurisdiction.calendar_source is not None
+        note = None if calendar or due is None else "weekends skipped; statutory holidays not loaded"
+        self.deadlines.append(build(Deadline,
+            code="hearing_request", zh="当事人要求听证的，应当在行政机关告知后五日内提出",
+            en="request a hearing within five working days of the notice", days=law.HEARING_REQUEST_DAYS,
+            article="行政处罚法第64条第1项、第85条", starts=notice, due=due, note=note))
+
+    def _hearing_threshold(self, types: set[PT]) -> Decimal | None:
+        hearing = self.jurisdiction.hearing if self.jurisdiction else None
+        if hearing is None:
+            return None
+        party = self.facts.get("party_type")
+        if party == "natural_person":
+            return hearing.natural_person_fine
+        if party in ("legal_person", "other_organization"):
+            return hearing.organization_fine
+        return None
+
+    def _threshold_source(self) -> str:
+        hearing = self.jurisdiction.hearing if self.jurisdiction else None
+        return hearing.source.label() if hearing else ""
+
+    def _procedure_flags(self, mandatory: bool, alternatives: tuple[Outcome, ...], penalised: bool,
+                         fine: FineRange | None, penalties: list[Penalty]) -> None:
+        if self.violation.model.statutory.order_correction:
+            self.flag("correction_ordered", "行政处罚法第28条第1款")
+        if not penalised:
+            self.flag("education_required", "行政处罚法第33条第3款")
+        if not mandatory:
+            choices = "、".join(OUTCOMES[o.value].zh for o in alternatives)
+            self.flag("discretionary", None, f"可选：{choices}" if choices else None)
+        types = {p.type for p in penalties}
+        if PT.confiscate_illegal_gains in types:
+            self.flag("illegal_gains_confiscated", "行政处罚法第28条第2款")
+        if penalised and self.fine_condition:
+            self.flag("fine_only_after_refusal", None, f"条件未成立 (condition not met): {self.fine_condition}")
+        if penalised:
+            self.flag("notice_of_rights", "行政处罚法第44条")
+            if law.summary_procedure_allowed(types, fine.max if fine else None, self.facts.get("party_type")):
+                self.flag("summary_procedure_allowed", "行政处罚法第51条")
+            self._hearing(types, fine)
+        facts = self.facts
+        if facts.get("major_public_interest") or facts.get("hearing_held") or facts.get("complex_case"):
+            self.flag("legal_review_required", "行政处罚法第58条")
+        if penalised and (facts.get("complex_case") or facts.get("major_violation")):
+            self.flag("collective_decision", "行政处罚法第57条第2款")
+        act = facts.get("act_date")
+        model = self.ruleset.model
+        if act is not None and (act < model.effective or (model.expires is not None and act >= model.expires)):
+            self.flag("ruleset_not_in_force", "行政处罚法第37条",
+                      f"version {model.version} is in force {model.effective}–{model.expires or ''}; act {act}")
+        if model.draft:
+            self.flag("draft_ruleset", None, f"{model.id} {model.version}")
+        if self.unknown:
+            self.flag("facts_unknown")

@@ -126,7 +126,6 @@ def test_session_cap_of_the_c_core(tax_rs: CompiledRuleset) -> None:
         assert discretion.evaluate(tax_rs, case, backend="durable").outcome.value == "no_penalty"
 
 
-@pytest.mark.slow
 def test_session_cap_100000_evaluations_in_a_row(tax_rs: CompiledRuleset) -> None:
     """The full size of the issue (about 15 s of CPU on an idle 2-core machine)."""
     _in_a_row(tax_rs, 100_000)
@@ -166,7 +165,6 @@ def test_global_host_racing_under_threads(tax_rs: CompiledRuleset) -> None:
     _threads(tax_rs, 1_000)
 
 
-@pytest.mark.slow
 def test_global_host_racing_under_threads_8_x_10000(tax_rs: CompiledRuleset) -> None:
     """The full size of the issue: 8 threads × 10,000 evaluations."""
     _threads(tax_rs, 10_000)

@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import ROOT
 
-MODULES = ["discretion", "discretion.expr", "discretion.evaluate", "discretion.testing"]
+MODULES = ["discretion", "discretion.expr", "discretion.evaluate", "discretion.testing", "discretion.batch"]
 
 
 @pytest.mark.parametrize("name", MODULES)

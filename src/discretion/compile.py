@@ -111,10 +111,19 @@ class CompiledRuleset:
     def __repr__(self) -> str:
         return f"<CompiledRuleset {self.id} {self.version} sha256={self.sha256[:12]}…>"
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as its validated data and recompiled on arrival: closures do not travel, data does."""
+        data = self.model.model_dump(mode="python", by_alias=True)
+        return _recompile, (data, self.source, self.positions, self.sha256)
+
     def _repr_html_(self) -> str:  # notebooks
         from .render import ruleset_html
 
         return ruleset_html(self)
+
+
+def _recompile(data: dict[str, Any], source: str, positions: Positions, sha256: str) -> CompiledRuleset:
+    return compile_ruleset(Ruleset.model_validate(data), source=source, positions=positions, sha256=sha256)
 
 
 def compile_ruleset(model: Ruleset, *, source: str = "<ruleset>", positions: Positions | None = None,

@@ -118,3 +118,24 @@ def test_synthetic_frames_are_labelled(tax: Any) -> None:
     assert frame.attrs["synthetic"] is True and frame["synthetic"].all()
     assert "synthetic" in frame.attrs["label"]
     assert synthetic.cases(tax, 20, 5).equals(synthetic.cases(tax, 20, 5))
+
+
+def test_jurisdiction_thresholds_in_a_frame_match_per_case() -> None:
+    """Hearing rights under a jurisdiction's thresholds come out as per-case evaluation gives them."""
+    import discretion
+    from discretion.batch import evaluate_frame
+
+    from .conftest import FIXTURES
+
+    shapes = discretion.load_ruleset(FIXTURES / "shapes.yaml")
+    province = discretion.load_jurisdiction(FIXTURES / "jurisdiction" / "test-province.yaml")
+    rows = [("4999.99", "natural_person"), ("5000", "natural_person"), ("49999.99", "legal_person"),
+            ("50000", "legal_person"), ("5000", "legal_person")]
+    frame = pd.DataFrame({"violation": ["amount"] * len(rows), "assessed": [a for a, _ in rows],
+                          "party_type": [p for _, p in rows]})
+    out = evaluate_frame(shapes, frame, jurisdiction=province)
+    for i, (amount, party) in enumerate(rows):
+        rec = discretion.evaluate(shapes, {"violation": "amount", "facts": {"assessed": amount, "party_type": party}},
+                                  jurisdiction=province)
+        assert list(out.loc[i, "flags"]) == [f.code for f in rec.flags]
+    assert ["hearing_right" in out.loc[i, "flags"] for i in range(len(rows))] == [False, True, False, True, False]

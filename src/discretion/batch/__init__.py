@@ -30,6 +30,7 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra ins
 
 from ..compile import CompiledRuleset
 from ..errors import CaseError, Location, Problem
+from ..models.jurisdiction import Jurisdiction
 from ..models.vocabulary import Outcome
 from .columns import read_frame, unknown_columns
 from .engine import Frame, Row, evaluate_rows
@@ -51,13 +52,14 @@ def _ruleset(ruleset: CompiledRuleset | str | Path) -> CompiledRuleset:
 
 def evaluate_frame(ruleset: CompiledRuleset | str | Path, frame: Any, *, violation: str | None = None,
                    id_column: str | None = None, passthrough: Sequence[str] = (),
-                   progress: bool | None = None) -> Any:
+                   progress: bool | None = None, jurisdiction: Jurisdiction | None = None) -> Any:
     """Evaluate every row of a frame of cases.
 
     ``frame`` is a pandas or polars DataFrame, an Arrow table, a path to a CSV, Parquet or Arrow file,
     or a Dask DataFrame (evaluated partition by partition, returning a Dask DataFrame). Columns other
     than facts must be declared in ``passthrough`` (``id``, ``case_id``, ``synthetic`` and
     ``recorded_*`` always pass). ``progress``: a tqdm bar (default: on from 200,000 rows).
+    ``jurisdiction``: hearing thresholds and calendar, as for ``discretion.evaluate``.
 
     >>> import pandas as pd
     >>> from discretion.batch import evaluate_frame
@@ -71,15 +73,16 @@ def evaluate_frame(ruleset: CompiledRuleset | str | Path, frame: Any, *, violati
     if type(frame).__module__.startswith("dask"):
         from .distributed import evaluate_dask
 
-        return evaluate_dask(compiled, frame, violation=violation, id_column=id_column, passthrough=passthrough)
+        return evaluate_dask(compiled, frame, violation=violation, id_column=id_column, passthrough=passthrough,
+                             jurisdiction=jurisdiction)
     data = read_frame(frame)
     return evaluate_pandas(compiled, data, violation=violation, id_column=id_column, passthrough=passthrough,
-                           progress=progress)
+                           progress=progress, jurisdiction=jurisdiction)
 
 
 def evaluate_pandas(ruleset: CompiledRuleset, data: Any, *, violation: str | None = None,
                     id_column: str | None = None, passthrough: Sequence[str] = (),
-                    progress: bool | None = None) -> Any:
+                    progress: bool | None = None, jurisdiction: Jurisdiction | None = None) -> Any:
     """``evaluate_frame`` on a pandas DataFrame (the unit of work of every other input)."""
     unknown_columns(ruleset, data.columns, passthrough)
     if id_column is not None and id_column not in data.columns:
@@ -97,7 +100,7 @@ def evaluate_pandas(ruleset: CompiledRuleset, data: Any, *, violation: str | Non
         id_column = next((c for c in ("case_id", "id") if c in data.columns), None)
     bar, tick = _progress(len(data), progress)
     try:
-        index, table = evaluate_rows(Frame(ruleset, data, violations, id_column), tick)
+        index, table = evaluate_rows(Frame(ruleset, data, violations, id_column, jurisdiction), tick)
     finally:
         if bar is not None:
             bar.close()

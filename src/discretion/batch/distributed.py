@@ -46,7 +46,7 @@ class _Partition:
 
 
 def evaluate_dask(ruleset: CompiledRuleset, frame: Any, *, violation: str | None, id_column: str | None,
-                  passthrough: Sequence[str]) -> Any:
+                  passthrough: Sequence[str], jurisdiction: Any = None) -> Any:
     """A lazy Dask DataFrame of recommendations, one pandas evaluation per partition."""
     try:
         import dask.dataframe  # noqa: F401
@@ -55,7 +55,8 @@ def evaluate_dask(ruleset: CompiledRuleset, frame: Any, *, violation: str | None
                                  "pip install \"discretion[analysis]\"", code="analysis-unavailable") from None
     from . import evaluate_pandas
 
-    options: dict[str, Any] = {"violation": violation, "id_column": id_column, "passthrough": tuple(passthrough)}
+    options: dict[str, Any] = {"violation": violation, "id_column": id_column, "passthrough": tuple(passthrough),
+                               "jurisdiction": jurisdiction}
     meta = evaluate_pandas(ruleset, frame._meta.iloc[:0] if hasattr(frame, "_meta") else frame.head(0),
                            progress=False, **options)
     return frame.map_partitions(_Partition(ruleset, options), meta=meta)

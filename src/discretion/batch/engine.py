@@ -25,6 +25,7 @@ from ..compile import CompiledRuleset, CompiledViolation
 from ..errors import DiscretionError
 from ..evaluate import evaluate
 from ..models.facts import FactKind
+from ..models.jurisdiction import Jurisdiction
 from ..models.outcome import Recommendation
 from ..models.penalty import Fine
 from .columns import NUMBER_FACTOR, coerce_column, python_value
@@ -68,8 +69,9 @@ def _error_row(message: str) -> Row:
 class Frame:
     """The input frame seen as cases: the violation of each row and the facts as Python values."""
 
-    def __init__(self, ruleset: CompiledRuleset, frame: Any, violations: Any, id_column: str | None) -> None:
-        self.ruleset, self.frame, self.id_column = ruleset, frame, id_column
+    def __init__(self, ruleset: CompiledRuleset, frame: Any, violations: Any, id_column: str | None,
+                 jurisdiction: Jurisdiction | None = None) -> None:
+        self.ruleset, self.frame, self.id_column, self.jurisdiction = ruleset, frame, id_column, jurisdiction
         codes, uniques = pd.factorize(violations, use_na_sentinel=True)
         self.violation_codes: npt.NDArray[np.int64] = np.asarray(codes, dtype=np.int64)
         self.violation_names = [python_value(v) for v in uniques]
@@ -98,12 +100,12 @@ class Frame:
 
 def evaluate_cases(frame: Frame, rows: npt.NDArray[np.int64]) -> list[Row]:
     """Rows through the real pipeline; an invalid case becomes an error row, never an exception."""
-    return [_evaluate_one(frame.ruleset, case) for case in frame.cases(rows)]
+    return [_evaluate_one(frame.ruleset, case, frame.jurisdiction) for case in frame.cases(rows)]
 
 
-def _evaluate_one(ruleset: CompiledRuleset, case: dict[str, Any]) -> Row:
+def _evaluate_one(ruleset: CompiledRuleset, case: dict[str, Any], jurisdiction: Jurisdiction | None) -> Row:
     try:
-        return row_result(evaluate(ruleset, case))
+        return row_result(evaluate(ruleset, case, jurisdiction=jurisdiction))
     except DiscretionError as exc:
         return _error_row(str(exc))
     except (ArithmeticError, ValueError, TypeError) as exc:  # e.g. a date pushed past year 9999

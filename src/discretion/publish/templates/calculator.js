@@ -105,6 +105,26 @@
 
   function list(items, render) { var ul = el("ul"); items.forEach(function (x) { ul.appendChild(el("li", {}, render(x))); }); return ul; }
 
+  // Reasons read from the trace, as discretion.reasons does in Python: why this outcome (the rule that
+  // decided and the conditions it met), and why not each list item that did not apply (what failed).
+  function reasons(r) {
+    var out = [r.reason];
+    function wording(c) { return c.zh || c.when; }
+    r.trace.forEach(function (s) {
+      if (s.matched === true && (s.rule === r.list_item || (r.tier && s.kind === "tier" && s.rule.endsWith("/" + r.tier)))) {
+        out.push("符合" + (s.kind === "tier" ? "裁量阶次 " : "清单事项 ") + s.rule + "：" + s.conditions.map(wording).join("；"));
+      }
+      if (s.kind === "statute" && s.matched === true && s.note) { out.push("依照" + s.rule + "：" + s.note); }
+      if (s.kind === "list_item" && s.matched !== true) {
+        var failed = s.conditions.filter(function (c) { return c.value !== true; }).map(function (c) {
+          return (c.value === null ? "无法确定『" : "不满足『") + wording(c) + "』";
+        });
+        out.push("不适用清单事项 " + s.rule + "：" + failed.join("；"));
+      }
+    });
+    return out;
+  }
+
   function show(answer) {
     out.textContent = "";
     if (answer.errors.length) {
@@ -125,7 +145,7 @@
     row(["罚款", en("fine")], r.fine ? el("span", { id: "fine", text: r.fine.min + " – " + r.fine.max + " 元" }) : null);
     row(["处罚种类", en("penalties")], r.penalties.length ? list(r.penalties, function (p) { return [p.zh + (p.optional ? "（可以并处）" : ""), en(p.en)]; }) : null);
     row(["措施", en("measures")], r.measures.length ? list(r.measures, function (m) { return [m.zh, en(m.en)]; }) : null);
-    row(["理由", en("reason")], el("span", { text: r.reason }));
+    row(["理由", en("reasons")], list(reasons(r), function (x) { return [x]; }));
     row(["适用清单项", en("list item")], r.list_item ? el("span", { text: r.list_item }) : null);
     row(["裁量阶次", en("tier")], r.tier ? el("span", { text: r.tier }) : null);
     row(["法定幅度", en("statutory band")], r.band ? el("span", { text: r.band }) : null);

@@ -19,6 +19,7 @@ import os
 import platform
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -34,6 +35,9 @@ from discretion.compile import CompiledRuleset
 from discretion.evaluate import match_native
 from discretion.loading import find_ruleset_files
 from discretion.models.facts import FactKind, FactSpec
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,16 +83,6 @@ def _time(calls: list[Callable[[], Any]]) -> list[float]:
         call()
         out.append((time.perf_counter_ns() - start) / 1000)
     return out
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def main() -> None:
@@ -139,7 +133,7 @@ def main() -> None:
         ("raw durable_rules, same rules", _time(raw_calls)),
     ]
     conditions = sum(len(v.keyed_conditions) for _, v, _ in valid) / len(valid)
-    print(f"Machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()} "
+    print(f"Machine: {cpu()}, {os.cpu_count()} cores, Python {platform.python_version()} "
           f"({platform.python_implementation()}), {platform.system()} {platform.release()}")
     print(f"{len(cases)} cases over {len(rulesets)} bundled rulesets (seed {args.seed}), "
           f"{conditions:.1f} conditions per violation on average; raw rows exclude violations without "

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, RulesetError
-from .loading import load_ruleset
+from .errors import Problem
 from .models.common import Verification
-from .registry import ruleset_files
+from .registry import load_all
 
 __all__ = ["catalogue", "catalogue_markdown"]
 
@@ -23,13 +22,8 @@ _DEPARTMENTS = {
 def catalogue(root: str | Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     """One entry per ruleset version found, and the problems of files that do not load."""
     entries: list[dict[str, Any]] = []
-    problems: list[Problem] = []
-    for file in ruleset_files(root):
-        try:
-            ruleset = load_ruleset(file)
-        except RulesetError as exc:
-            problems.extend(exc.problems)
-            continue
+    found, problems = load_all(root)
+    for file, ruleset in found:
         model = ruleset.model
         unverified = sum(1 for item in model.list_items if item.status is Verification.unverified)
         entries.append({

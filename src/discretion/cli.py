@@ -150,18 +150,16 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     """Static checks of every ruleset found; exit 1 when any finding is an error."""
     from .checks.static import Finding, Severity, check, check_versions
-    from .loading import load_ruleset
-    from .registry import ruleset_files
+    from .compile import CompiledRuleset
+    from .registry import load_all
 
     findings: list[Finding] = []
-    rulesets = []
+    rulesets: list[CompiledRuleset] = []
     problems: list[Problem] = []
     for spec in args.paths:
-        for file in ruleset_files(spec):
-            try:
-                rulesets.append(load_ruleset(file))
-            except RulesetError as exc:
-                problems.extend(exc.problems)
+        found, broken = load_all(spec)
+        rulesets.extend(ruleset for _, ruleset in found)
+        problems.extend(broken)
     for ruleset in rulesets:
         findings.extend(check(ruleset))
     findings.extend(check_versions(rulesets))

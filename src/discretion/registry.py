@@ -26,7 +26,7 @@ from .models.jurisdiction import Jurisdiction
 from .models.outcome import AppliedVersion, Flag, Recommendation
 from .models.vocabulary import FLAGS, Outcome
 
-__all__ = ["Registry", "lightness", "load_registry"]
+__all__ = ["Registry", "lightness", "load_all", "load_registry", "ruleset_files"]
 
 
 def _without_unverified(ruleset: CompiledRuleset) -> CompiledRuleset:
@@ -52,22 +52,26 @@ def ruleset_files(root: str | Path) -> list[Path]:
     return files
 
 
+def load_all(path: str | Path) -> tuple[list[tuple[Path, CompiledRuleset]], list[Problem]]:
+    """Every ruleset version below a folder with its file, and the problems of the files that do not load."""
+    loaded: list[tuple[Path, CompiledRuleset]] = []
+    problems: list[Problem] = []
+    for file in ruleset_files(path):
+        try:
+            loaded.append((file, load_ruleset(file)))
+        except RulesetError as exc:
+            problems.extend(exc.problems)
+    return loaded, problems
+
+
 def load_registry(path: str | Path, *, include_unverified: bool = False, include_drafts: bool = False) -> Registry:
     """Load every ruleset version below a folder; raise RulesetError listing every broken file.
 
     Items marked unverified and drafts for comment stay out unless asked for.
     """
-    loaded: list[CompiledRuleset] = []
-    problems: list[Problem] = []
-    for file in ruleset_files(path):
-        try:
-            ruleset = load_ruleset(file)
-        except RulesetError as exc:
-            problems.extend(exc.problems)
-            continue
-        if ruleset.model.draft and not include_drafts:
-            continue
-        loaded.append(ruleset if include_unverified else _without_unverified(ruleset))
+    found, problems = load_all(path)
+    loaded = [ruleset if include_unverified else _without_unverified(ruleset) for _, ruleset in found
+              if include_drafts or not ruleset.model.draft]
     if problems:
         raise RulesetError(problems)
     return Registry(loaded)

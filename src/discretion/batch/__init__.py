@@ -89,40 +89,49 @@ def evaluate_pandas(ruleset: CompiledRuleset, data: Any, *, violation: str | Non
         raise CaseError([Problem("unknown-column", f"id column '{id_column}' is not in the frame",
                                  Location(f"column {id_column}"))])
     data = data.reset_index(drop=True)
+    several = data["violations"] if "violations" in data.columns else None
     if violation is not None:
+        if several is not None:
+            raise CaseError([Problem("ambiguous-violation", "violation=... names the provision of every row, but "
+                                     "the frame also has a 'violations' column; pass one or the other",
+                                     Location("column violations"))])
         violations = pd.Series(pd.Categorical.from_codes(np.zeros(len(data), dtype=np.int8), [violation]))
     elif "violation" in data.columns:
         violations = data["violation"]
+    elif several is not None:
+        violations = None
     else:
-        raise CaseError([Problem("missing-violation", "the frame has no 'violation' column; add one or pass "
+        raise CaseError([Problem("missing-violation", "the frame has no 'violation' column; add one (or "
+                                 "'violations', lists for one act breaching several provisions) or pass "
                                  "violation=... for the whole frame", Location("column violation"))])
     if id_column is None:
         id_column = next((c for c in ("case_id", "id") if c in data.columns), None)
     bar, tick = _progress(len(data), progress)
     try:
-        index, table = evaluate_rows(Frame(ruleset, data, violations, id_column, jurisdiction), tick)
+        index, table = evaluate_rows(Frame(ruleset, data, violations, id_column, jurisdiction, several), tick)
     finally:
         if bar is not None:
             bar.close()
     kept = [c for c in data.columns if c not in ruleset.schema and c != "violation"]
     out = {name: data[name] for name in kept}
     out.update(_columns(index, table))
-    out["violation"] = violations
-    return pd.DataFrame({name: out[name] for name in (*kept, *RESULT_COLUMNS)})
+    out["violation"] = violations if violations is not None else pd.Series([None] * len(data), dtype=object)
+    # copy=False: each column stays its own array (pandas would otherwise copy the object columns into one block)
+    return pd.DataFrame({name: out[name] for name in (*kept, *RESULT_COLUMNS)}, copy=False)
 
 
 def _columns(index: Any, table: list[Row]) -> dict[str, Any]:
     outcomes = [o.value for o in Outcome]
-    codes = np.array([outcomes.index(r.outcome) if r.outcome else -1 for r in table] + [-1], dtype=np.int64)
-    mandatory = pd.array([r.mandatory for r in table] + [None], dtype="boolean")
+    codes = np.array([outcomes.index(r.outcome) if r.outcome else -1 for r in table], dtype=np.int64)
+    mandatory = pd.array([r.mandatory for r in table], dtype="boolean")
     columns: dict[str, Any] = {
         "outcome": pd.Categorical.from_codes(codes[index], categories=outcomes),
         "mandatory": mandatory.take(index),
     }
     for name in ("fine_min", "fine_max", "measures", "list_item", "tier", "band", "rules", "flags", "error"):
-        values = np.empty(len(table) + 1, dtype=object)
-        values[:-1] = [getattr(r, name) for r in table]
-        columns[name] = pd.Series(values[index], dtype=object)  # keep None and Decimal as they are
+        values = np.empty(len(table), dtype=object)
+        values[:] = [getattr(r, name) for r in table]
+        columns[name] = pd.Series(values.take(index), dtype=object, copy=False)  # None and Decimal as they are
     return columns
 
 

@@ -25,12 +25,16 @@ from ..errors import CaseError, Location, Problem, did_you_mean
 from ..models.facts import FactKind, FactSpec
 from .vector import EPOCH, Column
 
-__all__ = ["DEFAULT_PASSTHROUGH", "coerce_column", "python_value", "read_frame", "to_pandas", "unknown_columns"]
+__all__ = ["DEFAULT_PASSTHROUGH", "cells", "coerce_column", "python_value", "read_frame", "to_pandas",
+           "unknown_columns"]
 
-DEFAULT_PASSTHROUGH = ("id", "case_id", "synthetic", "violation")
+DEFAULT_PASSTHROUGH = ("id", "case_id", "synthetic", "violation", "violations")
 MAX_FEN = 10**18
 NUMBER_SCALE = 4  # decimal places kept for 'number' facts on the fast path; more go per case
 NUMBER_FACTOR = 10**NUMBER_SCALE
+PER_DAY = {"D": 1, "s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
+FIRST_DAY, LAST_DAY = (date(1, 1, 1) - EPOCH).days, (date(9999, 12, 31) - EPOCH).days
+PLAIN = frozenset({str, bool, int, Decimal, date})  # cells that are already what a case carries
 
 
 def read_frame(source: Any) -> Any:
@@ -109,7 +113,7 @@ def coerce_column(spec: FactSpec, series: Any) -> tuple[Column, npt.NDArray[np.b
 def _bools(series: Any, null: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
     dtype = str(series.dtype)
     if dtype in ("bool", "boolean", "bool[pyarrow]"):
-        return np.asarray(series.fillna(False).to_numpy(), dtype=bool), np.zeros(len(series), dtype=bool)
+        return np.asarray(series.to_numpy(dtype=bool, na_value=False), dtype=bool), np.zeros(len(series), dtype=bool)
     raw = series.to_numpy(dtype=object)
     is_true = np.fromiter((v is True or v is np.True_ for v in raw), dtype=bool, count=len(raw))
     is_false = np.fromiter((v is False or v is np.False_ for v in raw), dtype=bool, count=len(raw))
@@ -174,11 +178,20 @@ def _ints(series: Any, null: npt.NDArray[np.bool_], factor: int, scalar: Any,
 
 def _dates(series: Any, null: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
     size = len(series)
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        stamps = series.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT"))
-        days = stamps.astype("datetime64[D]")
-        bad = ~null & (days.astype("datetime64[ns]") != stamps)  # a time of day: not a date
-        return np.where(null | bad, 0, days.astype(np.int64)), bad
+    if isinstance(series.dtype, pd.DatetimeTZDtype):  # an aware timestamp is never a date: per case, as an error
+        return np.zeros(size, dtype=np.int64), ~null
+    if pd.api.types.is_datetime64_dtype(series.dtype):
+        stamps = series.to_numpy()
+        unit, _ = np.datetime_data(stamps.dtype)
+        per_day = PER_DAY.get(unit)
+        if per_day is not None:
+            ticks = stamps.view(np.int64)
+            days, rest = np.divmod(ticks, per_day)
+            bad = ~null & (rest != 0)  # a time of day: not a date
+            return np.where(null | bad, 0, days), bad
+        days_ = stamps.astype("datetime64[D]")
+        bad = ~null & (days_.astype(stamps.dtype) != stamps)
+        return np.where(null | bad, 0, days_.astype(np.int64)), bad
     raw = series.to_numpy(dtype=object)
     values = np.zeros(size, dtype=np.int64)
     bad = np.zeros(size, dtype=bool)
@@ -209,14 +222,31 @@ def _out_of_bounds(spec: FactSpec, values: npt.NDArray[Any], checked: npt.NDArra
     return out
 
 
+def cells(series: Any) -> npt.NDArray[Any]:
+    """A (short) column's cells as objects; naive timestamps at midnight as ``datetime.date`` already."""
+    if pd.api.types.is_datetime64_dtype(series.dtype) and not isinstance(series.dtype, pd.DatetimeTZDtype):
+        stamps = series.to_numpy()
+        days = stamps.astype("datetime64[D]")
+        out: npt.NDArray[Any] = days.astype(object)  # NaT becomes None
+        ordinal = days.astype(np.int64)
+        odd = ~np.isnat(stamps) & ((days.astype(stamps.dtype) != stamps) | (ordinal < FIRST_DAY) | (ordinal > LAST_DAY))
+        for at in np.flatnonzero(odd).tolist():  # a time of day, or no datetime.date: the cell as it is
+            out[at] = series.iloc[at]
+        return out
+    return np.asarray(series.to_numpy(dtype=object), dtype=object)
+
+
 def python_value(value: Any) -> Any:
     """A cell as the plain Python value a case would carry (None for every kind of missing)."""
+    if type(value) in PLAIN:
+        return value
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, pd.Timestamp):
-        if value.tz is None and value == value.normalize():
+        if value.tz is None and not (value.hour or value.minute or value.second or value.microsecond
+                                     or value.nanosecond):
             return value.date()
         return value.isoformat()
     if isinstance(value, np.datetime64):

@@ -6,8 +6,12 @@ condition, (b) the statutory grounds of ``law.exemption`` and ``law.mandatory_le
 base facts of fact-dependent fines (multiples, per-day amounts), and (d) the facts the procedure
 flags read (party type, legal review, collective decision, confiscation). Those are computed here on
 arrays, packed into one key per row, and rows that share a key share the recommendation, which is
-computed by ``discretion.evaluate`` on the group's first row. Rows the arrays cannot represent go
-through ``discretion.evaluate`` one by one.
+computed by the real pipeline on the group's first row. Rows the arrays cannot represent go through
+it one by one. A row naming several provisions (art. 29) is keyed by the list, in its order, and by
+what each provision's decision reads: ``evaluate`` decides each provision, then keeps the higher fine.
+
+Cost: a few dozen numpy passes over each column (no Python per row), then one evaluation per
+distinct key; so the rate depends on how many distinct keys a frame has, not on its length.
 """
 
 from __future__ import annotations
@@ -21,19 +25,23 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ..case import validate_case
 from ..compile import CompiledRuleset, CompiledViolation
 from ..errors import DiscretionError
-from ..evaluate import evaluate
+from ..evaluate import evaluate_valid, match_native
+from ..expr import nodes as n
 from ..models.facts import FactKind
 from ..models.jurisdiction import Jurisdiction
 from ..models.outcome import Recommendation
 from ..models.penalty import Fine
-from .columns import NUMBER_FACTOR, coerce_column, python_value
-from .vector import EPOCH, Column, NotVectorisable, Tri, condition_mask, exemption_masks, leniency_masks
+from .columns import NUMBER_FACTOR, cells, coerce_column, python_value
+from .vector import EPOCH, Column, NotVectorisable, Tri, condition_mask, exemption_masks, in_codes, leniency_masks
 
 __all__ = ["Row", "evaluate_rows", "row_result"]
 
 Bools = npt.NDArray[np.bool_]
+CHUNK = 512  # evaluations between two ticks of the progress bar
+MAX_PROVISIONS = 50  # Case.violations: at most 50 provisions for one act
 FLAG_FACTS = ("major_public_interest", "hearing_held", "complex_case", "major_violation")
 
 
@@ -67,20 +75,49 @@ def _error_row(message: str) -> Row:
 
 
 class Frame:
-    """The input frame seen as cases: the violation of each row and the facts as Python values."""
+    """The input frame seen as cases: what each row names as its violation(s), and the facts.
+
+    A row names one provision in ``violation`` (a column, or ``violation=`` for the whole frame) or,
+    for one act breaching several provisions (行政处罚法第二十九条), a list in ``violations``, as a
+    case's JSON does. ``spec_codes`` gives each row its provisions as an index into ``specs``; -1 marks
+    a row that only per-case evaluation can judge (unknown violation, both or neither given, not a
+    list of strings ...), which then yields exactly its error.
+    """
 
     def __init__(self, ruleset: CompiledRuleset, frame: Any, violations: Any, id_column: str | None,
-                 jurisdiction: Jurisdiction | None = None) -> None:
+                 jurisdiction: Jurisdiction | None = None, several: Any = None) -> None:
         self.ruleset, self.frame, self.id_column, self.jurisdiction = ruleset, frame, id_column, jurisdiction
-        codes, uniques = pd.factorize(violations, use_na_sentinel=True)
-        self.violation_codes: npt.NDArray[np.int64] = np.asarray(codes, dtype=np.int64)
-        self.violation_names = [python_value(v) for v in uniques]
+        size = len(frame)
+        self.single_codes: npt.NDArray[np.int64] | None = None
+        self.single_names: list[Any] = []
+        self.specs: list[tuple[str, ...]] = []
+        spec_of: dict[tuple[str, ...], int] = {}
+        spec_codes = np.full(size, -1, dtype=np.int64)
+        if violations is not None:
+            codes, uniques = pd.factorize(violations, use_na_sentinel=True)
+            self.single_codes = np.asarray(codes, dtype=np.int64)
+            self.single_names = [python_value(v) for v in uniques]
+            remap = np.full(len(self.single_names) + 1, -1, dtype=np.int64)
+            for code, name in enumerate(self.single_names):
+                if isinstance(name, str) and name in ruleset.violations:
+                    remap[code] = spec_of.setdefault((name,), len(spec_of))
+            spec_codes = remap[self.single_codes]  # -1 (missing) picks the sentinel at the end
+        self.several: npt.NDArray[Any] | None = None
+        if several is not None:
+            self.several = several.to_numpy(dtype=object)
+            given = np.flatnonzero(~np.asarray(pd.isna(several).to_numpy(), dtype=bool))
+            for row in given.tolist():
+                spec = _provisions(self.several[row], ruleset)
+                single = self.single_codes is not None and self.single_codes[row] >= 0
+                spec_codes[row] = -1 if spec is None or single else spec_of.setdefault(spec, len(spec_of))
+        self.specs = list(spec_of)
+        self.spec_codes = spec_codes
         self.facts = [name for name in frame.columns if name in ruleset.schema]
 
     def cases(self, rows: npt.NDArray[np.int64]) -> list[dict[str, Any]]:
         """The rows as case mappings, reading only those rows (never a whole column as objects)."""
-        part = self.frame.iloc[rows]
-        columns = {name: part[name].to_numpy(dtype=object) for name in self.facts}
+        part = self.frame.take(rows)
+        columns = {name: cells(part[name]) for name in self.facts}
         ids = part[self.id_column].to_numpy(dtype=object) if self.id_column is not None else None
         out: list[dict[str, Any]] = []
         for at, row in enumerate(rows.tolist()):
@@ -89,13 +126,29 @@ class Frame:
                 value = python_value(values[at])
                 if value is not None:
                     facts[name] = value
-            code = int(self.violation_codes[row])
-            case: dict[str, Any] = {"violation": self.violation_names[code] if code >= 0 else None, "facts": facts}
+            case: dict[str, Any] = {"facts": facts}
+            if self.single_codes is not None:
+                code = int(self.single_codes[row])
+                case["violation"] = self.single_names[code] if code >= 0 else None
+            if self.several is not None:
+                listed = python_value(self.several[row])
+                if listed is not None:
+                    case["violations"] = listed
             if ids is not None:
                 ident = python_value(ids[at])
                 case["id"] = None if ident is None else str(ident)
             out.append(case)
         return out
+
+
+def _provisions(cell: Any, ruleset: CompiledRuleset) -> tuple[str, ...] | None:
+    """A ``violations`` cell as the provisions it names, or None where only ``evaluate`` can judge it."""
+    value = python_value(cell)
+    if not isinstance(value, list) or not 0 < len(value) <= MAX_PROVISIONS:
+        return None
+    if not all(isinstance(v, str) and v in ruleset.violations for v in value):
+        return None
+    return tuple(value)
 
 
 def evaluate_cases(frame: Frame, rows: npt.NDArray[np.int64]) -> list[Row]:
@@ -104,8 +157,10 @@ def evaluate_cases(frame: Frame, rows: npt.NDArray[np.int64]) -> list[Row]:
 
 
 def _evaluate_one(ruleset: CompiledRuleset, case: dict[str, Any], jurisdiction: Jurisdiction | None) -> Row:
+    # validate_case + evaluate_valid is evaluate() without the questions for unknown facts, which no
+    # batch column shows (evaluate adds them to the recommendation after deciding).
     try:
-        return row_result(evaluate(ruleset, case, jurisdiction=jurisdiction))
+        return row_result(evaluate_valid(ruleset, validate_case(ruleset, case), match_native, jurisdiction))
     except DiscretionError as exc:
         return _error_row(str(exc))
     except (ArithmeticError, ValueError, TypeError) as exc:  # e.g. a date pushed past year 9999
@@ -116,7 +171,6 @@ def evaluate_rows(frame: Frame, tick: Callable[[int], None]) -> tuple[npt.NDArra
     """Each row's index into a table of distinct results (so columns are built by one take each)."""
     size = len(frame.frame)
     index = np.full(size, -1, dtype=np.int64)
-    table: list[Row] = []
     ruleset = frame.ruleset
     columns: dict[str, Column] = {}
     bad = np.zeros(size, dtype=bool)
@@ -125,32 +179,57 @@ def evaluate_rows(frame: Frame, tick: Callable[[int], None]) -> tuple[npt.NDArra
         columns[name] = column
         bad |= column_bad
     _defaults_and_derived(ruleset, columns, size)
-    exemptions = exemption_masks(columns, size)
-    leniency = leniency_masks(columns, size)
-    shared = [tri.trits() for tri in (*exemptions, *leniency)] + _flag_parts(ruleset, columns, size)
-    slow: list[int] = np.flatnonzero(bad).tolist()
-    for vid, violation in ruleset.violations.items():
-        if vid not in frame.violation_names:
-            continue
-        rows = np.flatnonzero((frame.violation_codes == frame.violation_names.index(vid)) & ~bad)
-        if rows.size == 0:
-            continue
+    shared: list[tuple[npt.NDArray[Any], int]] = [(tri.trits(), 3) for tri in (*exemption_masks(columns, size),
+                                                                             *leniency_masks(columns, size))]
+    shared.extend(_flag_parts(ruleset, columns, size))
+    common = _key(shared)
+    codes = np.where(bad, -1, frame.spec_codes)
+    schema = dict(ruleset.schema)
+    firsts: list[npt.NDArray[np.int64]] = []
+    count = 0
+    for spec, rows in _groups(codes, len(frame.specs)):
+        provisions = frame.specs[spec]
         try:
-            parts = _violation_parts(violation, columns, size, dict(ruleset.schema))
+            parts = _provision_parts([ruleset.violations[vid] for vid in provisions], columns, rows, schema)
         except NotVectorisable:
-            slow.extend(rows.tolist())
-            continue
-        keys = _key([part[rows] for part in (*shared, *parts)])
-        firsts = np.flatnonzero(~pd.Index(keys).duplicated())
-        index[rows] = keys + len(table)
-        table.extend(evaluate_cases(frame, rows[firsts]))
-        tick(int(rows.size))
-    slow.extend(np.flatnonzero((index < 0) & ~bad).tolist())
-    rest = np.array(sorted(set(slow)), dtype=np.int64)
-    index[rest] = np.arange(len(table), len(table) + len(rest))
-    table.extend(evaluate_cases(frame, rest))
-    tick(len(rest))
+            continue  # left at -1: per case below
+        keys = _key([(common[rows], int(common.max(initial=0)) + 1), *parts])
+        index[rows] = keys + count
+        first = rows[_firsts(keys)]
+        firsts.append(first)
+        count += first.size
+    rest = np.flatnonzero(index < 0)
+    index[rest] = np.arange(count, count + rest.size)
+    firsts.append(rest)
+    chosen = np.concatenate(firsts)
+    table: list[Row] = []
+    served = np.bincount(index, minlength=chosen.size)  # rows that each evaluation stands for
+    for start in range(0, chosen.size, CHUNK):  # the per-key evaluations are the slow part: show them
+        part = chosen[start:start + CHUNK]
+        table.extend(evaluate_cases(frame, part))
+        tick(int(served[start:start + CHUNK].sum()))
     return index, table
+
+
+def _groups(codes: npt.NDArray[np.int64], count: int) -> Iterator[tuple[int, npt.NDArray[np.int64]]]:
+    """The rows of each code 0..count-1 (a stable counting sort: rows stay in frame order)."""
+    if count == 0:
+        return
+    small = codes.astype(np.int16 if count < 2**15 else np.int64)
+    order = np.argsort(small, kind="stable")
+    bounds = np.searchsorted(small[order], np.arange(-1, count + 1), side="left")
+    for code in range(count):
+        rows = order[bounds[code + 1]:bounds[code + 2]]
+        if rows.size:
+            yield code, rows
+
+
+def _firsts(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The first row of each key (keys are dense and numbered in order of first appearance)."""
+    if keys.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    seen = np.maximum.accumulate(keys)
+    return np.flatnonzero(np.diff(seen, prepend=-1) > 0)
 
 
 def _defaults_and_derived(ruleset: CompiledRuleset, columns: dict[str, Column], size: int) -> None:
@@ -168,11 +247,24 @@ def _defaults_and_derived(ruleset: CompiledRuleset, columns: dict[str, Column], 
         else:
             filled = np.where(column.known, column.values, scalar)
             columns[name] = Column(spec, filled, np.ones(size, dtype=bool))
+    for name, implied in ruleset.implications.items():  # derive(): a true fact sets facts still missing
+        source = columns.get(name)
+        if source is None:
+            continue
+        holds = source.known & source.values.astype(bool)
+        for target, value in implied.items():
+            spec = ruleset.schema[target]
+            scalar = _scalar(spec.type, spec.codes, value)
+            column = columns.get(target)
+            if column is None:
+                columns[target] = Column(spec, np.where(holds, scalar, _blank(spec.type)), holds.copy())
+            else:
+                use = holds & ~column.known
+                columns[target] = Column(spec, np.where(use, scalar, column.values), column.known | use)
     corrected = columns.get("corrected")
     timely = columns.get("timely_corrected")
     if corrected is not None:
-        timely_codes = [corrected.spec.codes.index(c) for c in TIMELY]
-        derived = np.isin(corrected.values, timely_codes)
+        derived = in_codes(corrected, TIMELY)
         if timely is None:
             columns["timely_corrected"] = Column(ruleset.schema["timely_corrected"], derived & corrected.known,
                                                  corrected.known.copy())
@@ -205,27 +297,36 @@ def _scalar(kind: FactKind, codes: tuple[str, ...], value: Any) -> Any:
     return value
 
 
-def _flag_parts(ruleset: CompiledRuleset, columns: dict[str, Column], size: int) -> list[npt.NDArray[Any]]:
-    parts: list[npt.NDArray[Any]] = []
+def _blank(kind: FactKind) -> Any:
+    return False if kind is FactKind.bool else 0
+
+
+Part = tuple[npt.NDArray[Any], int]  # small non-negative codes and how many values they can take
+
+
+def _flag_parts(ruleset: CompiledRuleset, columns: dict[str, Column], size: int) -> list[Part]:
+    parts: list[Part] = []
     act = columns.get("act_date")
     if act is not None:  # ruleset_not_in_force (art. 37)
         model = ruleset.model
         outside = act.values < (model.effective - EPOCH).days
         if model.expires is not None:
             outside |= act.values >= (model.expires - EPOCH).days
-        parts.append((outside & act.known).astype(np.int8))
+        parts.append((outside & act.known, 2))
     for name in FLAG_FACTS:
         column = columns.get(name)
-        parts.append(np.zeros(size, dtype=np.int8) if column is None else
-                     (column.values.astype(bool) & column.known).astype(np.int8))
+        if column is not None:
+            parts.append((column.values.astype(bool) & column.known, 2))
     party = columns.get("party_type")
-    parts.append(np.full(size, -1, dtype=np.int64) if party is None else np.where(party.known, party.values, -1))
+    if party is not None:
+        parts.append((np.where(party.known, party.values + 1, 0), len(party.spec.codes) + 1))
     gains = columns.get("illegal_gains")
     refunded = columns.get("illegal_gains_refunded")
-    keep = np.zeros(size, dtype=bool) if gains is None else gains.known & (gains.values > 0)
-    if refunded is not None:
-        keep &= ~(refunded.known & refunded.values.astype(bool))
-    parts.append(keep.astype(np.int8))
+    if gains is not None:
+        keep = gains.known & (gains.values > 0)
+        if refunded is not None:
+            keep &= ~(refunded.known & refunded.values.astype(bool))
+        parts.append((keep, 2))
     return parts
 
 
@@ -255,39 +356,69 @@ def base_facts(violation: CompiledViolation) -> set[str]:
     return names
 
 
-def _violation_parts(violation: CompiledViolation, columns: dict[str, Column], size: int,
-                     schema: dict[str, Any]) -> list[npt.NDArray[Any]]:
-    parts: list[npt.NDArray[Any]] = []
-    for _key_name, cond in violation.keyed_conditions:
-        tri: Tri = condition_mask(cond.compiled.node, columns, size, schema)
-        parts.append(tri.trits())
-    for name in sorted(base_facts(violation)):
-        column = columns.get(name)
-        if column is None:
-            continue
-        parts.append(np.where(column.known, column.values, -1).astype(np.int64))
+def _read(node: n.Node) -> Iterator[str]:
+    if isinstance(node, n.Name):
+        yield node.fact
+    for child in n.children(node):
+        yield from _read(child)
+
+
+def _provision_parts(violations: list[CompiledViolation], columns: dict[str, Column],
+                     rows: npt.NDArray[np.int64], schema: dict[str, Any]) -> list[Part]:
+    """What the decision reads of each provision, on the given rows: conditions and fine bases."""
+    names: set[str] = set()
+    for violation in violations:
+        names.update(base_facts(violation))
+        for _key_name, cond in violation.keyed_conditions:
+            names.update(_read(cond.compiled.node))
+    sub = {name: Column(column.spec, column.values[rows], column.known[rows])
+           for name, column in columns.items() if name in names}
+    parts: list[Part] = []
+    for violation in violations:
+        for _key_name, cond in violation.keyed_conditions:
+            tri: Tri = condition_mask(cond.compiled.node, sub, rows.size, schema)
+            parts.append((tri.trits(), 3))
+        for name in sorted(base_facts(violation)):
+            column = sub.get(name)
+            if column is None:
+                continue
+            codes, uniques = pd.factorize(np.where(column.known, column.values, -1))
+            parts.append((codes, len(uniques)))
     return parts
 
 
-def _key(parts: list[npt.NDArray[Any]]) -> npt.NDArray[np.int64]:
-    """One dense code per distinct combination of the parts (codes in order of first appearance)."""
-    size = len(parts[0]) if parts else 0
-    codes = np.zeros(size, dtype=np.int64)
-    cardinality = 1
-    trits = [p for p in parts if p.dtype == np.int8]
-    others = [p for p in parts if p.dtype != np.int8]
-    packed: list[npt.NDArray[Any]] = []
-    for start in range(0, len(trits), 39):  # 3**39 < 2**63: 39 trits per int64
-        word = np.zeros(size, dtype=np.int64)
-        for trit in trits[start:start + 39]:
-            word = word * 3 + trit
-        packed.append(word)
-    for part in (*packed, *others):
-        part_codes, uniques = pd.factorize(part)
-        if cardinality * len(uniques) >= 2**62:
+def _key(parts: list[Part]) -> npt.NDArray[np.int64]:
+    """One dense code per distinct combination of the parts, numbered in order of first appearance.
+
+    The parts are packed as digits of a mixed radix into int64 words (about 39 trits a word), so the
+    only per-distinct-value work is one factorisation per word.
+    """
+    size = len(parts[0][0]) if parts else 0
+    words: list[npt.NDArray[np.int64]] = []
+    word: npt.NDArray[np.int64] | None = None
+    radix = 1
+    for values, base in parts:
+        if base <= 1:
+            continue
+        if word is None or radix * base >= 2**62:
+            word = values.astype(np.int64)
+            words.append(word)
+            radix = base
+        else:
+            word *= base
+            word += values
+            radix *= base
+    if not words:
+        return np.zeros(size, dtype=np.int64)
+    codes, uniques = pd.factorize(words[0])
+    cardinality = len(uniques)
+    for more in words[1:]:
+        more_codes, more_uniques = pd.factorize(more)
+        if cardinality * len(more_uniques) >= 2**62:  # pragma: no cover - needs billions of distinct keys
             codes, dense = pd.factorize(codes)
             cardinality = len(dense)
-        codes = codes * len(uniques) + part_codes
-        cardinality *= max(len(uniques), 1)
-    final, _ = pd.factorize(codes)
-    return np.asarray(final, dtype=np.int64)
+        codes = codes * len(more_uniques) + more_codes
+        cardinality *= len(more_uniques)
+    if len(words) > 1:
+        codes, _ = pd.factorize(codes)
+    return np.asarray(codes, dtype=np.int64)

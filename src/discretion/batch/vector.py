@@ -21,13 +21,14 @@ import numpy.typing as npt
 from ..expr import nodes as n
 from ..models.facts import FactKind, FactSpec
 
-__all__ = ["Column", "NotVectorisable", "Tri", "condition_mask", "exemption_masks", "leniency_masks"]
+__all__ = ["Column", "NotVectorisable", "Tri", "condition_mask", "exemption_masks", "in_codes", "leniency_masks"]
 
 Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int64]
 EPOCH = date(1970, 1, 1)
 SAFE = 2**62
 NUMBER_SCALE = 4
+LOOKUP_FROM = 4096
 
 
 class NotVectorisable(Exception):
@@ -305,8 +306,16 @@ def _enum_in(columns: dict[str, Column], name: str, values: tuple[str, ...], siz
     column = columns.get(name)
     if column is None:
         return Tri(np.zeros(size, dtype=bool), np.zeros(size, dtype=bool))
-    codes = [column.spec.codes.index(v) for v in values if v in column.spec.codes]
-    return Tri(np.isin(column.values, codes) & column.known, column.known.copy())
+    return Tri(in_codes(column, values) & column.known, column.known.copy())
+
+
+def in_codes(column: Column, values: tuple[str, ...] | frozenset[str]) -> Bools:
+    """Rows whose enum code is one of ``values`` (a lookup table: codes are small; -1 is never in it)."""
+    table = np.zeros(len(column.spec.codes) + 1, dtype=bool)
+    for at, code in enumerate(column.spec.codes):
+        table[at] = code in values
+    hit: Bools = table.take(np.where(column.values < 0, len(column.spec.codes), column.values))
+    return hit
 
 
 def _int_test(columns: dict[str, Column], name: str, low: int, high: int | None, size: int) -> Tri:
@@ -319,7 +328,21 @@ def _int_test(columns: dict[str, Column], name: str, low: int, high: int | None,
 
 
 def add_years(days: Ints, years: int) -> Ints:
-    """``law.add_years`` on days since 1970: the same calendar day, 29 February becoming 28 February."""
+    """``law.add_years`` on days since 1970: the same calendar day, 29 February becoming 28 February.
+
+    Dates in a frame span a few thousand days at most: the calendar is computed once over that span
+    and read back with one ``take`` (the direct computation goes through datetime64 casts per row).
+    """
+    if days.size > LOOKUP_FROM:
+        low, high = int(days.min()), int(days.max())
+        if high - low < days.size // 4:
+            table = _add_years(np.arange(low, high + 1, dtype=np.int64), years)
+            looked: Ints = table.take(days - low)
+            return looked
+    return _add_years(days, years)
+
+
+def _add_years(days: Ints, years: int) -> Ints:
     stamps = days.astype("datetime64[D]")
     year = stamps.astype("datetime64[Y]")
     month_start = stamps.astype("datetime64[M]")

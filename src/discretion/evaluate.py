@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from . import law
+from . import law, memo
 from .case import Case, ValidCase, for_violation, validate_case
 from .compile import CompiledBand, CompiledCondition, CompiledRuleset, CompiledTier, CompiledViolation
 from .models.common import Citation
@@ -45,7 +45,7 @@ from .money import UNKNOWN, Range, clamp, formula_percent, mitigated_range, stat
 from .procedure import ProcedureFlags
 from .questions import questions_for
 from .reasons import reasons_for
-from .trace import explained, interned_flag, json_fact, label_of, statute_step, step
+from .trace import explained, interned_flag, label_of, statute_step, step
 
 __all__ = ["Matches", "evaluate", "evaluate_valid", "match_native"]
 
@@ -98,8 +98,21 @@ def evaluate_valid(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
     """Evaluate an already validated case with a given matching backend."""
     if case.others:
         return _several_provisions(ruleset, case, matcher, jurisdiction)
+    return _single(ruleset, case, matcher, jurisdiction)
+
+
+def _single(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
+            jurisdiction: Jurisdiction | None) -> Recommendation:
+    """One provision. With the native matcher, remembered by the facts it reads (see ``memo``)."""
     violation = ruleset.violations[case.violation]
-    return _Evaluation(ruleset, violation, case, matcher(violation, case.facts), jurisdiction).run()
+    if matcher is not match_native:
+        return _Evaluation(ruleset, violation, case, matcher(violation, case.facts), jurisdiction).run()
+
+    def run(facts: Mapping[str, Any]) -> Recommendation:
+        read = ValidCase(case.id, case.violation, facts, case.given)  # type: ignore[arg-type]
+        return _Evaluation(ruleset, violation, read, match_native(violation, facts), jurisdiction).run()
+
+    return memo.remembered(ruleset, violation.id, jurisdiction, case.facts, case.id, run)
 
 
 def _several_provisions(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
@@ -107,9 +120,7 @@ def _several_provisions(ruleset: CompiledRuleset, case: ValidCase, matcher: Matc
     """Art. 29: one act breaching several provisions gets one fine, under the provision with the higher fine."""
     results = []
     for vid in (case.violation, *case.others):
-        single = for_violation(ruleset, case, vid)
-        violation = ruleset.violations[vid]
-        results.append(_Evaluation(ruleset, violation, single, matcher(violation, single.facts), jurisdiction).run())
+        results.append(_single(ruleset, for_violation(ruleset, case, vid), matcher, jurisdiction))
 
     def weight(rec: Recommendation) -> tuple[Decimal, Decimal, int]:
         if rec.fine is None:
@@ -154,6 +165,7 @@ class _Evaluation(ProcedureFlags):
         self.trace: list[TraceStep] = []
         self.flags: dict[str, Flag] = {}
         self.unknown = False
+        self.leniency_grounds: list[law.StatutoryGround] = []
 
     # -- bookkeeping ---------------------------------------------------------------------------
     def flag(self, code: str, article: str | None = None, detail: str | None = None) -> None:
@@ -182,6 +194,10 @@ class _Evaluation(ProcedureFlags):
         items = self._items()
         penalty = self._penalty(items, baseline, band, band_range, fine_applies)
         decision = self._exemption(exemptions, items, penalty)
+        if decision.outcome is not Outcome.no_penalty:  # art. 32 binds only a penalty that is imposed
+            for ground in self.leniency_grounds:
+                if ground.modality is Modality.shall:
+                    self.flag("leniency_required", ground.citation.label(), ground.zh)
         self._criminal()
         for item in items.get(ListKind.no_coercion, []):
             self.flag("no_coercive_measures", "行政强制法第16条第2款", f"list item {item.id}")
@@ -374,9 +390,7 @@ class _Evaluation(ProcedureFlags):
                                  f"适用{'减轻' if outcome is Outcome.mitigated else '从轻'}处罚清单第{item.id}项",
                                  fine, self._types(item.types, band, fine), alternatives=chosen_by_item,
                                  citations=[item.basis], measures=item.measures, item=item)
-        for ground in grounds:
-            if ground.modality is Modality.shall:
-                self.flag("leniency_required", ground.citation.label(), ground.zh)
+        self.leniency_grounds = grounds
         if not grounds or baseline.outcome.rank <= Outcome.lighter.rank:
             return baseline
         # The statute leaves the choice between 从轻 and 减轻 (and, for art. 31, whether at all): say so.
@@ -462,7 +476,7 @@ class _Evaluation(ProcedureFlags):
             tier=decision.rule.split("/", 1)[1] if decision.rule.split("/", 1)[-1] in self._tier_ids else None,
             band=band.model.id if band else None,
             case_id=self.case.id,
-            facts={k: json_fact(v) for k, v in self.facts.items()},
+            facts=memo.echo(self.facts),
             deadlines=self.deadlines,
             jurisdiction=self.jurisdiction.id if self.jurisdiction else None,
         )

@@ -1,0 +1,259 @@
+"""Decisions remembered by the facts they read: a case that agrees with an earlier one on every fact
+the earlier evaluation looked at gets the same recommendation without evaluating again.
+
+Why this is exact: the pipeline is a pure function of the ruleset, the violation, the jurisdiction
+and the facts, and it reads facts only through ``get``, ``[]`` and ``in`` (anything else, such as
+iterating over all facts, marks the run as not rememberable). One evaluation is run over a
+recording view of the facts; the facts it read, in the order it first read them, with their values,
+form a path in a trie. Evaluation is deterministic, so the first fact read is always the same, the
+second depends only on the first's value, and so on: a later case walks the trie reading the same
+facts and, if it reaches a leaf, agrees with the remembered case on everything the evaluation
+looked at, so the evaluation would return the same result. Values are compared with their type and,
+for ``Decimal``, their printed form (``1.0`` and ``1.00`` print differently in the output).
+
+Only the case's id and the echo of its facts differ between cases that share a leaf; they are filled
+in per case. The per-case result is a new object whose top-level lists are fresh copies; the parts
+inside are shared and frozen, as elsewhere in the pipeline (read them, do not change them).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from .models.outcome import Recommendation, to_json_value
+
+__all__ = ["LIMIT", "clear", "echo", "remembered", "set_enabled", "stats"]
+
+LIMIT = 20_000
+"""Results remembered per process; past it everything is forgotten at once (a bounded cache)."""
+
+_MISSING = object()
+_PLAIN = frozenset({bool, str, type(None), date})  # keys as they are
+_JSON_PLAIN = frozenset({bool, str, int, type(None)})  # JSON as they are
+_LOCK = threading.Lock()
+_ROOTS: dict[tuple[int, str, int], tuple[object, object, _Node]] = {}
+_COUNTS = {"hits": 0, "misses": 0, "leaves": 0, "not_remembered": 0}
+_ENABLED = [True]
+
+
+class _Unrememberable(Exception):
+    """The run read the facts in a way a path cannot describe (iteration, an unhashable value)."""
+
+
+class _Node:
+    __slots__ = ("children", "leaf", "name")
+
+    def __init__(self) -> None:
+        self.name: str | None = None
+        self.children: dict[Any, _Node] = {}
+        self.leaf: Recommendation | None = None
+
+
+def _norm(value: Any) -> Any:
+    """A hashable key that tells apart values the output would print differently."""
+    kind = type(value)
+    if kind in _PLAIN or value is _MISSING:
+        return value
+    if kind is Decimal:
+        return ("decimal", str(value))
+    if kind is int:
+        return ("int", value)
+    if kind is tuple:
+        return ("tuple", tuple(_norm(v) for v in value))
+    if isinstance(value, BaseModel):
+        return ("model", kind, tuple((k, _norm(v)) for k, v in value.__dict__.items()))
+    raise _Unrememberable(f"value of type {kind.__name__}")
+
+
+class _Reads(Mapping[str, Any]):
+    """The case's facts, recording which were read (first read only) and their values."""
+
+    __slots__ = ("_data", "_log", "_seen")
+
+    def __init__(self, data: Mapping[str, Any], log: list[tuple[str, Any]], seen: set[str]) -> None:
+        self._data, self._log, self._seen = data, log, seen
+
+    def _record(self, name: str, real: Any) -> None:
+        if name not in self._seen:
+            self._seen.add(name)
+            self._log.append((name, _norm(real)))
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self._data.get(name, _MISSING)
+        self._record(name, value)
+        return default if value is _MISSING else value
+
+    def __getitem__(self, name: str) -> Any:
+        value = self._data.get(name, _MISSING)
+        self._record(name, value)
+        if value is _MISSING:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        self._record(name, self._data.get(name, _MISSING))
+        return name in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        raise _Unrememberable("the facts were iterated")
+
+    def __len__(self) -> int:
+        raise _Unrememberable("the facts were counted")
+
+
+class _EchoReads(_Reads):
+    """The JSON echo of the facts (``Recommendation.facts``), read as the typed value it echoes."""
+
+    __slots__ = ("_real",)
+
+    def __init__(self, real: Mapping[str, Any], log: list[tuple[str, Any]], seen: set[str]) -> None:
+        super().__init__({k: _json(v) for k, v in real.items()}, log, seen)
+        self._real = real
+
+    def _record(self, name: str, real: Any) -> None:
+        super()._record(name, self._real.get(name, _MISSING))
+
+    def plain(self) -> dict[str, Any]:
+        return dict(self._data)
+
+
+def _json(value: Any) -> Any:
+    return value if type(value) in _JSON_PLAIN else to_json_value(value)
+
+
+def echo(facts: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``Recommendation.facts`` for these facts: a recording view while a run is being remembered."""
+    if isinstance(facts, _Reads):
+        return _EchoReads(facts._data, facts._log, facts._seen)
+    return {k: _json(v) for k, v in facts.items()}
+
+
+def remembered(ruleset: object, violation: str, jurisdiction: object | None, facts: Mapping[str, Any],
+               case_id: str | None, run: Callable[[Mapping[str, Any]], Recommendation]) -> Recommendation:
+    """``run(facts)``, or the result of an earlier run that read the same values; ``case_id`` filled in."""
+    if not _ENABLED[0]:
+        return run(facts)
+    key = (id(ruleset), violation, id(jurisdiction))
+    entry = _ROOTS.get(key)
+    if entry is not None and entry[0] is ruleset and entry[1] is jurisdiction:
+        leaf = _walk(entry[2], facts)
+        if leaf is not None:
+            _COUNTS["hits"] += 1
+            return _for_case(leaf, facts, case_id)
+    _COUNTS["misses"] += 1
+    log: list[tuple[str, Any]] = []
+    try:
+        result = run(_Reads(facts, log, set()))
+    except _Unrememberable:
+        _COUNTS["not_remembered"] += 1
+        return _for_case(run(facts), facts, case_id, plain=True)
+    template = _template(result)
+    _insert(key, ruleset, jurisdiction, log, template)
+    return _for_case(template, facts, case_id)
+
+
+def _walk(node: _Node, facts: Mapping[str, Any]) -> Recommendation | None:
+    plain, missing, norm = _PLAIN, _MISSING, _norm  # locals: this loop is the whole cost of a hit
+    get = facts.get
+    while node.leaf is None:
+        name = node.name
+        if name is None:
+            return None
+        value = get(name, missing)
+        if type(value) not in plain and value is not missing:
+            try:
+                value = norm(value)
+            except _Unrememberable:
+                return None
+        child = node.children.get(value)
+        if child is None:
+            return None
+        node = child
+    return node.leaf
+
+
+def _template(result: Recommendation) -> Recommendation:
+    """The result with its echo made plain and without a case id: what every matching case shares."""
+    data = dict(result.__dict__)
+    facts = data["facts"]
+    data["facts"] = facts.plain() if isinstance(facts, _EchoReads) else dict(facts)
+    data["case_id"] = None
+    return _copy(result, data)
+
+
+def _copy(like: Recommendation, data: dict[str, Any]) -> Recommendation:
+    obj = Recommendation.__new__(Recommendation)
+    object.__setattr__(obj, "__dict__", data)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(like.__pydantic_fields_set__))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _for_case(template: Recommendation, facts: Mapping[str, Any], case_id: str | None,
+              plain: bool = False) -> Recommendation:
+    if plain:
+        return template
+    data = template.__dict__.copy()
+    for name in _LISTS:
+        data[name] = data[name][:]
+    data["case_id"] = case_id
+    data["facts"] = {k: (v if type(v) in _JSON_PLAIN else to_json_value(v)) for k, v in facts.items()}
+    return _copy(template, data)
+
+
+_LISTS = tuple(name for name, info in Recommendation.model_fields.items()
+               if getattr(info.annotation, "__origin__", None) is list)
+
+
+def _insert(key: tuple[int, str, int], ruleset: object, jurisdiction: object | None,
+            path: list[tuple[str, Any]], template: Recommendation) -> None:
+    with _LOCK:
+        if _COUNTS["leaves"] >= LIMIT:
+            _ROOTS.clear()
+            _COUNTS["leaves"] = 0
+        entry = _ROOTS.get(key)
+        if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:
+            entry = _ROOTS[key] = (ruleset, jurisdiction, _Node())
+        node = entry[2]
+        for name, value in path:
+            if node.leaf is not None:
+                return
+            if node.name is None:
+                node.name = name
+            elif node.name != name:  # not the order an earlier run read in: do not remember
+                return
+            child = node.children.get(value)
+            if child is None:
+                child = node.children[value] = _Node()
+            node = child
+        if node.name is None and node.leaf is None:
+            node.leaf = template
+            _COUNTS["leaves"] += 1
+
+
+def clear() -> None:
+    """Forget every remembered result (rulesets are immutable, so this is never needed for correctness)."""
+    with _LOCK:
+        _ROOTS.clear()
+        _COUNTS.update(hits=0, misses=0, leaves=0, not_remembered=0)
+
+
+def set_enabled(enabled: bool) -> None:
+    """Turn remembering on (the default) or off for the whole process, e.g. to measure without it."""
+    _ENABLED[0] = enabled
+    if not enabled:
+        clear()
+
+
+def stats() -> dict[str, int]:
+    """Hits, misses, remembered results and runs that could not be remembered, since the last clear."""
+    return dict(_COUNTS)

@@ -1,0 +1,148 @@
+"""Remembered decisions are exactly the decisions: the memo never changes a result, only its cost."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import discretion
+from discretion import memo
+from discretion.loading import find_ruleset_files
+from discretion.models.outcome import Recommendation
+from discretion.testing import cases
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = find_ruleset_files(ROOT / "rulesets")
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memo() -> Iterator[None]:
+    memo.set_enabled(True)
+    memo.clear()
+    yield
+    memo.set_enabled(True)
+    memo.clear()
+
+
+def _without_memo(ruleset: discretion.CompiledRuleset, case: Any) -> Recommendation:
+    memo.set_enabled(False)
+    try:
+        return discretion.evaluate(ruleset, case)
+    finally:
+        memo.set_enabled(True)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.parent.relative_to(ROOT / "rulesets")))
+def test_remembered_results_equal_fresh_evaluation(path: Path) -> None:
+    ruleset = discretion.load_ruleset(path)
+
+    @settings(max_examples=40, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(case=cases(ruleset))
+    def check(case: dict[str, Any]) -> None:
+        fresh = _without_memo(ruleset, case)
+        first = discretion.evaluate(ruleset, case)  # remembered now, or a hit from an earlier example
+        again = discretion.evaluate(ruleset, case)  # a hit
+        assert first.model_dump_json() == fresh.model_dump_json()
+        assert again.model_dump_json() == fresh.model_dump_json()
+        assert again == fresh
+
+    check()
+    assert memo.stats()["hits"] > 0
+
+
+def test_a_hit_carries_its_own_case_id_and_facts() -> None:
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    base = {"first_violation": True, "harm": "minor", "corrected": "within_deadline"}
+    one = discretion.evaluate(rs, {"id": "A-1", "violation": "late-filing", "facts": base})
+    two = discretion.evaluate(rs, {"id": "B-2", "violation": "late-filing",
+                                   "facts": {**base, "discovery_date": "2025-01-02"}})
+    assert (one.case_id, two.case_id) == ("A-1", "B-2")
+    assert "discovery_date" not in one.facts
+    assert two.facts["discovery_date"] == "2025-01-02"
+
+
+def test_a_fact_no_rule_reads_does_not_prevent_a_hit() -> None:
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    case = {"violation": "late-filing", "facts": {"first_violation": True, "harm": "minor",
+                                                  "corrected": "within_deadline"}}
+    discretion.evaluate(rs, {**case, "id": "first"})
+    before = memo.stats()["hits"]
+    rec = discretion.evaluate(rs, {**case, "id": "second"})
+    assert memo.stats()["hits"] == before + 1
+    assert rec == _without_memo(rs, {**case, "id": "second"})
+
+
+def test_amounts_that_print_differently_are_not_confused() -> None:
+    shapes = discretion.load_ruleset(FIXTURES / "shapes.yaml")
+    facts = {"aggravations": 1, "act_date": "2024-05-01"}
+    a = discretion.evaluate(shapes, {"violation": "multiple", "facts": {**facts, "illegal_gains": "1234.5"}})
+    b = discretion.evaluate(shapes, {"violation": "multiple", "facts": {**facts, "illegal_gains": "1234.50"}})
+    assert a.facts["illegal_gains"] == "1234.5" and b.facts["illegal_gains"] == "1234.50"
+    assert b.model_dump_json() == _without_memo(
+        shapes, {"violation": "multiple", "facts": {**facts, "illegal_gains": "1234.50"}}).model_dump_json()
+
+
+def test_changing_a_result_does_not_change_the_next_one() -> None:
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    case = {"violation": "late-filing", "facts": {"first_violation": False, "harm": "minor"}}
+    first = discretion.evaluate(rs, case)
+    expected = first.model_dump_json()
+    first.trace.clear()
+    first.flags.append(first.flags[0])
+    assert discretion.evaluate(rs, case).model_dump_json() == expected
+
+
+def test_a_run_that_iterates_the_facts_is_not_remembered() -> None:
+    template = discretion.evaluate(discretion.load_ruleset(ROOT / "rulesets/tax/first-violation"),
+                                   {"violation": "late-filing", "facts": {}})
+    leaves = memo.stats()["leaves"]
+    calls = []
+
+    def run(facts: Mapping[str, Any]) -> Recommendation:
+        calls.append(facts)
+        sorted(facts)  # iteration: the path cannot say what was read
+        return template
+
+    for _ in range(2):
+        memo.remembered(object, "v", None, {"a": 1}, "id", run)
+    assert memo.stats()["not_remembered"] == 2
+    assert memo.stats()["leaves"] == leaves
+    assert len(calls) == 4  # the recorded attempt, then a plain run, each time
+
+
+def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memo, "LIMIT", 3)
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    for count in range(10):
+        discretion.evaluate(rs, {"violation": "late-filing", "facts": {"prior_violation_count": count}})
+    assert 1 <= memo.stats()["leaves"] <= 3
+
+
+def test_threads_share_the_memo_safely() -> None:
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    corpus = [{"violation": vid, "facts": {"prior_violation_count": n % 3, "harm": h, "corrected": c}}
+              for n in range(6) for vid in sorted(rs.violations)[:4]
+              for h in ("none", "minor", "serious") for c in ("within_deadline", "late")]
+    expected = [_without_memo(rs, case).model_dump_json() for case in corpus]
+    failures: list[int] = []
+
+    def worker() -> None:
+        for _ in range(3):
+            for index, case in enumerate(corpus):
+                if discretion.evaluate(rs, case).model_dump_json() != expected[index]:
+                    failures.append(index)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert memo.stats()["hits"] > 0

@@ -70,23 +70,29 @@ def _where(name: str, source: str | None) -> Location:
 def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | bytes, *,
                   source: str | None = None) -> ValidCase:
     """Check a case against the ruleset; raise CaseError naming every bad field at once."""
-    parsed = _as_case(case, source)
+    case_id, violation_ids, given_facts = _parts(case, source)
+    plan = _plan(ruleset)
     problems: list[Problem] = []
-    for vid in parsed.violation_ids:
+    for vid in violation_ids:
         if vid not in ruleset.violations:
             problems.append(Problem("unknown-violation", f"'{vid}' is not a violation of ruleset {ruleset.id}",
                                     Location(f"{source}: violation" if source else "violation"),
                                     did_you_mean(vid, ruleset.violations)))
-    violation = ruleset.violations.get(parsed.violation_ids[0])
+    violation = ruleset.violations.get(violation_ids[0])
     facts: dict[str, Any] = {}
-    for name, raw in parsed.facts.items():
+    fast = plan.fast
+    for name, raw in given_facts.items():
+        if raw is None:
+            if name not in ruleset.schema:
+                problems.append(_unknown_fact(ruleset, name, source))
+            continue
+        accepted = fast.get(name)
+        if accepted is not None and type(raw) is accepted[0] and raw in accepted[1]:
+            facts[name] = raw  # a boolean or an enum code: already its typed form
+            continue
         spec = ruleset.schema.get(name)
         if spec is None:
-            problems.append(Problem("unknown-fact", f"{_short(name)} is not a fact of ruleset {ruleset.id}",
-                                    _where(name if len(name) <= 80 else name[:60] + "…", source),
-                                    _hint(name, ruleset.schema)))
-            continue
-        if raw is None:
+            problems.append(_unknown_fact(ruleset, name, source))
             continue
         try:
             facts[name] = coerce(spec, raw)
@@ -96,19 +102,67 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
         raise CaseError(problems)
     assert violation is not None
     given = frozenset(facts)
-    for name, spec in ruleset.schema.items():
-        if name not in facts and spec.default is not None:
-            facts[name] = coerce(spec, spec.default)
+    for name, value in plan.defaults:
+        if name not in facts:
+            facts[name] = value
     derive(facts, violation, ruleset.model.parameters, ruleset.implications)
-    return ValidCase(parsed.id, violation.id, facts, given, parsed.violation_ids[1:])
+    return ValidCase(case_id, violation.id, facts, given, violation_ids[1:])
+
+
+def _unknown_fact(ruleset: CompiledRuleset, name: str, source: str | None) -> Problem:
+    return Problem("unknown-fact", f"{_short(name)} is not a fact of ruleset {ruleset.id}",
+                   _where(name if len(name) <= 80 else name[:60] + "…", source), _hint(name, ruleset.schema))
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What validation needs from a ruleset's schema, worked out once per ruleset."""
+
+    fast: dict[str, tuple[type, frozenset[Any]]]  # facts whose valid raw values are their typed values
+    defaults: tuple[tuple[str, Any], ...]  # declared defaults, already coerced (immutable values)
+
+
+_PLANS: dict[int, tuple[CompiledRuleset, _Plan]] = {}
+
+
+def _plan(ruleset: CompiledRuleset) -> _Plan:
+    entry = _PLANS.get(id(ruleset))
+    if entry is None or entry[0] is not ruleset:
+        if len(_PLANS) > 1024:
+            _PLANS.clear()
+        fast: dict[str, tuple[type, frozenset[Any]]] = {}
+        for name, spec in ruleset.schema.items():
+            if spec.type is FactKind.bool:
+                fast[name] = (bool, frozenset({True, False}))
+            elif spec.type is FactKind.enum:
+                fast[name] = (str, frozenset(spec.codes))
+        defaults = tuple((name, coerce(spec, spec.default)) for name, spec in ruleset.schema.items()
+                         if spec.default is not None)
+        entry = _PLANS[id(ruleset)] = (ruleset, _Plan(fast, defaults))
+    return entry[1]
+
+
+_CASE_KEYS = frozenset({"id", "violation", "facts"})
+
+
+def _parts(case: Case | Mapping[str, Any] | str | bytes,
+           source: str | None) -> tuple[str | None, tuple[str, ...], Mapping[str, Any]]:
+    """The case's id, violations and raw facts; plain dicts that are plainly valid skip the model."""
+    if type(case) is dict and _CASE_KEYS.issuperset(case):
+        case_id, vid, facts = case.get("id"), case.get("violation"), case.get("facts", {})
+        if (type(vid) is str and 0 < len(vid) <= 200 and (case_id is None or (type(case_id) is str
+                and len(case_id) <= 200)) and type(facts) is dict and all(type(k) is str for k in facts)):
+            return case_id, (vid,), facts
+    parsed = _as_case(case, source)
+    return parsed.id, parsed.violation_ids, parsed.facts
 
 
 def for_violation(ruleset: CompiledRuleset, case: ValidCase, violation: str) -> ValidCase:
     """The same case read under another provision it breaches (derived facts depend on the provision)."""
     facts = {name: case.facts[name] for name in case.given}
-    for name, spec in ruleset.schema.items():
-        if name not in facts and spec.default is not None:
-            facts[name] = coerce(spec, spec.default)
+    for name, value in _plan(ruleset).defaults:
+        if name not in facts:
+            facts[name] = value
     derive(facts, ruleset.violations[violation], ruleset.model.parameters, ruleset.implications)
     return ValidCase(case.id, violation, facts, case.given)
 

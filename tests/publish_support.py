@@ -105,7 +105,12 @@ def generate_cases(ruleset: CompiledRuleset, count: int, seed: int) -> list[dict
                     else rng.randint(low, min(high, low + 60))
                 facts[name] = int(min(max(int(pick), low), high))
             elif kind is FactKind.number:
-                facts[name] = f"{rng.choice([*numbers, Decimal(0)]) + Decimal(rng.randint(-2, 2)) / 2:f}"
+                number = rng.choice([*numbers, Decimal(0)]) + Decimal(rng.randint(-2, 2)) / 2
+                if spec.min is not None:
+                    number = max(number, spec.min)
+                if spec.max is not None:
+                    number = min(number, spec.max)
+                facts[name] = f"{number:f}"
             elif kind is FactKind.money:
                 value = Decimal(_money(rng, numbers))
                 if spec.min is not None:

@@ -116,6 +116,15 @@ def test_art32_each_ground(shapes: Any, fact: str, item: int) -> None:
     assert run(shapes, "range", **heavy(**{fact: False})).outcome.value == "heavier"
 
 
+def test_art32_flag_is_not_raised_when_no_penalty_is_imposed(shapes: Any) -> None:
+    """Art. 32 grounds bind the penalty imposed; with no penalty there is nothing to make lighter."""
+    rec = run(shapes, "range", minor_violation=True, corrected="immediately", harm="none",
+              consequences_eliminated=True)
+    assert rec.outcome.value == "no_penalty"
+    assert "leniency_required" not in flags(rec)
+    assert any(s.rule == "APL-32-1" and s.matched for s in rec.trace)  # the ground held; it is recorded
+
+
 # --- art. 33: no penalty ----------------------------------------------------------------------------------------
 def test_art33_1_minor_corrected_no_harm_shall_not_be_penalised(shapes: Any) -> None:
     rec = run(shapes, "range", aggravations=1, minor_violation=True, corrected="immediately", harm="none")

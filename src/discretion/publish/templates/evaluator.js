@@ -416,8 +416,11 @@
     var items = this.items();
     var penalty = this.penalty(items, baseline, b.band, b.range, b.applies);
     var decision = this.exemption(exemptions, items, penalty);
-    this.criminal();
     var self = this;
+    if (decision.outcome !== "no_penalty") { // art. 32 binds only a penalty that is imposed
+      (this.leniencyGrounds || []).forEach(function (g) { if (g.modality === "shall") { self.flag("leniency_required", g.citation, g.zh); } });
+    }
+    this.criminal();
     (items.no_coercion || []).forEach(function (item) { self.flag("no_coercive_measures", "行政强制法第16条第2款", "list item " + item.id); });
     return this.compose(decision, b.band);
   };
@@ -560,9 +563,9 @@
           item.measures, item);
       }
     }
-    var law = this.rs.law.grounds, self = this;
+    var law = this.rs.law.grounds;
     var grounds = leniency(this.facts).filter(function (g) { return g[1]; }).map(function (g) { return law[g[0]]; });
-    grounds.forEach(function (g) { if (g.modality === "shall") { self.flag("leniency_required", g.citation, g.zh); } });
+    this.leniencyGrounds = grounds;
     if (!grounds.length || OUTCOME_RANK[baseline.outcome] <= OUTCOME_RANK.lighter) { return baseline; }
     // The statute leaves the choice between 从轻 and 减轻 (and, for art. 31, whether at all).
     var ground = grounds.filter(function (g) { return g.modality === "shall"; })[0] || grounds[0];

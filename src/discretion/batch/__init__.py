@@ -61,6 +61,13 @@ def evaluate_frame(ruleset: CompiledRuleset | str | Path, frame: Any, *, violati
     ``recorded_*`` always pass). ``progress``: a tqdm bar (default: on from 200,000 rows).
     ``jurisdiction``: hearing thresholds and calendar, as for ``discretion.evaluate``.
 
+    One act breaching several provisions (行政处罚法第二十九条) is spelt as in a case's JSON: a
+    ``violations`` column whose cell is a list of violation ids (a Python list or tuple, or a Parquet
+    list), with ``violation`` null in that row; the result is the one fine of the provision with the
+    higher fine, with the ``several_provisions`` flag, exactly as ``discretion.evaluate`` gives it. A
+    row giving both, or neither, gets the case's error. With Dask, keep the lists as lists: set
+    ``dask.config.set({"dataframe.convert-string": False})`` before ``dd.from_pandas``.
+
     >>> import pandas as pd
     >>> from discretion.batch import evaluate_frame
     >>> frame = pd.DataFrame({"violation": ["late-filing"], "first_violation": [True], "harm": ["minor"],
@@ -90,6 +97,11 @@ def evaluate_pandas(ruleset: CompiledRuleset, data: Any, *, violation: str | Non
                                  Location(f"column {id_column}"))])
     data = data.reset_index(drop=True)
     several = data["violations"] if "violations" in data.columns else None
+    if several is not None and _text(several.dtype):
+        raise CaseError([Problem("violations-not-lists", "column 'violations' holds text, not lists of provisions "
+                                 "(Dask turns object columns into strings: set dask.config "
+                                 "'dataframe.convert-string' to False before building the frame, or read lists "
+                                 "from Parquet)", Location("column violations"))])
     if violation is not None:
         if several is not None:
             raise CaseError([Problem("ambiguous-violation", "violation=... names the provision of every row, but "
@@ -118,6 +130,10 @@ def evaluate_pandas(ruleset: CompiledRuleset, data: Any, *, violation: str | Non
     out["violation"] = violations if violations is not None else pd.Series([None] * len(data), dtype=object)
     # copy=False: each column stays its own array (pandas would otherwise copy the object columns into one block)
     return pd.DataFrame({name: out[name] for name in (*kept, *RESULT_COLUMNS)}, copy=False)
+
+
+def _text(dtype: Any) -> bool:
+    return isinstance(dtype, pd.StringDtype) or str(dtype) in ("string[pyarrow]", "large_string[pyarrow]")
 
 
 def _columns(index: Any, table: list[Row]) -> dict[str, Any]:

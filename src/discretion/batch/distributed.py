@@ -1,47 +1,57 @@
 """Beyond one machine: the same evaluation on a Dask DataFrame, partition by partition.
 
-A compiled ruleset holds closures and does not pickle, so workers receive the ruleset's file and
-hash instead and compile it once per process (``_RulesetFile``); a hash mismatch is refused rather
-than silently evaluating another version.
+A compiled ruleset holds closures; it pickles as its validated data and is recompiled on arrival.
+The partition function carries those pickled bytes (so workers need no copy of the ruleset's file,
+threads or processes alike), and each worker process compiles them once, keyed by their digest;
+the recompiled ruleset keeps its sha256, so every recommendation still names the exact version.
 """
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 from ..compile import CompiledRuleset
-from ..errors import BackendUnavailable, Location, Problem, RulesetError
+from ..errors import BackendUnavailable
 
 __all__ = ["evaluate_dask"]
 
+_COMPILED: dict[str, CompiledRuleset] = {}  # per worker process: digest of the pickled ruleset → compiled
+_LOCK = threading.Lock()
+_KEEP = 8
 
-@lru_cache(maxsize=8)
-def _load(path: str, sha256: str) -> CompiledRuleset:
-    from ..loading import load_ruleset
 
-    ruleset = load_ruleset(path)
-    if sha256 and ruleset.sha256 != sha256:
-        raise RulesetError([Problem("ruleset-changed", f"the ruleset file changed since the frame was submitted "
-                                    f"(sha256 {ruleset.sha256[:12]}…, expected {sha256[:12]}…)", Location(path))])
-    return ruleset
+def _arrived(data: bytes, digest: str) -> CompiledRuleset:
+    with _LOCK:
+        ruleset = _COMPILED.get(digest)
+        if ruleset is None:
+            ruleset = pickle.loads(data)  # our own bytes, made by _Partition on the client
+            if len(_COMPILED) >= _KEEP:
+                _COMPILED.pop(next(iter(_COMPILED)))
+            _COMPILED[digest] = ruleset
+        return ruleset
 
 
 class _Partition:
-    """A picklable partition function: the ruleset travels as (path, sha256)."""
+    """A picklable partition function: the ruleset travels as its pickled validated data."""
 
     def __init__(self, ruleset: CompiledRuleset, options: dict[str, Any]) -> None:
-        self.path, self.sha256, self.options = ruleset.source, ruleset.sha256, options
+        self.data = pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL)
+        self.digest = hashlib.sha256(self.data).hexdigest()
+        self.sha256, self.options = ruleset.sha256, options
         self._local: CompiledRuleset | None = ruleset
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"path": self.path, "sha256": self.sha256, "options": self.options, "_local": None}
+        return {"data": self.data, "digest": self.digest, "sha256": self.sha256, "options": self.options,
+                "_local": None}
 
     def __call__(self, part: Any) -> Any:
         from . import evaluate_pandas
 
-        ruleset = self._local or _load(self.path, self.sha256)
+        ruleset = self._local or _arrived(self.data, self.digest)
         return evaluate_pandas(ruleset, part, progress=False, **self.options)
 
 

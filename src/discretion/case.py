@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .compile import CompiledRuleset, CompiledViolation
     from .models.ruleset import Parameters
 
-__all__ = ["Case", "ValidCase", "months_before", "validate_case"]
+__all__ = ["Case", "ValidCase", "completed", "months_before", "validate_case"]
 
 TIMELY = frozenset({"before_discovery", "immediately", "within_deadline"})
 
@@ -159,12 +159,17 @@ def _parts(case: Case | Mapping[str, Any] | str | bytes,
 
 def for_violation(ruleset: CompiledRuleset, case: ValidCase, violation: str) -> ValidCase:
     """The same case read under another provision it breaches (derived facts depend on the provision)."""
-    facts = {name: case.facts[name] for name in case.given}
+    facts = completed(ruleset, violation, {name: case.facts[name] for name in case.given})
+    return ValidCase(case.id, violation, facts, case.given)
+
+
+def completed(ruleset: CompiledRuleset, violation: str, facts: dict[str, Any]) -> dict[str, Any]:
+    """Typed facts given by a case, with the declared defaults and the derived facts filled in."""
     for name, value in _plan(ruleset).defaults:
         if name not in facts:
             facts[name] = value
     derive(facts, ruleset.violations[violation], ruleset.model.parameters, ruleset.implications)
-    return ValidCase(case.id, violation, facts, case.given)
+    return facts
 
 
 def _as_case(case: Case | Mapping[str, Any] | str | bytes, source: str | None) -> Case:

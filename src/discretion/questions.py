@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .case import ValidCase, derive
+from .case import ValidCase, completed
 from .compile import CompiledRuleset
 from .factspace import literals_by_fact, representatives
 from .models.facts import FactKind
@@ -34,7 +34,20 @@ def _candidates(rec: Recommendation) -> list[str]:
     return names[:MAX_QUESTIONS]
 
 
+_OPTIONS: dict[tuple[int, str], tuple[CompiledRuleset, list[Any]]] = {}
+
+
 def _options(ruleset: CompiledRuleset, name: str) -> list[Any]:
+    """The answers worth trying for a fact, worked out once per ruleset and fact."""
+    entry = _OPTIONS.get((id(ruleset), name))
+    if entry is None or entry[0] is not ruleset:
+        if len(_OPTIONS) > 65536:
+            _OPTIONS.clear()
+        entry = _OPTIONS[(id(ruleset), name)] = (ruleset, _options_afresh(ruleset, name))
+    return entry[1]
+
+
+def _options_afresh(ruleset: CompiledRuleset, name: str) -> list[Any]:
     spec = ruleset.schema[name]
     if spec.type is FactKind.records or spec.type is FactKind.date:
         return []
@@ -59,15 +72,10 @@ def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation
     questions: list[Question] = []
     possible = {rec.outcome}
     given = {name: case.facts[name] for name in case.given}
-    violation = ruleset.violations[case.violation]
     for name in _candidates(rec):
         options: list[AnswerOption] = []
         for value in _options(ruleset, name):
-            facts = {**given, name: value}
-            for other, spec in ruleset.schema.items():
-                if other not in facts and spec.default is not None:
-                    facts[other] = spec.default
-            derive(facts, violation, ruleset.model.parameters, ruleset.implications)
+            facts = completed(ruleset, case.violation, {**given, name: value})
             answer = evaluate(ValidCase(case.id, case.violation, facts, frozenset(facts)))
             possible.add(answer.outcome)
             options.append(AnswerOption(value=to_json_value(value),

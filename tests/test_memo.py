@@ -146,3 +146,37 @@ def test_threads_share_the_memo_safely() -> None:
         thread.join()
     assert failures == []
     assert memo.stats()["hits"] > 0
+
+
+def test_a_remembered_part_inside_a_remembered_run_still_reports_what_it_read() -> None:
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    lenient = discretion.evaluate(rs, {"violation": "late-filing", "facts": {
+        "first_violation": True, "harm": "minor", "corrected": "within_deadline"}})
+    standard = discretion.evaluate(rs, {"violation": "late-filing", "facts": {"first_violation": False}})
+    inner = memo.ByReads(lambda facts: facts.get("a") == 1)
+
+    def run(facts: Mapping[str, Any]) -> Recommendation:
+        return lenient if inner(facts) else standard
+
+    owner = object()
+    assert memo.remembered(owner, "v", None, {"a": 1}, None, run).outcome == lenient.outcome
+    assert memo.remembered(owner, "v", None, {"a": 2}, None, run).outcome == standard.outcome  # inner hit
+    hits = memo.stats()["hits"]
+    assert memo.remembered(owner, "v", None, {"a": 1, "b": 5}, None, run).outcome == lenient.outcome
+    assert memo.remembered(owner, "v", None, {"a": 2, "b": 5}, None, run).outcome == standard.outcome
+    assert memo.stats()["hits"] == hits + 2
+
+
+def test_dated_cases_share_the_statute_layer_but_keep_their_own_dates() -> None:
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    facts = {"first_violation": False, "harm": "minor", "act_date": "2023-01-05"}
+    early = discretion.evaluate(rs, {"violation": "late-filing", "facts": {**facts, "discovery_date": "2024-01-05"}})
+    late = discretion.evaluate(rs, {"violation": "late-filing", "facts": {**facts, "discovery_date": "2025-03-01"}})
+    assert (early.outcome.value, late.outcome.value) == ("standard", "no_penalty")
+    assert late.has_flag("time_barred") and not early.has_flag("time_barred")
+    step = next(s for s in late.trace if s.rule == "APL-36-time-barred")
+    assert "2025-03-01" in (step.note or "")
+    for case in (early, late):
+        fresh = _without_memo(rs, {"violation": "late-filing", "facts": {**facts, "discovery_date": case.facts[
+            "discovery_date"]}})
+        assert case.model_dump_json() == fresh.model_dump_json()

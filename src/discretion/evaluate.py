@@ -139,6 +139,23 @@ def _several_provisions(ruleset: CompiledRuleset, case: ValidCase, matcher: Matc
                                      "citations": [*chosen.citations, law.article(29)]})
 
 
+Grounds = tuple[tuple[law.StatutoryGround, bool | None, str], ...]
+
+
+def _statute_layer(grounds: Callable[[Mapping[str, Any]], list[tuple[law.StatutoryGround, bool | None, str]]]
+                   ) -> memo.ByReads[tuple[Grounds, tuple[TraceStep, ...]]]:
+    """The statute's grounds with their trace steps, remembered by the standard facts they read."""
+    def layer(facts: Mapping[str, Any]) -> tuple[Grounds, tuple[TraceStep, ...]]:
+        results = tuple(grounds(facts))
+        return results, tuple(statute_step(ground, holds, why) for ground, holds, why in results)
+
+    return memo.ByReads(layer)
+
+
+_EXEMPTIONS = _statute_layer(law.exemption_undated)
+_LENIENCY = _statute_layer(law.mandatory_leniency)
+
+
 @dataclass
 class _Decision:
     outcome: Outcome
@@ -203,11 +220,12 @@ class _Evaluation(ProcedureFlags):
             self.flag("no_coercive_measures", "行政强制法第16条第2款", f"list item {item.id}")
         return self._compose(decision, band)
 
-    def _statutory_exemptions(self) -> list[tuple[law.StatutoryGround, bool | None, str]]:
-        results = law.exemption(self.facts)
-        for ground, holds, why in results:
-            self.trace.append(statute_step(ground, holds, why))
-        barred = next((h for g, h, _ in results if g is law.ART36_BARRED), None)
+    def _statutory_exemptions(self) -> Grounds:
+        undated, steps = _EXEMPTIONS(self.facts)
+        barred, why = law.limitation(self.facts)  # dates rarely repeat: outside the remembered layer
+        at = law.LIMITATION_POSITION
+        results = (*undated[:at], (law.ART36_BARRED, barred, why), *undated[at:])
+        self.trace.extend((*steps[:at], statute_step(law.ART36_BARRED, barred, why), *steps[at:]))
         if barred:
             self.flag("time_barred", "行政处罚法第36条")
         return results
@@ -368,12 +386,9 @@ class _Evaluation(ProcedureFlags):
 
     def _leniency(self) -> list[law.StatutoryGround]:
         """Art. 30–32 grounds for a lighter or mitigated penalty, each recorded in the trace."""
-        grounds = []
-        for ground, holds, why in law.mandatory_leniency(self.facts):
-            self.trace.append(statute_step(ground, holds, why))
-            if holds:
-                grounds.append(ground)
-        return grounds
+        results, steps = _LENIENCY(self.facts)
+        self.trace.extend(steps)
+        return [ground for ground, holds, _ in results if holds]
 
     def _penalty(self, items: dict[ListKind, list[ListItem]], baseline: _Decision, band: CompiledBand | None,
                  band_range: Range | None, fine_applies: bool | None) -> _Decision:
@@ -402,7 +417,7 @@ class _Evaluation(ProcedureFlags):
         return _Decision(Outcome.lighter, False, ground.rule, ground.zh, fine, self._types(None, band, fine),
                          alternatives=alternatives, citations=[g.citation for g in grounds])
 
-    def _exemption(self, exemptions: list[tuple[law.StatutoryGround, bool | None, str]],
+    def _exemption(self, exemptions: Grounds,
                    items: dict[ListKind, list[ListItem]], penalty: _Decision) -> _Decision:
         no_penalty = items.get(ListKind.no_penalty, [])
         for ground, holds, _ in exemptions:

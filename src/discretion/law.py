@@ -140,16 +140,26 @@ def limitation(facts: Mapping[str, Any]) -> tuple[bool | None, str]:
 
 def exemption(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, bool | None, str]]:
     """The statutory no-penalty grounds, each with whether it holds (None: unknown) and why."""
+    grounds = exemption_undated(facts)
+    barred, barred_why = limitation(facts)
+    grounds.insert(LIMITATION_POSITION, (ART36_BARRED, barred, barred_why))
+    return grounds
+
+
+LIMITATION_POSITION = 2
+"""Where art. 36 stands among the no-penalty grounds (after art. 30 and 31, before art. 33)."""
+
+
+def exemption_undated(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, bool | None, str]]:
+    """The no-penalty grounds that read no date (all but art. 36): they repeat from case to case."""
     age = facts.get("age_at_act")
     capacity = facts.get("capacity")
     harm = facts.get("harm")
     timely = facts.get("timely_corrected")
     minor = facts.get("minor_violation")
-    barred, barred_why = limitation(facts)
     return [
         (ART30_CHILD, None if age is None else age < 14, f"age_at_act = {age}"),
         (ART31_INCAPABLE, None if capacity is None else capacity == "none", f"capacity = {capacity}"),
-        (ART36_BARRED, barred, barred_why),
         (ART33_NO_FAULT, facts.get("no_fault_evidence"), f"no_fault_evidence = {facts.get('no_fault_evidence')}"),
         (ART33_MINOR, _all(minor, timely, None if harm is None else harm == "none"),
          f"minor_violation = {minor}, timely_corrected = {timely}, harm = {harm}"),

@@ -22,13 +22,15 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel
 
 from .models.outcome import Recommendation, to_json_value
 
-__all__ = ["LIMIT", "clear", "echo", "remembered", "set_enabled", "stats"]
+__all__ = ["LIMIT", "ByReads", "clear", "echo", "remembered", "set_enabled", "stats"]
+
+T = TypeVar("T")
 
 LIMIT = 20_000
 """Results remembered per process; past it everything is forgotten at once (a bounded cache)."""
@@ -52,7 +54,7 @@ class _Node:
     def __init__(self) -> None:
         self.name: str | None = None
         self.children: dict[Any, _Node] = {}
-        self.leaf: Recommendation | None = None
+        self.leaf: Any = None  # a Recommendation, or a 1-tuple holding a ByReads result
 
 
 def _norm(value: Any) -> Any:
@@ -160,7 +162,39 @@ def remembered(ruleset: object, violation: str, jurisdiction: object | None, fac
     return _for_case(template, facts, case_id)
 
 
-def _walk(node: _Node, facts: Mapping[str, Any]) -> Recommendation | None:
+class ByReads(Generic[T]):
+    """A function of the facts, remembered the same way: by the values of the facts it read.
+
+    Used for parts of the pipeline that read few facts and cost much, such as the statutory layer.
+    Inside a run that is being remembered, its reads are recorded by that run too. Its results are
+    shared: they must be immutable.
+    """
+
+    def __init__(self, function: Callable[[Mapping[str, Any]], T], limit: int = 4096) -> None:
+        self.function, self.limit = function, limit
+        self.root, self.size = _Node(), 0
+        self.lock = threading.Lock()
+
+    def __call__(self, facts: Mapping[str, Any]) -> T:
+        if not _ENABLED[0]:
+            return self.function(facts)
+        leaf = _walk(self.root, facts)
+        if leaf is not None:
+            return cast(T, leaf[0])
+        log: list[tuple[str, Any]] = []
+        try:
+            result = self.function(_Reads(facts, log, set()))
+        except _Unrememberable:
+            return self.function(facts)
+        with self.lock:
+            if self.size >= self.limit:
+                self.root, self.size = _Node(), 0
+            if _add(self.root, log, (result,)):
+                self.size += 1
+        return result
+
+
+def _walk(node: _Node, facts: Mapping[str, Any]) -> Any:
     plain, missing, norm = _PLAIN, _MISSING, _norm  # locals: this loop is the whole cost of a hit
     get = facts.get
     while node.leaf is None:
@@ -223,21 +257,27 @@ def _insert(key: tuple[int, str, int], ruleset: object, jurisdiction: object | N
         entry = _ROOTS.get(key)
         if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:
             entry = _ROOTS[key] = (ruleset, jurisdiction, _Node())
-        node = entry[2]
-        for name, value in path:
-            if node.leaf is not None:
-                return
-            if node.name is None:
-                node.name = name
-            elif node.name != name:  # not the order an earlier run read in: do not remember
-                return
-            child = node.children.get(value)
-            if child is None:
-                child = node.children[value] = _Node()
-            node = child
-        if node.name is None and node.leaf is None:
-            node.leaf = template
+        if _add(entry[2], path, template):
             _COUNTS["leaves"] += 1
+
+
+def _add(node: _Node, path: list[tuple[str, Any]], leaf: Any) -> bool:
+    """Hang ``leaf`` at the end of ``path``; False if the path disagrees with the trie (never remembered)."""
+    for name, value in path:
+        if node.leaf is not None:
+            return False
+        if node.name is None:
+            node.name = name
+        elif node.name != name:  # not the order an earlier run read in: do not remember
+            return False
+        child = node.children.get(value)
+        if child is None:
+            child = node.children[value] = _Node()
+        node = child
+    if node.name is not None or node.leaf is not None:
+        return False
+    node.leaf = leaf
+    return True
 
 
 def clear() -> None:

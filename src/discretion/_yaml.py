@@ -79,78 +79,229 @@ class YamlDocument:
 
 _MERGE = "tag:yaml.org,2002:merge"
 _Parser: Any = getattr(yaml, "CSafeLoader", None)  # libyaml's C parser when present: several times faster
+_ScalarEvent, _SequenceStartEvent, _AliasEvent = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.AliasEvent
+_SequenceEndEvent, _MappingEndEvent = yaml.SequenceEndEvent, yaml.MappingEndEvent
+_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+_NON_FINITE = {".nan", ".inf", "-.inf", "+.inf", "nan", "inf", "-inf", "infinity", "-infinity"}
 
 
-class _StrictComposer:
-    """Composes nodes from parser events; refuses explicit tags before anything is constructed.
+class _Reader:
+    """Builds plain data from parser events, keeping positions; refuses explicit tags as it meets them.
 
-    Events come from libyaml's C parser when it is installed (PyYAML's pure-Python parser otherwise);
-    composing here, iteratively bounded by the depth limit, keeps our checks on either: thousands of
-    ``[`` are refused at the limit rather than running into Python's recursion limit.
+    Events come from libyaml's C parser when it is installed (PyYAML's pure-Python parser otherwise).
+    Values are built as the events arrive, with no node tree in between (most of the cost of reading
+    a ruleset); only a part that carries an anchor (``&name``), a complex key or a merge (``<<``) is
+    composed into nodes, so that each alias (``*name``) is expanded again where it is used and counted
+    against the node limit (an alias bomb is refused). Depth is checked before going deeper, so
+    thousands of ``[`` are refused at the limit rather than running into Python's recursion limit.
+    Nothing but plain data (str, int, Decimal, date, bool, None, list, dict) is ever constructed.
     """
 
-    def __init__(self, stream: str, source: str = "<yaml>", max_depth: int = LIMITS.max_depth) -> None:
+    def __init__(self, stream: str, source: str, limits: Limits) -> None:
         yaml.reader.Reader(stream)  # refuses the control characters YAML does not allow, with their offset
         self._parser: Any = _Parser(stream) if _Parser is not None else yaml.SafeLoader(stream)
-        self._source, self._max_depth = source, max_depth
+        self.source, self.limits = source, limits
+        self.positions = Positions()
+        self.problems: list[Problem] = []
+        self.nodes = 0
         self._anchors: dict[str, yaml.Node] = {}
+        self._open: list[int] = []  # depths of the collections being read from the events
 
     def dispose(self) -> None:
         self._parser.dispose()
 
-    def get_single_node(self) -> yaml.Node | None:
+    def document(self) -> Any:
+        """The single document of the stream as plain data (None for an empty stream)."""
         parser = self._parser
         parser.get_event()  # stream start
-        node = None
+        data = None
         if not parser.check_event(yaml.StreamEndEvent):
             parser.get_event()  # document start
-            node = self._compose(0)
+            try:
+                data = self._value((), 0)
+            except _Late:
+                self._drain()
+                raise
             parser.get_event()  # document end
+        self._single_document()
+        return data
+
+    def _single_document(self) -> None:
+        parser = self._parser
         if not parser.check_event(yaml.StreamEndEvent):
             event: Any = parser.get_event()
             raise yaml.composer.ComposerError("expected a single document in the stream", None,
                                               "but found another document", event.start_mark)
         parser.get_event()  # stream end
-        return node
+
+    def _drain(self) -> None:
+        """After a limit met while building, read the rest without building: an error in the text itself
+        (syntax, a tag, nesting, an unknown alias, a second document) is reported first, as if the whole
+        text had been checked before anything was built."""
+        parser, stack = self._parser, self._open
+        anchors = set(self._anchors)
+        while True:
+            event: Any = parser.peek_event()
+            if type(event) in (_SequenceEndEvent, _MappingEndEvent):
+                parser.get_event()
+                stack.pop()
+                continue
+            if isinstance(event, yaml.DocumentEndEvent):
+                parser.get_event()
+                break
+            if type(event) is _AliasEvent:
+                parser.get_event()
+                if event.anchor not in anchors:
+                    mark: Any = event.start_mark
+                    raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", mark)
+                continue
+            depth = stack[-1] + 1 if stack else 0
+            self._check_event(event, depth)
+            parser.get_event()
+            if event.anchor is not None:
+                anchors.add(event.anchor)
+            if type(event) is not _ScalarEvent:
+                stack.append(depth)
+        self._single_document()
+
+    # -- checks shared by both paths ---------------------------------------------------------------
+
+    def _loc(self, mark: Any) -> Location:
+        return Location(self.source, mark.line + 1, mark.column + 1)
+
+    def _fail(self, code: str, message: str, mark: Any) -> None:
+        self.problems.append(Problem(code, message, self._loc(mark)))
+
+    def _check_event(self, event: Any, depth: int) -> None:
+        """Before an event is consumed: no explicit tag, and not deeper than the limit."""
+        tag = event.tag
+        if tag is not None and tag != "!":
+            raise yaml.MarkedYAMLError(None, None, f"tags are not allowed (found {tag!r}); write plain values",
+                                       event.start_mark)
+        if depth > self.limits.max_depth:
+            raise _Abort(Problem("yaml-too-deep", f"nesting deeper than {self.limits.max_depth} levels",
+                                 self._loc(event.start_mark)))
+
+    def _count(self, mark: Any, depth: int) -> None:
+        """Each value built (aliases expanded) counts against the node limit; depth after expansion too."""
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            raise _Late(
+                Problem(
+                    "yaml-too-large",
+                    f"more than {self.limits.max_nodes} values after alias expansion (an alias bomb?)",
+                    self._loc(mark),
+                )
+            )
+        if depth > self.limits.max_depth:
+            raise _Late(Problem("yaml-too-deep", f"nesting deeper than {self.limits.max_depth} levels",
+                                self._loc(mark)))
+
+    # -- straight from events ----------------------------------------------------------------------
+
+    def _value(self, path: Path, depth: int) -> Any:
+        parser = self._parser
+        event: Any = parser.peek_event()
+        if type(event) is _AliasEvent or event.anchor is not None:
+            return self.build(self._compose(depth), path, depth)
+        tag = event.tag
+        if (tag is not None and tag != "!") or depth > self.limits.max_depth:
+            self._check_event(event, depth)  # raises
+        parser.get_event()
+        mark = event.start_mark
+        if type(event) is _ScalarEvent:
+            self.nodes += 1
+            if self.nodes > self.limits.max_nodes:
+                self._count(mark, depth)  # raises
+            style = event.style or None  # libyaml reports a plain scalar's style as ''
+            self.positions.values[path] = (mark.line + 1, mark.column + 1, style)
+            return self._scalar(event.value, style, mark)
+        self._open.append(depth)
+        self._count(mark, depth)
+        self.positions.values[path] = (mark.line + 1, mark.column + 1, None)
+        if type(event) is _SequenceStartEvent:
+            items: list[Any] = []
+            while type(parser.peek_event()) is not _SequenceEndEvent:
+                items.append(self._value((*path, len(items)), depth + 1))
+            parser.get_event()
+            self._open.pop()
+            return items
+        return self._mapping_events(path, depth)
+
+    def _mapping_events(self, path: Path, depth: int) -> dict[str, Any]:
+        parser = self._parser
+        result: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        keys = self.positions.keys
+        mark: Any
+        while True:
+            event: Any = parser.peek_event()
+            if type(event) is _MappingEndEvent:
+                break
+            if type(event) is _ScalarEvent and event.anchor is None:
+                if event.tag is not None or depth >= self.limits.max_depth:
+                    self._check_event(event, depth + 1)
+                parser.get_event()
+                if event.value == "<<" and not event.style:
+                    self._merge(self._compose(depth + 1), path, depth, merged)
+                    continue
+                key, mark = event.value, event.start_mark
+            else:
+                key_node = self._compose(depth + 1)
+                if isinstance(key_node, _ScalarNode) and key_node.tag == _MERGE:
+                    self._merge(self._compose(depth + 1), path, depth, merged)
+                    continue
+                if not isinstance(key_node, _ScalarNode):
+                    self._fail("yaml-key", "keys must be plain names (no complex keys)", key_node.start_mark)
+                    self._compose(depth + 1)  # the value: checked, not built
+                    continue
+                key, mark = key_node.value, key_node.start_mark
+            if key in result:
+                first = keys.get((*path, key))
+                where = f" (first at line {first[0]})" if first else ""
+                self._fail("duplicate-key", f"key '{key}' appears twice in the same mapping{where}", mark)
+                self._compose(depth + 1)  # the value: checked, not built
+                continue
+            keys[(*path, key)] = (mark.line + 1, mark.column + 1)
+            result[key] = self._value((*path, key), depth + 1)
+        parser.get_event()
+        self._open.pop()
+        for key, value in merged.items():
+            result.setdefault(key, value)  # explicit keys win over merged ones (YAML merge semantics)
+        return result
+
+    # -- nodes: anchored parts, and each alias that expands them -----------------------------------
 
     def _compose(self, depth: int) -> yaml.Node:
         parser = self._parser
         event: Any = parser.peek_event()
-        if isinstance(event, yaml.AliasEvent):
+        if type(event) is _AliasEvent:
             parser.get_event()
             if event.anchor not in self._anchors:
                 mark: Any = event.start_mark
                 raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", mark)
             return self._anchors[event.anchor]
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!"):
-            raise yaml.MarkedYAMLError(None, None, f"tags are not allowed (found {tag!r}); write plain values",
-                                       event.start_mark)
-        if depth > self._max_depth:
-            mark = event.start_mark
-            raise _Abort(Problem("yaml-too-deep", f"nesting deeper than {self._max_depth} levels",
-                                 Location(self._source, mark.line + 1, mark.column + 1)))
+        self._check_event(event, depth)
         event = parser.get_event()
         start: Any = event.start_mark
         node: yaml.Node
-        if isinstance(event, yaml.ScalarEvent):
-            style = event.style or None  # libyaml reports a plain scalar's style as ''
+        if type(event) is _ScalarEvent:
+            style = event.style or None
             merge = event.value == "<<" and style is None
             end: Any = event.end_mark
-            node = yaml.ScalarNode(_MERGE if merge else "tag:yaml.org,2002:str", event.value, start, end,
-                                   style=style)
+            node = _ScalarNode(_MERGE if merge else "tag:yaml.org,2002:str", event.value, start, end, style=style)
             self._anchor(event, node)
             return node
-        if isinstance(event, yaml.SequenceStartEvent):
-            node = yaml.SequenceNode("tag:yaml.org,2002:seq", [], start, None)
+        if type(event) is _SequenceStartEvent:
+            node = _SequenceNode("tag:yaml.org,2002:seq", [], start, None)
             self._anchor(event, node)
-            while not parser.check_event(yaml.SequenceEndEvent):
+            while type(parser.peek_event()) is not _SequenceEndEvent:
                 node.value.append(self._compose(depth + 1))
             node.end_mark = parser.get_event().end_mark
             return node
-        node = yaml.MappingNode("tag:yaml.org,2002:map", [], start, None)
+        node = _MappingNode("tag:yaml.org,2002:map", [], start, None)
         self._anchor(event, node)
-        while not parser.check_event(yaml.MappingEndEvent):
+        while type(parser.peek_event()) is not _MappingEndEvent:
             key = self._compose(depth + 1)
             node.value.append((key, self._compose(depth + 1)))
         node.end_mark = parser.get_event().end_mark
@@ -160,68 +311,45 @@ class _StrictComposer:
         if event.anchor is not None:
             self._anchors[event.anchor] = node
 
-
-class _Builder:
-    def __init__(self, source: str, limits: Limits) -> None:
-        self.source = source
-        self.limits = limits
-        self.positions = Positions()
-        self.problems: list[Problem] = []
-        self.nodes = 0
-
-    def _loc(self, node: yaml.Node) -> Location:
-        return Location(self.source, node.start_mark.line + 1, node.start_mark.column + 1)
-
-    def _fail(self, code: str, message: str, node: yaml.Node) -> None:
-        self.problems.append(Problem(code, message, self._loc(node)))
-
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
-        self.nodes += 1
-        if self.nodes > self.limits.max_nodes:
-            raise _Abort(
-                Problem(
-                    "yaml-too-large",
-                    f"more than {self.limits.max_nodes} values after alias expansion (an alias bomb?)",
-                    self._loc(node),
-                )
-            )
-        if depth > self.limits.max_depth:
-            raise _Abort(
-                Problem("yaml-too-deep", f"nesting deeper than {self.limits.max_depth} levels", self._loc(node))
-            )
         mark = node.start_mark
-        if isinstance(node, yaml.ScalarNode):
+        self._count(mark, depth)
+        if isinstance(node, _ScalarNode):
             self.positions.values[path] = (mark.line + 1, mark.column + 1, node.style)
-            return self._scalar(node)
+            return self._scalar(node.value, node.style, mark)
         self.positions.values[path] = (mark.line + 1, mark.column + 1, None)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, _SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, _MappingNode):
             return self._mapping(node, path, depth)
-        self._fail("yaml-syntax", "unsupported YAML node", node)  # pragma: no cover - PyYAML has 3 kinds
+        self._fail("yaml-syntax", "unsupported YAML node", mark)  # pragma: no cover - PyYAML has 3 kinds
         return None
+
+    def _merge(self, value_node: yaml.Node, path: Path, depth: int, merged: dict[str, Any]) -> None:
+        sources = value_node.value if isinstance(value_node, _SequenceNode) else [value_node]
+        for source in sources:
+            if not isinstance(source, _MappingNode):
+                self._fail("yaml-key", "'<<' merges only mappings (an alias such as *item)", source.start_mark)
+                continue
+            for key, value in self._mapping(source, path, depth + 1).items():
+                merged.setdefault(key, value)
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merged: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE:
-                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-                for source in sources:
-                    if not isinstance(source, yaml.MappingNode):
-                        self._fail("yaml-key", "'<<' merges only mappings (an alias such as *item)", source)
-                        continue
-                    for key, value in self._mapping(source, path, depth + 1).items():
-                        merged.setdefault(key, value)
+            if isinstance(key_node, _ScalarNode) and key_node.tag == _MERGE:
+                self._merge(value_node, path, depth, merged)
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._fail("yaml-key", "keys must be plain names (no complex keys)", key_node)
+            if not isinstance(key_node, _ScalarNode):
+                self._fail("yaml-key", "keys must be plain names (no complex keys)", key_node.start_mark)
                 continue
             key = key_node.value
             if key in result:
                 first = self.positions.keys.get((*path, key))
                 where = f" (first at line {first[0]})" if first else ""
-                self._fail("duplicate-key", f"key '{key}' appears twice in the same mapping{where}", key_node)
+                self._fail("duplicate-key", f"key '{key}' appears twice in the same mapping{where}",
+                           key_node.start_mark)
                 continue
             self.positions.keys[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, (*path, key), depth + 1)
@@ -229,13 +357,14 @@ class _Builder:
             result.setdefault(key, value)  # explicit keys win over merged ones (YAML merge semantics)
         return result
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        text: str = node.value
+    # -- scalars -----------------------------------------------------------------------------------
+
+    def _scalar(self, text: str, style: str | None, mark: Any) -> Any:
         if len(text) > self.limits.max_scalar_chars:
             self._fail("yaml-value-too-long", f"a value of {len(text)} characters; at most "
-                       f"{self.limits.max_scalar_chars} are allowed", node)
+                       f"{self.limits.max_scalar_chars} are allowed", mark)
             return ""
-        if node.style is not None:  # quoted or block: always a string
+        if style is not None:  # quoted or block: always a string
             return text
         if text in _NULL:
             return None
@@ -243,27 +372,31 @@ class _Builder:
             return True
         if text in _FALSE:
             return False
-        if _INT.fullmatch(text):
-            digits = text.replace("_", "").lstrip("+-")
-            if len(digits) > MAX_INTEGER_DIGITS:  # also keeps int() under Python's 4300-digit guard
-                self._fail("yaml-number", f"a whole number of {len(digits)} digits; at most "
-                           f"{MAX_INTEGER_DIGITS} (quote it if it is a code, not a number)", node)
-                return None
-            return int(text.replace("_", ""))
-        if _DECIMAL.fullmatch(text):
-            try:
-                return Decimal(text.replace("_", ""))
-            except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-                return text
-        if _DATE.fullmatch(text):
-            try:
-                return date.fromisoformat(text)
-            except ValueError:
-                self._fail("yaml-date", f"'{text}' looks like a date but is not a real one", node)
-                return None
-        lowered = text.lower()
-        if lowered in {".nan", ".inf", "-.inf", "+.inf", "nan", "inf", "-inf", "infinity", "-infinity"}:
-            self._fail("yaml-number", f"'{text}' is not a finite number", node)
+        first = text[0]  # not empty: '' is null
+        # only these can start a number or a date (the date pattern's \d takes any decimal digit)
+        if first in "0123456789+-." or (first > "\x7f" and first.isdecimal()):
+            if _INT.fullmatch(text):
+                digits = text.replace("_", "").lstrip("+-")
+                if len(digits) > MAX_INTEGER_DIGITS:  # also keeps int() under Python's 4300-digit guard
+                    self._fail("yaml-number", f"a whole number of {len(digits)} digits; at most "
+                               f"{MAX_INTEGER_DIGITS} (quote it if it is a code, not a number)", mark)
+                    return None
+                return int(text.replace("_", ""))
+            if _DECIMAL.fullmatch(text):
+                try:
+                    return Decimal(text.replace("_", ""))
+                except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+                    return text
+            if _DATE.fullmatch(text):
+                try:
+                    return date.fromisoformat(text)
+                except ValueError:
+                    self._fail("yaml-date", f"'{text}' looks like a date but is not a real one", mark)
+                    return None
+        elif first not in "nNiI":  # nor, but for these, a spelling of a non-finite number
+            return text
+        if text.lower() in _NON_FINITE:
+            self._fail("yaml-number", f"'{text}' is not a finite number", mark)
             return None
         return text
 
@@ -272,6 +405,10 @@ class _Abort(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.message)
         self.problem = problem
+
+
+class _Late(_Abort):
+    """A limit met while building (after alias expansion), reported after any error in the text itself."""
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -309,16 +446,11 @@ def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS) -> Yam
     if "\x00" in text:
         raise RulesetError([Problem("encoding", "the file contains NUL characters", Location(source))])
     try:
-        loader = _StrictComposer(text, source, limits.max_depth)  # the reader refuses control characters here
+        reader = _Reader(text, source, limits)  # the reader refuses control characters here
     except yaml.reader.ReaderError as exc:
         raise RulesetError([_reader_problem(exc, text, source)]) from None
-    builder = _Builder(source, limits)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            data: Any = None
-        else:
-            data = builder.build(node, (), 0)
+        data = reader.document()
     except _Abort as abort:
         raise RulesetError([abort.problem]) from None
     except yaml.MarkedYAMLError as exc:
@@ -338,7 +470,7 @@ def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS) -> Yam
             [Problem("yaml-too-deep", f"nesting deeper than {limits.max_depth} levels", Location(source))]
         ) from None
     finally:
-        loader.dispose()
-    if builder.problems:
-        raise RulesetError(builder.problems)
-    return YamlDocument(data, builder.positions, source)
+        reader.dispose()
+    if reader.problems:
+        raise RulesetError(reader.problems)
+    return YamlDocument(data, reader.positions, source)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -196,7 +196,9 @@ class _Compiler:
                           "not starting with a digit or '_')", path)
                 continue
             self.schema[name] = spec
-        self.types = {name: fact_type(spec) for name, spec in self.schema.items()}
+        types = dict(_standard_types())
+        types.update((name, fact_type(spec)) for name, spec in self.schema.items() if name not in types)
+        self.types = types
 
     def condition(self, spec: ConditionSpec, path: Path, rule: str) -> CompiledCondition | None:
         location = self.at(path)
@@ -338,3 +340,9 @@ class _Compiler:
 def fact_type(spec: FactSpec) -> FactType:
     """The checker's view of a declared fact."""
     return FactType(spec.type.value, spec.codes)
+
+
+@lru_cache(maxsize=1)
+def _standard_types() -> Mapping[str, FactType]:
+    """The checker's view of the standard facts, worked out once: every ruleset has them."""
+    return MappingProxyType({name: fact_type(spec) for name, spec in STANDARD_FACTS.items()})

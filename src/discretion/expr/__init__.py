@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .checker import ExprTypeError, FactType, check, fact_names
 from .compiler import Explanation, Matcher, compile_condition, explain
@@ -47,6 +48,13 @@ class Condition:
 
 def condition(text: str, facts: Mapping[str, FactType]) -> Condition:
     """Parse, check and compile; raises ExprSyntaxError or ExprTypeError (both carry code and offset)."""
+    node, names = _parsed(text) if isinstance(text, str) else (parse(text), frozenset())
+    check(node, facts)  # against these facts, every time: only the parse is shared between rulesets
+    return Condition(text, node, compile_condition(node), names)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[Node, frozenset[str]]:
+    """A condition's tree and the facts it reads, once per text and process (errors are not kept)."""
     node = parse(text)
-    check(node, facts)
-    return Condition(text, node, compile_condition(node), frozenset(fact_names(node)))
+    return node, frozenset(fact_names(node))

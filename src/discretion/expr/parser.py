@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from . import nodes as n
 
@@ -40,7 +41,16 @@ class ExprSyntaxError(Exception):
 
 def parse(text: str) -> n.Node:
     """Parse one condition. Raises ExprSyntaxError with a code and the offending column."""
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
+        raise ExprSyntaxError("expr-syntax", "a condition must be a non-empty text")
+    return _parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> n.Node:
+    """Parsed once per text and process: nodes are frozen, and rulesets repeat conditions a lot
+    (``first_violation`` alone appears dozens of times). Errors are raised afresh, never cached."""
+    if not text.strip():
         raise ExprSyntaxError("expr-syntax", "a condition must be a non-empty text")
     if len(text) > MAX_LENGTH:
         raise ExprSyntaxError("expr-too-long", f"a condition of {len(text)} characters; at most {MAX_LENGTH}")
@@ -74,8 +84,14 @@ def parse(text: str) -> n.Node:
 class _Walker:
     def __init__(self, source: str) -> None:
         self.source = source
+        self.single_line = "\n" not in source and "\r" not in source
+        self.encoded = source.encode("utf-8")
 
     def _text(self, node: ast.AST) -> str:
+        """The node's source text; ast's own get_source_segment splits the whole source on every call."""
+        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if self.single_line and start is not None and end is not None:
+            return self.encoded[start:end].decode("utf-8")  # ast's columns are UTF-8 byte offsets
         return ast.get_source_segment(self.source, node) or ""
 
     def _refuse(self, node: ast.AST, what: str) -> ExprSyntaxError:

@@ -131,3 +131,69 @@ def test_merge_keys_copy_and_explicit_keys_win() -> None:
     items = {item.id: item for item in rs.model.list_items}
     assert items["tax-fv-02"].violation == "books" and items["tax-fv-02"].kind.value == "no_penalty"
     assert items["tax-fv-01"].violation == "bank-accounts"
+
+
+def test_a_condition_seen_before_still_fails_with_its_own_file_line_and_column(tmp_path: Path) -> None:
+    """Parsed conditions are reused by text within a process; errors are never reused: each file says where."""
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    assert "days_late <= 10" in text
+    broken = text.replace("days_late <= 10", "days_late <= = 10")
+    places = []
+    for name, prefix in (("a.yaml", ""), ("b.yaml", "# moved down a line\n")):
+        path = tmp_path / name
+        path.write_text(prefix + broken, encoding="utf-8")
+        with pytest.raises(RulesetError) as info:
+            discretion.load_ruleset(path)
+        problem = next(p for p in info.value.problems if p.code == "expr-syntax")
+        assert problem.location is not None and problem.location.path == str(path)
+        places.append((problem.location.line, problem.location.column))
+    assert places[1] == (places[0][0] + 1, places[0][1])
+    good = tmp_path / "ruleset.yaml"  # the same text, valid, still loads after the failures
+    good.write_text(text, encoding="utf-8")
+    assert discretion.load_ruleset(good).id == "test.minimal"
+
+
+def test_a_limit_met_while_building_yields_to_an_error_in_the_text_after_it() -> None:
+    """The text is checked as a whole (syntax, tags, nesting) before a building limit is reported."""
+    from discretion._yaml import Limits, parse_yaml
+
+    small = Limits(max_nodes=20)
+    long_list = "a: [" + ", ".join(["1"] * 30) + "]\n"
+    with pytest.raises(RulesetError) as info:
+        parse_yaml(long_list, "t.yaml", limits=small)
+    assert [p.code for p in info.value.problems] == ["yaml-too-large"]
+    for after, code, line in (("b: [1, 2\n", "yaml-syntax", 3), ("b: !!str x\n", "yaml-syntax", 2),
+                              ("b: *nowhere\n", "yaml-syntax", 2), ("---\nb: 1\n", "yaml-syntax", 2)):
+        with pytest.raises(RulesetError) as info:
+            parse_yaml(long_list + after, "t.yaml", limits=small)
+        problem = info.value.problems[0]
+        assert (problem.code, problem.location and problem.location.line) == (code, line), str(problem)
+    with pytest.raises(RulesetError) as info:
+        parse_yaml(long_list + "b: " + "[" * 70 + "]" * 70 + "\n", "t.yaml", limits=small)
+    assert info.value.problems[0].code == "yaml-too-deep"
+
+
+def test_positions_are_kept_through_anchors_aliases_and_merges() -> None:
+    from discretion._yaml import parse_yaml
+
+    doc = parse_yaml("base: &b {p: 1, q: [x, y]}\nchild:\n  <<: *b\n  q: z\nother: *b\n", "t.yaml")
+    assert doc.data == {"base": {"p": 1, "q": ["x", "y"]}, "child": {"q": "z", "p": 1},
+                        "other": {"p": 1, "q": ["x", "y"]}}
+    assert doc.positions.keys[("child", "q")] == (4, 3)
+    assert doc.positions.values[("child", "q")] == (4, 6, None)
+    assert doc.positions.keys[("child", "p")] == (1, 11)  # where the merged key was written
+    assert doc.positions.values[("other", "q", 1)] == (1, 24, None)
+
+
+def test_loading_a_registry_does_not_import_the_evaluation_pipeline() -> None:
+    """Loading is the first stage: a fresh process that only loads does not pay for evaluation's imports."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from discretion.registry import load_all; found, problems = load_all(sys.argv[1]); "
+            "assert found and not problems, problems[:3]; "
+            "print(sorted(m for m in ('discretion.evaluate', 'discretion.law', 'discretion.render') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(RULESETS / "tax")], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -14,17 +14,18 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .case import Case, _as_case
 from .compile import CompiledRuleset, compile_ruleset
 from .errors import Location, Problem, RegistryError, RulesetError, did_you_mean
-from .evaluate import evaluate
 from .loading import RULESET_FILE, load_ruleset
 from .models.common import Verification
 from .models.jurisdiction import Jurisdiction
 from .models.outcome import AppliedVersion, Flag, Recommendation
 from .models.vocabulary import FLAGS, Outcome
+
+if TYPE_CHECKING:
+    from .case import Case
 
 __all__ = ["Registry", "lightness", "load_all", "load_registry", "ruleset_files"]
 
@@ -124,6 +125,8 @@ class Registry:
         In strict mode a case whose act date has no version in force is a RegistryError; in tolerant
         mode the nearest version is used and the recommendation is flagged ``ruleset_not_in_force``.
         """
+        from .case import _as_case  # here, not at the top: loading a registry needs no evaluation pipeline
+
         versions = self.versions(ruleset)
         parsed = _as_case(case, None)
         act = _date_fact(parsed, "act_date")
@@ -157,6 +160,8 @@ class Registry:
 
     def _apply_article_37(self, case: Case, old: CompiledRuleset, new: CompiledRuleset | None, backend: str,
                           jurisdiction: Jurisdiction | None) -> Recommendation:
+        from .evaluate import evaluate
+
         act_rec = evaluate(old, case, backend=backend, jurisdiction=jurisdiction)
         if new is None or new is old:
             why = "decision date unknown or no other version in force then" if new is None else \

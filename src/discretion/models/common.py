@@ -19,7 +19,7 @@ Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=20, decim
 class Frozen(BaseModel):
     """Base of every ruleset model: immutable, unknown keys refused."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
 class Text(Frozen):

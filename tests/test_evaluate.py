@@ -199,6 +199,14 @@ class TestPrecedenceAndStatute:
         rec = run(minimal, "v1", first_violation=False, harm="minor", days_late=11)
         assert rec.tier == "normal" and fine(rec) == (D(0), D(1000))
 
+    def test_no_tier_matched_is_not_said_of_a_case_not_penalised(self) -> None:
+        """With no penalty no statutory range is applied; the flag would mislead (安顺 路政, row 1)."""
+        rs = discretion.load_ruleset(FIXTURES.parent.parent / "rulesets/transport/anshun-highway-2023")
+        rec = run(rs, "occupy-dig-highway", minor_violation=True, corrected="immediately", harm="none",
+                  road_property_loss=0, traffic_impeded=False, road_interruption_hours=0)
+        assert rec.outcome.value == "no_penalty" and rec.tier is None
+        assert "no_tier_matched" not in flags(rec)
+
 
 class TestCaseValidation:
     @pytest.mark.parametrize(("facts", "code", "field"), [

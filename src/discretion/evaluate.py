@@ -215,6 +215,8 @@ class _Evaluation(ProcedureFlags):
             for ground in self.leniency_grounds:
                 if ground.modality is Modality.shall:
                     self.flag("leniency_required", ground.citation.label(), ground.zh)
+        else:  # no penalty: no statutory range is applied, so "no tier matched" says nothing
+            self.flags.pop("no_tier_matched", None)
         self._criminal()
         for item in items.get(ListKind.no_coercion, []):
             self.flag("no_coercive_measures", "行政强制法第16条第2款", f"list item {item.id}")

@@ -419,6 +419,9 @@
     var self = this;
     if (decision.outcome !== "no_penalty") { // art. 32 binds only a penalty that is imposed
       (this.leniencyGrounds || []).forEach(function (g) { if (g.modality === "shall") { self.flag("leniency_required", g.citation, g.zh); } });
+    } else { // no penalty: no statutory range is applied, so "no tier matched" says nothing
+      this.flags = this.flags.filter(function (f) { return f.code !== "no_tier_matched"; });
+      delete this.flagSeen.no_tier_matched;
     }
     this.criminal();
     (items.no_coercion || []).forEach(function (item) { self.flag("no_coercive_measures", "行政强制法第16条第2款", "list item " + item.id); });

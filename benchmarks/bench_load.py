@@ -1,6 +1,7 @@
 """Benchmark: ``import discretion`` and loading every bundled ruleset, each in a fresh interpreter (cold).
 
-Not collected by pytest. Run ``taskset -c 0 .venv/bin/python benchmarks/bench_load.py [--repeats 7]``.
+Not collected by pytest. Run ``taskset -c 0 .venv/bin/python benchmarks/bench_load.py [--repeats 7]``
+(``--rulesets DIR`` for another folder, e.g. a fixed copy while comparing two versions of the code).
 Each row runs its code in ``--repeats`` fresh processes: no import, parse or compile is cached between
 them (nor is there any cache of ours on disk). Timed inside the process, so interpreter start-up is
 excluded: wall time with perf_counter (median and best) and the process's CPU time (median), which a
@@ -25,17 +26,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import ROOT, machine, table
 
-RULESETS = str(ROOT / "rulesets")
-PROBES = {
-    "import discretion": "import discretion",
-    "import discretion; discretion.evaluate (first use imports the pipeline)": "import discretion; discretion.evaluate",
-    "load and compile every bundled ruleset.yaml (imports included)":
-        "import discretion; from discretion.loading import find_ruleset_files; "
-        f"[discretion.load_ruleset(p) for p in find_ruleset_files({RULESETS!r})]",
-    "registry.load_all: every ruleset.yaml and earlier version (imports included)":
-        f"from discretion.registry import load_all; found, problems = load_all({RULESETS!r}); "
-        "assert not problems, problems[0]",
-}
+
+def probes(rulesets: str) -> dict[str, str]:
+    return {
+        "import discretion": "import discretion",
+        "import discretion; discretion.evaluate (first use imports the pipeline)":
+            "import discretion; discretion.evaluate",
+        "load and compile every bundled ruleset.yaml (imports included)":
+            "import discretion; from discretion.loading import find_ruleset_files; "
+            f"[discretion.load_ruleset(p) for p in find_ruleset_files({rulesets!r})]",
+        "registry.load_all: every ruleset.yaml and earlier version (imports included)":
+            f"from discretion.registry import load_all; found, problems = load_all({rulesets!r}); "
+            "assert not problems, problems[0]",
+    }
 SKELETON = ("import time; t = time.perf_counter(); c = time.process_time(); {code}; "
             "print(time.perf_counter() - t, time.process_time() - c)")
 
@@ -50,11 +53,12 @@ def bytecode() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--rulesets", type=Path, default=ROOT / "rulesets")
     args = parser.parse_args()
-    count = len(list((ROOT / "rulesets").rglob("ruleset.yaml")))
-    versions = len(list((ROOT / "rulesets").rglob("versions/*.yaml")))
+    count = len(list(args.rulesets.rglob("ruleset.yaml")))
+    versions = len(list(args.rulesets.rglob("versions/*.yaml")))
     rows = []
-    for label, code in PROBES.items():
+    for label, code in probes(str(args.rulesets.resolve())).items():
         wall, cpu = [], []
         for _ in range(args.repeats):
             out = subprocess.run([sys.executable, "-c", SKELETON.format(code=code)], check=True,

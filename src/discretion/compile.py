@@ -164,10 +164,12 @@ class _Compiler:
 
     def _implications(self) -> dict[str, Mapping[str, Any]]:
         """Facts that imply others when true; each target checked against its declared type."""
-        from .case import coerce
-
         out: dict[str, Mapping[str, Any]] = {}
         for name, spec in self.model.facts.items():
+            if not spec.implies:
+                continue
+            from .case import coerce  # only for a ruleset with implications: case validation is not cheap to import
+
             checked: dict[str, Any] = {}
             for target, value in spec.implies.items():
                 path: Path = ("facts", name, "implies", target)

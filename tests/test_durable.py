@@ -310,3 +310,14 @@ def test_durable_not_installed_says_how_to_install(monkeypatch: pytest.MonkeyPat
     with pytest.raises(discretion.BackendUnavailable, match=r'pip install "discretion\[durable\]"'):
         discretion.evaluate(discretion.load_ruleset(TAX), {"violation": "late-filing"}, backend="durable")
     assert discretion.evaluate(discretion.load_ruleset(TAX), {"violation": "late-filing"}).outcome
+
+
+@pytest.mark.parametrize("area", ["0", "4.99", "5", "9.99", "10", "19.99", "20", "49.99", "50", "99.99", "100",
+                                  "100.01"])
+def test_decimal_number_facts_compare_exactly(area: str) -> None:
+    """A ``number`` fact has any number of decimals: compared in Python, never as text in the engine."""
+    rs = discretion.load_ruleset(TAX.parent.parent.parent / "transport/sichuan-highway-baseline")
+    case = {"violation": "occupy-dig-highway",
+            "facts": {"road_class": "county_township_village", "dug_area_m2": area}}
+    native = discretion.evaluate(rs, case).model_dump()
+    assert discretion.evaluate(rs, case, backend="durable").model_dump() == native

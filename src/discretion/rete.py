@@ -304,6 +304,8 @@ class _Translator:
             value = compile_condition(node)({})
             return None if value is None else _const(_to_fraction(value))
         if isinstance(node, n.Name):
+            if self.schema[node.fact].type is FactKind.number:  # any number of decimals: no exact integer scale
+                raise _Precompute(f"'{node.fact}' is a decimal number, compared in Python")
             name, kind = self.field_of(node.fact)
             lo, hi = self.leaf_bounds(node.fact, kind)
             return _Term({"$m": name}, 100 if kind is FactKind.money else 1, lo, hi, name,

@@ -38,7 +38,7 @@ CENT = Decimal("0.01")
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # built on first use: loading needs none
 
 
 class FineRange(_Out):

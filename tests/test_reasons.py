@@ -51,6 +51,22 @@ def test_reasons_respect_the_first_violation_window(tmp_path: Path) -> None:
     assert any("24个月内有1次同类违法记录（2025-09-14）" in r.zh for r in rec.reasons)
 
 
+@pytest.mark.parametrize(("found", "first"), [("2022-10-12", True), ("2022-10-13", False), ("2023-01-01", False)])
+def test_prior_violations_count_only_from_first_violation_since(tmp_path: Path, found: str, first: bool) -> None:
+    """'自本清单正式施行之日起…第一次被发现': a record before the day does not count, one on the day does."""
+    since = "first_violation_window_months: null\n  first_violation_since: 2022-10-13"
+    text = (TAX / "ruleset.yaml").read_text(encoding="utf-8").replace("first_violation_window_months: null", since)
+    assert "first_violation_since" in text
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text, encoding="utf-8")
+    rs = discretion.load_ruleset(path)
+    rec = discretion.evaluate(rs, late_filing(act_date="2025-10-01", harm="minor", corrected="late",
+                                              prior_violations=[{"date": found}]))
+    assert rec.facts["first_violation"] is first
+    against = " ".join(r.zh for r in rec.reasons if r.stance == "against")
+    assert ("2022-10-13以来有1次同类违法记录（" + found + "）" in against) is not first
+
+
 def test_reasons_are_in_the_json(tax: Any) -> None:
     rec = discretion.evaluate(tax, late_filing(first_violation=False))
     data = json.loads(rec.model_dump_json())

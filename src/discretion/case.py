@@ -355,10 +355,12 @@ def derive(facts: dict[str, Any], violation: CompiledViolation, parameters: Para
         return  # the window cannot be placed without its anchor date: first violation stays unknown
     same = {violation.id, violation.model.group} - {None}
     start = months_before(act, window_months) if window_months is not None and act is not None else None
+    since = parameters.first_violation_since
     count = sum(
         1 for record in records
         if (record.violation is None or record.violation in same)
         and (start is None or record.date > start)
+        and (since is None or record.date >= since)
         and (act is None or record.date <= act)
     )
     facts.setdefault("prior_violation_count", count)

@@ -245,9 +245,13 @@ def _not_first(ruleset: CompiledRuleset, rec: Recommendation, facts: dict[str, A
     start = months_before(anchor, window) if anchor is not None and window else None
     violation = ruleset.violations[rec.violation.code]
     same = {violation.id, violation.model.group} - {None}
+    since = parameters.first_violation_since
     dates = sorted(str(r["date"]) for r in records if isinstance(r, dict)
                    and (r.get("violation") is None or r.get("violation") in same)
                    and (start is None or date.fromisoformat(str(r["date"])) > start)
+                   and (since is None or date.fromisoformat(str(r["date"])) >= since)
                    and (anchor is None or date.fromisoformat(str(r["date"])) <= anchor))
     span = f"{window}个月内" if window else "此前"
+    if since is not None:
+        span = f"{since.isoformat()}以来" + (f"、{span}" if window else "")
     return f"非初次违法：{span}有{len(dates)}次同类违法记录（{'、'.join(dates)}）"

@@ -135,6 +135,9 @@ class Parameters(Frozen):
     first_violation_anchor: Literal["act_date", "discovery_date"] = Field(
         default="act_date", description="the date the window counts back from: the act, or its discovery "
         "(e.g. '距上次被检查发现的同一违法行为已超过12个月')")
+    first_violation_since: date | None = Field(
+        default=None, description="prior violations dated before this day do not count, e.g. when 初次违法 is "
+        "'自本清单正式施行之日起…第一次被发现'; None: no such limit")
 
 
 class Ruleset(Frozen):

@@ -188,6 +188,8 @@ def export_ruleset(ruleset: CompiledRuleset) -> Json:
         "title": {"zh": model.title.zh, "en": model.title.en},
         "window_months": model.parameters.first_violation_window_months,
         "window_anchor": model.parameters.first_violation_anchor,
+        "window_since": model.parameters.first_violation_since.isoformat()
+        if model.parameters.first_violation_since else None,
         "implications": {name: {target: to_json_value(value) for target, value in implied.items()}
                          for name, implied in ruleset.implications.items()},
         "effective": model.effective.isoformat(),

@@ -266,10 +266,11 @@
       var spec = rs.facts[name];
       if (!has(facts, name) && spec["default"] !== null) { facts[name] = coerce(spec, spec["default"]); }
     });
-    derive(facts, violation, rs.window_months, rs.window_anchor, rs.implications || {}, rs.facts);
+    derive(facts, violation, rs.window_months, rs.window_anchor, rs.implications || {}, rs.facts,
+      rs.window_since ? parseDate(rs.window_since) : null);
     return { errors: [], facts: facts };
   }
-  function derive(facts, violation, window, anchor, implications, specs) {
+  function derive(facts, violation, window, anchor, implications, specs, since) {
     Object.keys(implications).forEach(function (name) {  // a true fact implies others (case.derive)
       if (get(facts, name) !== true) { return; }
       Object.keys(implications[name]).forEach(function (target) {
@@ -288,7 +289,8 @@
     var start = window !== null ? monthsBefore(act, window) : null;
     var count = records.filter(function (r) {
       return (r.violation === null || r.violation === violation.id || (violation.group !== null && r.violation === violation.group)) &&
-        (start === null || r.date.dn > start.dn) && (act === null || r.date.dn <= act.dn);
+        (start === null || r.date.dn > start.dn) && (since === null || r.date.dn >= since.dn) &&
+        (act === null || r.date.dn <= act.dn);
     }).length;
     if (!has(facts, "prior_violation_count")) { facts.prior_violation_count = int(String(count)); }
     if (!has(facts, "first_violation")) { facts.first_violation = cmp(facts.prior_violation_count, ZERO) === 0; }

@@ -180,3 +180,38 @@ def test_dated_cases_share_the_statute_layer_but_keep_their_own_dates() -> None:
         fresh = _without_memo(rs, {"violation": "late-filing", "facts": {**facts, "discovery_date": case.facts[
             "discovery_date"]}})
         assert case.model_dump_json() == fresh.model_dump_json()
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ({"act_date": "2023-01-05", "discovery_date": "2023-06-01"},
+     {"act_date": "2024-03-09", "discovery_date": "2024-04-30"}),
+    ({"act_date": "2021-05-01", "discovery_date": "2021-06-01"},  # both before the version took effect
+     {"act_date": "2021-07-02", "discovery_date": "2021-08-01"}),
+])
+def test_cases_differing_only_in_dates_share_one_decision(first: dict[str, str], second: dict[str, str]) -> None:
+    """The time bar and the version in force are worked out first; the dated wording is each case's own."""
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    base = {"first_violation": False, "harm": "minor", "corrected": "late"}
+    discretion.evaluate(rs, {"violation": "late-filing", "facts": {**base, **first}})
+    hits = memo.stats()["hits"]
+    case = {"violation": "late-filing", "facts": {**base, **second}}
+    rec = discretion.evaluate(rs, case)
+    assert memo.stats()["hits"] == hits + 1
+    assert rec.model_dump_json() == _without_memo(rs, case).model_dump_json()
+    step = next(s for s in rec.trace if s.rule == "APL-36-time-barred")
+    assert second["discovery_date"] in (step.note or "")
+    outside = [f for f in rec.flags if f.code == "ruleset_not_in_force"]
+    assert [second["act_date"] in (f.detail or "") for f in outside] == ([True] if "2021" in second["act_date"] else [])
+
+
+def test_recording_pauses_when_cases_do_not_repeat(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memo, "WINDOW", 8)
+    monkeypatch.setattr(memo, "PAUSE", 16)
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    cases = [{"violation": "invoice-data", "facts": {"illegal_gains": f"{n}.01", "first_violation": True}}
+             for n in range(40)]  # every amount new: nothing repeats
+    results = [discretion.evaluate(rs, case).model_dump_json() for case in cases]
+    assert memo.stats()["paused"] > 0 and memo.stats()["hits"] == 0
+    assert results == [_without_memo(rs, case).model_dump_json() for case in cases]
+    repeated = [discretion.evaluate(rs, cases[0]) for _ in range(40)]  # after the pause, recording resumes
+    assert memo.stats()["hits"] > 0 and len({r.model_dump_json() for r in repeated}) == 1

@@ -42,7 +42,7 @@ from .models.ruleset import ListItem
 from .models.vocabulary import FLAGS, NON_COERCIVE_MEASURES, OUTCOMES, PENALTY_TYPES, ListKind, Modality, Outcome
 from .models.vocabulary import PenaltyType as PT
 from .money import UNKNOWN, Range, clamp, formula_percent, mitigated_range, statutory_range, tier_range
-from .procedure import ProcedureFlags
+from .procedure import BARRED, OUTSIDE_VERSION, ProcedureFlags
 from .questions import questions_for
 from .reasons import reasons_for
 from .trace import explained, interned_flag, label_of, statute_step, step
@@ -103,16 +103,40 @@ def evaluate_valid(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
 
 def _single(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
             jurisdiction: Jurisdiction | None) -> Recommendation:
-    """One provision. With the native matcher, remembered by the facts it reads (see ``memo``)."""
+    """One provision. With the native matcher, remembered by the facts it reads (see ``memo``).
+
+    Dates rarely repeat, so what the statute reads them for (art. 36's time bar, art. 37's version
+    in force) is worked out first and given to the run as two derived inputs; the dated wording of
+    the trace step and of the flag is filled in afterwards. Cases that differ only in those dates
+    then share one remembered decision.
+    """
     violation = ruleset.violations[case.violation]
-    if matcher is not match_native:
-        return _Evaluation(ruleset, violation, case, matcher(violation, case.facts), jurisdiction).run()
+    facts = case.facts
+    barred, why = law.limitation(facts)
+    act = facts.get("act_date")
+    model = ruleset.model
+    outside = act is not None and (act < model.effective or (model.expires is not None and act >= model.expires))
+    view = {**facts, BARRED: barred, OUTSIDE_VERSION: outside}
 
-    def run(facts: Mapping[str, Any]) -> Recommendation:
-        read = ValidCase(case.id, case.violation, facts, case.given)  # type: ignore[arg-type]
-        return _Evaluation(ruleset, violation, read, match_native(violation, facts), jurisdiction).run()
+    def run(read: Mapping[str, Any]) -> Recommendation:
+        valid = ValidCase(case.id, case.violation, read, case.given)  # type: ignore[arg-type]
+        return _Evaluation(ruleset, violation, valid, matcher(violation, read), jurisdiction).run()
 
-    return memo.remembered(ruleset, violation.id, jurisdiction, case.facts, case.id, run)
+    if matcher is match_native:
+        rec = memo.remembered(ruleset, violation.id, jurisdiction, view, case.id, run, shown=facts)
+    else:
+        rec = run(view)
+    at = law.LIMITATION_POSITION
+    rec.trace[at] = statute_step(law.ART36_BARRED, barred, why)  # a fresh list: see memo._for_case
+    if outside:
+        _dated_flag(rec, f"version {model.version} is in force {model.effective}–{model.expires or ''}; act {act}")
+    return rec
+
+
+def _dated_flag(rec: Recommendation, detail: str) -> None:
+    for index, flag in enumerate(rec.flags):
+        if flag.code == "ruleset_not_in_force":
+            rec.flags[index] = interned_flag(flag.code, flag.article, detail)
 
 
 def _several_provisions(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
@@ -140,6 +164,7 @@ def _several_provisions(ruleset: CompiledRuleset, case: ValidCase, matcher: Matc
 
 
 Grounds = tuple[tuple[law.StatutoryGround, bool | None, str], ...]
+_DATED = "(dated wording, filled in per case)"
 
 
 def _statute_layer(grounds: Callable[[Mapping[str, Any]], list[tuple[law.StatutoryGround, bool | None, str]]]
@@ -224,10 +249,10 @@ class _Evaluation(ProcedureFlags):
 
     def _statutory_exemptions(self) -> Grounds:
         undated, steps = _EXEMPTIONS(self.facts)
-        barred, why = law.limitation(self.facts)  # dates rarely repeat: outside the remembered layer
+        barred = self.facts.get(BARRED)  # worked out from the dates before the run (see _single)
         at = law.LIMITATION_POSITION
-        results = (*undated[:at], (law.ART36_BARRED, barred, why), *undated[at:])
-        self.trace.extend((*steps[:at], statute_step(law.ART36_BARRED, barred, why), *steps[at:]))
+        results = (*undated[:at], (law.ART36_BARRED, barred, _DATED), *undated[at:])
+        self.trace.extend((*steps[:at], statute_step(law.ART36_BARRED, barred, _DATED), *steps[at:]))
         if barred:
             self.flag("time_barred", "行政处罚法第36条")
         return results

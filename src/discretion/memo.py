@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from .models.outcome import Recommendation, to_json_value
 
-__all__ = ["LIMIT", "ByReads", "clear", "echo", "remembered", "set_enabled", "stats"]
+__all__ = ["HIDDEN", "LIMIT", "ByReads", "clear", "echo", "remembered", "set_enabled", "stats"]
 
 T = TypeVar("T")
 
@@ -43,8 +43,8 @@ _MISSING = object()
 _PLAIN = frozenset({bool, str, type(None), date})  # keys as they are
 _JSON_PLAIN = frozenset({bool, str, int, type(None)})  # JSON as they are
 _LOCK = threading.Lock()
-_ROOTS: dict[tuple[int, str, int], tuple[object, object, _Node]] = {}
-_COUNTS = {"hits": 0, "misses": 0, "leaves": 0, "not_remembered": 0}
+_ROOTS: dict[tuple[int, str, int], tuple[object, object, _Trie]] = {}
+_COUNTS = {"hits": 0, "misses": 0, "leaves": 0, "not_remembered": 0, "paused": 0}
 _ENABLED = [True]
 
 
@@ -52,13 +52,25 @@ class _Unrememberable(Exception):
     """The run read the facts in a way a path cannot describe (iteration, an unhashable value)."""
 
 
-class _Node:
-    __slots__ = ("children", "leaf", "name")
+class _Trie:
+    """A trie kept flat: node ids are integers, edges a dict keyed by (node, value).
+
+    Flat on purpose: a node object per step would put tens of objects per remembered result under the
+    cyclic garbage collector, whose full passes then cost more than the memo saves.
+    """
+
+    __slots__ = ("edges", "nodes", "size")
 
     def __init__(self) -> None:
-        self.name: str | None = None
-        self.children: dict[Any, _Node] = {}
-        self.leaf: Any = None  # a Recommendation, or a 1-tuple holding a ByReads result
+        self.nodes: dict[int, Any] = {}  # node → the fact it reads next (str), or its leaf
+        self.edges: dict[tuple[int, Any], int] = {}  # (node, value read) → child node
+        self.size = 0  # leaves
+
+
+WINDOW, PAUSE = 512, 4096
+"""After a window of lookups with fewer than 1 in 4 hits, runs are not recorded for a pause. Recording
+and keeping a result costs about a third of a run (measured, the garbage collector included), so below
+that rate it does not pay; a stream of cases that rarely repeat then costs a failed walk per case."""
 
 
 def _norm(value: Any) -> Any:
@@ -121,7 +133,7 @@ class _EchoReads(_Reads):
     __slots__ = ("_real",)
 
     def __init__(self, real: Mapping[str, Any], log: list[tuple[str, Any]], seen: set[str]) -> None:
-        super().__init__({k: _json(v) for k, v in real.items()}, log, seen)
+        super().__init__({k: _json(v) for k, v in real.items() if not k.startswith(HIDDEN)}, log, seen)
         self._real = real
 
     def _record(self, name: str, real: Any) -> None:
@@ -135,35 +147,50 @@ def _json(value: Any) -> Any:
     return value if type(value) in _JSON_PLAIN else to_json_value(value)
 
 
+HIDDEN = "\x00"
+"""Names beginning with it are inputs a caller derived, not facts: they are never echoed."""
+
+
 def echo(facts: Mapping[str, Any]) -> Mapping[str, Any]:
     """``Recommendation.facts`` for these facts: a recording view while a run is being remembered."""
     if isinstance(facts, _Reads):
         return _EchoReads(facts._data, facts._log, facts._seen)
-    return {k: _json(v) for k, v in facts.items()}
+    return {k: _json(v) for k, v in facts.items() if not k.startswith(HIDDEN)}
 
 
 def remembered(ruleset: object, violation: str, jurisdiction: object | None, facts: Mapping[str, Any],
-               case_id: str | None, run: Callable[[Mapping[str, Any]], Recommendation]) -> Recommendation:
-    """``run(facts)``, or the result of an earlier run that read the same values; ``case_id`` filled in."""
+               case_id: str | None, run: Callable[[Mapping[str, Any]], Recommendation], *,
+               shown: Mapping[str, Any] | None = None) -> Recommendation:
+    """``run(facts)``, or the result of an earlier run that read the same values; ``case_id`` filled in.
+
+    ``shown`` are the facts echoed in the result (default ``facts``); ``facts`` may add inputs the
+    caller derived, under names beginning with ``HIDDEN``, which are never echoed.
+    """
     if not _ENABLED[0]:
         return run(facts)
+    shown = facts if shown is None else shown
     key = (id(ruleset), violation, id(jurisdiction))
     entry = _ROOTS.get(key)
     if entry is not None and entry[0] is ruleset and entry[1] is jurisdiction:
         leaf = _walk(entry[2], facts)
         if leaf is not None:
+            _RATE[1] += 1
             _COUNTS["hits"] += 1
-            return _for_case(leaf, facts, case_id)
+            _seen()
+            return _for_case(leaf, shown, case_id)
+    if _seen():
+        _COUNTS["paused"] += 1
+        return _for_case(run(facts), shown, case_id, plain=True)
     _COUNTS["misses"] += 1
     log: list[tuple[str, Any]] = []
     try:
         result = run(_Reads(facts, log, set()))
     except _Unrememberable:
         _COUNTS["not_remembered"] += 1
-        return _for_case(run(facts), facts, case_id, plain=True)
+        return _for_case(run(facts), shown, case_id, plain=True)
     template = _template(result)
     _insert(key, ruleset, jurisdiction, log, template)
-    return _for_case(template, facts, case_id)
+    return _for_case(template, shown, case_id)
 
 
 class ByReads(Generic[T]):
@@ -176,13 +203,13 @@ class ByReads(Generic[T]):
 
     def __init__(self, function: Callable[[Mapping[str, Any]], T], limit: int = 4096) -> None:
         self.function, self.limit = function, limit
-        self.root, self.size = _Node(), 0
+        self.trie = _Trie()
         self.lock = threading.Lock()
 
     def __call__(self, facts: Mapping[str, Any]) -> T:
         if not _ENABLED[0]:
             return self.function(facts)
-        leaf = _walk(self.root, facts)
+        leaf = _walk(self.trie, facts)
         if leaf is not None:
             return cast(T, leaf[0])
         log: list[tuple[str, Any]] = []
@@ -191,31 +218,44 @@ class ByReads(Generic[T]):
         except _Unrememberable:
             return self.function(facts)
         with self.lock:
-            if self.size >= self.limit:
-                self.root, self.size = _Node(), 0
-            if _add(self.root, log, (result,)):
-                self.size += 1
+            if self.trie.size >= self.limit:
+                self.trie = _Trie()
+            _add(self.trie, log, (result,))
         return result
 
 
-def _walk(node: _Node, facts: Mapping[str, Any]) -> Any:
+_RATE = [0, 0, 0]  # lookups, hits in the current window, lookup count at which a pause ends
+
+
+def _seen() -> bool:
+    """Count a lookup (a hit was counted before); True while recording is paused."""
+    _RATE[0] += 1
+    seen = _RATE[0]
+    if seen % WINDOW == 0:
+        if _RATE[1] * 4 < WINDOW:
+            _RATE[2] = seen + PAUSE
+        _RATE[1] = 0
+    return seen < _RATE[2]
+
+
+def _walk(trie: _Trie, facts: Mapping[str, Any]) -> Any:
     plain, missing, norm = _PLAIN, _MISSING, _norm  # locals: this loop is the whole cost of a hit
-    get = facts.get
-    while node.leaf is None:
-        name = node.name
-        if name is None:
-            return None
-        value = get(name, missing)
+    nodes, edges, get = trie.nodes, trie.edges, facts.get
+    node = 0
+    while True:
+        here = nodes.get(node)
+        if type(here) is not str:
+            return here  # a leaf, or None: nothing remembered here yet
+        value = get(here, missing)
         if type(value) not in plain and value is not missing:
             try:
                 value = norm(value)
             except _Unrememberable:
                 return None
-        child = node.children.get(value)
+        child = edges.get((node, value))
         if child is None:
             return None
         node = child
-    return node.leaf
 
 
 def _template(result: Recommendation) -> Recommendation:
@@ -260,27 +300,29 @@ def _insert(key: tuple[int, str, int], ruleset: object, jurisdiction: object | N
             _COUNTS["leaves"] = 0
         entry = _ROOTS.get(key)
         if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:
-            entry = _ROOTS[key] = (ruleset, jurisdiction, _Node())
+            entry = _ROOTS[key] = (ruleset, jurisdiction, _Trie())
         if _add(entry[2], path, template):
             _COUNTS["leaves"] += 1
 
 
-def _add(node: _Node, path: list[tuple[str, Any]], leaf: Any) -> bool:
+def _add(trie: _Trie, path: list[tuple[str, Any]], leaf: Any) -> bool:
     """Hang ``leaf`` at the end of ``path``; False if the path disagrees with the trie (never remembered)."""
+    nodes, edges = trie.nodes, trie.edges
+    node = 0
     for name, value in path:
-        if node.leaf is not None:
+        here = nodes.get(node)
+        if here is None:
+            nodes[node] = name
+        elif here != name:  # a leaf, or not the order an earlier run read in: do not remember
             return False
-        if node.name is None:
-            node.name = name
-        elif node.name != name:  # not the order an earlier run read in: do not remember
-            return False
-        child = node.children.get(value)
+        child = edges.get((node, value))
         if child is None:
-            child = node.children[value] = _Node()
+            child = edges[(node, value)] = len(edges) + 1
         node = child
-    if node.name is not None or node.leaf is not None:
+    if node in nodes:
         return False
-    node.leaf = leaf
+    nodes[node] = leaf
+    trie.size += 1
     return True
 
 
@@ -288,7 +330,8 @@ def clear() -> None:
     """Forget every remembered result (rulesets are immutable, so this is never needed for correctness)."""
     with _LOCK:
         _ROOTS.clear()
-        _COUNTS.update(hits=0, misses=0, leaves=0, not_remembered=0)
+        _COUNTS.update(hits=0, misses=0, leaves=0, not_remembered=0, paused=0)
+        _RATE[:] = [0, 0, 0]
 
 
 def set_enabled(enabled: bool) -> None:
@@ -299,5 +342,6 @@ def set_enabled(enabled: bool) -> None:
 
 
 def stats() -> dict[str, int]:
-    """Hits, misses, remembered results and runs that could not be remembered, since the last clear."""
+    """Hits, misses (recorded runs), remembered results, runs that could not be remembered, and runs
+    not recorded during a pause, since the last clear."""
     return dict(_COUNTS)

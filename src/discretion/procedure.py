@@ -17,7 +17,11 @@ from .models.outcome import Deadline, FineRange, Penalty, build
 from .models.vocabulary import OUTCOMES, PENALTY_TYPES, Outcome
 from .models.vocabulary import PenaltyType as PT
 
-__all__ = ["ProcedureFlags"]
+__all__ = ["BARRED", "OUTSIDE_VERSION", "ProcedureFlags"]
+
+# Inputs worked out from the case's dates before a (remembered) run, under names no fact can have:
+BARRED = "\x00barred"  # art. 36: time-barred on discovery (True, False or None)
+OUTSIDE_VERSION = "\x00outside_version"  # art. 37: the act falls outside this version's dates
 
 
 class ProcedureFlags:
@@ -101,11 +105,9 @@ class ProcedureFlags:
             self.flag("legal_review_required", "行政处罚法第58条")
         if penalised and (facts.get("complex_case") or facts.get("major_violation")):
             self.flag("collective_decision", "行政处罚法第57条第2款")
-        act = facts.get("act_date")
         model = self.ruleset.model
-        if act is not None and (act < model.effective or (model.expires is not None and act >= model.expires)):
-            self.flag("ruleset_not_in_force", "行政处罚法第37条",
-                      f"version {model.version} is in force {model.effective}–{model.expires or ''}; act {act}")
+        if facts.get(OUTSIDE_VERSION):  # its dated detail is filled in after the run
+            self.flag("ruleset_not_in_force", "行政处罚法第37条", "(dated wording, filled in per case)")
         if model.draft:
             self.flag("draft_ruleset", None, f"{model.id} {model.version}")
         if self.unknown:

@@ -90,10 +90,11 @@ def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
     same objects, and the sentences (a third of an evaluation's cost) are written once.
     """
     facts = rec.facts
-    anchor = ruleset.model.parameters.first_violation_anchor
     alive = (ruleset, *rec.trace)  # kept in the entry so that no id in the key is ever reused
+    # The anchor date of the first-violation window is read only with prior-violation records, which
+    # are not hashable: such cases are never remembered, so the date need not be in the key.
     key = (id(ruleset), rec.violation.code, rec.outcome, tuple(rec.alternatives), rec.list_item, rec.tier,
-           rec.band, *map(id, rec.trace), facts.get(anchor), *[facts.get(name) for name in _READ])
+           rec.band, *map(id, rec.trace), *[facts.get(name) for name in _READ])
     try:
         entry = _MEMO.get(key)
     except TypeError:  # prior violations as records: not hashable, not worth remembering
@@ -236,11 +237,11 @@ def _not_first(ruleset: CompiledRuleset, rec: Recommendation, facts: dict[str, A
     """'非初次违法：24个月内有2次同类违法记录（2025-03-02、2025-09-14）', from the prior violations."""
     parameters = ruleset.model.parameters
     window = parameters.first_violation_window_months
-    anchor_text = facts.get(parameters.first_violation_anchor)
     records = facts.get("prior_violations") or []
     if not records:
         count = facts.get("prior_violation_count")
         return "非初次违法" + (f"（同类违法{count}次）" if count else "")
+    anchor_text = facts.get(parameters.first_violation_anchor)  # only with records: see reasons_for
     anchor = date.fromisoformat(anchor_text) if isinstance(anchor_text, str) else None
     start = months_before(anchor, window) if anchor is not None and window else None
     violation = ruleset.violations[rec.violation.code]

@@ -126,8 +126,9 @@ def _single(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
         rec = memo.remembered(ruleset, violation.id, jurisdiction, view, case.id, run, shown=facts)
     else:
         rec = run(view)
-    at = law.LIMITATION_POSITION
-    rec.trace[at] = statute_step(law.ART36_BARRED, barred, why)  # a fresh list: see memo._for_case
+    at = law.LIMITATION_POSITION  # the statute's grounds open every trace (see _statutory_exemptions)
+    if rec.trace[at].rule == law.ART36_BARRED.rule:
+        rec.trace[at] = statute_step(law.ART36_BARRED, barred, why)  # a fresh list: see memo._for_case
     if outside:
         _dated_flag(rec, f"version {model.version} is in force {model.effective}–{model.expires or ''}; act {act}")
     return rec

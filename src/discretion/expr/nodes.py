@@ -124,8 +124,8 @@ class BoolOp(Node):
         _set(self, "operands", operands)
 
 
-class Compare(Node):
-    """One binary comparison; chains like ``1 <= x < 5`` become a BoolOp of Compares."""
+class _Binary(Node):
+    """An operator between two operands: comparisons and arithmetic share this shape."""
 
     __slots__ = ("left", "op", "right")
     __match_args__ = ("text", "offset", "op", "left", "right")
@@ -139,6 +139,12 @@ class Compare(Node):
         _set(self, "op", op)
         _set(self, "left", left)
         _set(self, "right", right)
+
+
+class Compare(_Binary):
+    """One binary comparison; chains like ``1 <= x < 5`` become a BoolOp of Compares."""
+
+    __slots__ = ()
 
 
 class Member(Node):
@@ -158,21 +164,10 @@ class Member(Node):
         _set(self, "negated", negated)
 
 
-class Arith(Node):
+class Arith(_Binary):
     """``+ - * /`` on numbers, money, days and dates."""
 
-    __slots__ = ("left", "op", "right")
-    __match_args__ = ("text", "offset", "op", "left", "right")
-    op: str
-    left: Node
-    right: Node
-
-    def __init__(self, text: str, offset: int, op: str, left: Node, right: Node) -> None:
-        _set(self, "text", text)
-        _set(self, "offset", offset)
-        _set(self, "op", op)
-        _set(self, "left", left)
-        _set(self, "right", right)
+    __slots__ = ()
 
 
 class Negate(Node):

@@ -205,8 +205,8 @@ def test_cases_differing_only_in_dates_share_one_decision(first: dict[str, str],
 
 
 def test_recording_pauses_when_cases_do_not_repeat(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(memo, "WINDOW", 8)
-    monkeypatch.setattr(memo, "PAUSE", 16)
+    monkeypatch.setattr(memo, "LIMIT", 8)
+    monkeypatch.setattr(memo, "PAUSE", 2)
     rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
     cases = [{"violation": "invoice-data", "facts": {"illegal_gains": f"{n}.01", "first_violation": True}}
              for n in range(40)]  # every amount new: nothing repeats

@@ -67,10 +67,11 @@ class _Trie:
         self.size = 0  # leaves
 
 
-WINDOW, PAUSE = 512, 4096
-"""After a window of lookups with fewer than 1 in 4 hits, runs are not recorded for a pause. Recording
-and keeping a result costs about a third of a run (measured, the garbage collector included), so below
-that rate it does not pay; a stream of cases that rarely repeat then costs a failed walk per case."""
+PAUSE = 4
+"""When the memo fills up while its results were used less than once in 4 on average, runs are not
+recorded for the next ``PAUSE * LIMIT`` lookups. Recording and keeping a result costs about a third of a
+run (measured, the garbage collector included), so it pays only for cases that come back; a stream
+that never repeats (unique amounts, say) then costs a failed walk for most cases."""
 
 
 def _norm(value: Any) -> Any:
@@ -176,9 +177,9 @@ def remembered(ruleset: object, violation: str, jurisdiction: object | None, fac
         if leaf is not None:
             _RATE[1] += 1
             _COUNTS["hits"] += 1
-            _seen()
             return _for_case(leaf, shown, case_id)
-    if _seen():
+    _RATE[0] += 1
+    if _RATE[0] < _RATE[2]:
         _COUNTS["paused"] += 1
         return _for_case(run(facts), shown, case_id, plain=True)
     _COUNTS["misses"] += 1
@@ -224,18 +225,7 @@ class ByReads(Generic[T]):
         return result
 
 
-_RATE = [0, 0, 0]  # lookups, hits in the current window, lookup count at which a pause ends
-
-
-def _seen() -> bool:
-    """Count a lookup (a hit was counted before); True while recording is paused."""
-    _RATE[0] += 1
-    seen = _RATE[0]
-    if seen % WINDOW == 0:
-        if _RATE[1] * 4 < WINDOW:
-            _RATE[2] = seen + PAUSE
-        _RATE[1] = 0
-    return seen < _RATE[2]
+_RATE = [0, 0, 0]  # lookups that missed, hits since the memo was last emptied, end of a pause (in misses)
 
 
 def _walk(trie: _Trie, facts: Mapping[str, Any]) -> Any:
@@ -296,8 +286,11 @@ def _insert(key: tuple[int, str, int], ruleset: object, jurisdiction: object | N
             path: list[tuple[str, Any]], template: Recommendation) -> None:
     with _LOCK:
         if _COUNTS["leaves"] >= LIMIT:
+            if _RATE[1] * 4 < _COUNTS["leaves"]:  # the results kept were hardly used: stop keeping for a while
+                _RATE[2] = _RATE[0] + PAUSE * LIMIT
             _ROOTS.clear()
             _COUNTS["leaves"] = 0
+            _RATE[1] = 0
         entry = _ROOTS.get(key)
         if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:
             entry = _ROOTS[key] = (ruleset, jurisdiction, _Trie())

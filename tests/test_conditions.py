@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,8 @@ from discretion.expr import ExprSyntaxError, ExprTypeError, FactType, condition
 
 FACTS = {
     "first": FactType("bool"),
+    "second": FactType("bool"),
+    "third": FactType("bool"),
     "harm": FactType("enum", ("none", "minor", "serious")),
     "days": FactType("days"),
     "count": FactType("integer"),
@@ -53,6 +56,26 @@ def test_unknown_facts_give_unknown_under_kleene_logic() -> None:
     assert value("first or days > 3", days=10) is True
     assert value("not first") is None
     assert value("gains / count > 1", gains=Decimal(1), count=0) is None  # division by zero is unknown
+
+
+def _kleene(op: str, values: tuple[bool | None, ...]) -> bool | None:
+    """Kleene's three-valued and/or, written out as the reference."""
+    if op == "and":
+        return False if False in values else (None if None in values else True)
+    return True if True in values else (None if None in values else False)
+
+
+@pytest.mark.parametrize("op", ["and", "or"])
+@pytest.mark.parametrize("size", [2, 3])
+def test_and_or_follow_kleene_for_every_combination(op: str, size: int) -> None:
+    """Two operands take an unrolled path, three the general loop: both must agree with the table."""
+    names = ["first", "second", "third"][:size]
+    for values in itertools.product([True, False, None], repeat=size):
+        facts = {name: v for name, v in zip(names, values, strict=True) if v is not None}
+        for negate in (False, True):
+            atoms = [f"not {name}" if negate else name for name in names]
+            expected = _kleene(op, tuple(v if v is None or not negate else not v for v in values))
+            assert value(f" {op} ".join(atoms), **facts) is expected, (op, values, negate)
 
 
 @pytest.mark.parametrize(("text", "what"), [

@@ -71,6 +71,9 @@ def compile_condition(node: n.Node) -> Matcher:
         name = node.fact
         return lambda facts: facts.get(name)
     if isinstance(node, n.Not):
+        if isinstance(node.operand, n.Name):  # ``not fact``, the common case, in one step
+            fact = node.operand.fact
+            return lambda facts: None if (v := facts.get(fact)) is None else not v
         inner = compile_condition(node.operand)
 
         def negate(facts: Facts) -> Any:
@@ -103,6 +106,8 @@ def compile_condition(node: n.Node) -> Matcher:
 
 def _bool_op(node: n.BoolOp) -> Matcher:
     parts = tuple(compile_condition(op) for op in node.operands)
+    if len(parts) == 2:
+        return _pair(node.op, *parts)
     if node.op == "and":
         def all_of(facts: Facts) -> Any:
             unknown = False
@@ -127,6 +132,32 @@ def _bool_op(node: n.BoolOp) -> Matcher:
         return None if unknown else False
 
     return any_of
+
+
+def _pair(op: str, first: Matcher, second: Matcher) -> Matcher:
+    """Two operands, the common case, unrolled: the same order and short-circuits as the loops below."""
+    if op == "and":
+        def both(facts: Facts) -> Any:
+            a = first(facts)
+            if a is not None and not a:
+                return False
+            b = second(facts)
+            if b is not None and not b:
+                return False
+            return None if a is None or b is None else True
+
+        return both
+
+    def either(facts: Facts) -> Any:
+        a = first(facts)
+        if a is not None and a:
+            return True
+        b = second(facts)
+        if b is not None and b:
+            return True
+        return None if a is None or b is None else False
+
+    return either
 
 
 def _compare(node: n.Compare) -> Matcher:
@@ -154,6 +185,11 @@ def _compare(node: n.Compare) -> Matcher:
 
 def _member(node: n.Member) -> Matcher:
     options = frozenset(option.value for option in node.options)
+    if isinstance(node.item, n.Name):  # ``fact in [...]``, the common case, in one step
+        fact = node.item.fact
+        if node.negated:
+            return lambda facts: None if (v := facts.get(fact)) is None else v not in options
+        return lambda facts: None if (v := facts.get(fact)) is None else v in options
     item = compile_condition(node.item)
     if node.negated:
         return lambda facts: None if (v := item(facts)) is None else v not in options

@@ -69,7 +69,7 @@ class _Trie:
 
 PAUSE = 4
 """When the memo fills up while its results were used less than once in 4 on average, runs are not
-recorded for the next ``PAUSE * LIMIT`` lookups. Recording and keeping a result costs about a third of a
+recorded for the next ``PAUSE * LIMIT`` cases it does not find. Recording and keeping a result costs about a third of a
 run (measured, the garbage collector included), so it pays only for cases that come back; a stream
 that never repeats (unique amounts, say) then costs a failed walk for most cases."""
 

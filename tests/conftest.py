@@ -38,7 +38,8 @@ def tax():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def shapes_rs():  # type: ignore[no-untyped-def]
+def shapes():  # type: ignore[no-untyped-def]
+    """The fixture ruleset with one violation per penalty shape."""
     import discretion
 
     return discretion.load_ruleset(FIXTURES / "shapes.yaml")

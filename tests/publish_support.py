@@ -16,7 +16,7 @@ import discretion
 from discretion.compile import CompiledRuleset
 from discretion.errors import DiscretionError
 from discretion.expr import nodes as n
-from discretion.models.facts import FactKind
+from discretion.models.facts import FactKind, FactSpec
 from discretion.registry import ruleset_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +54,15 @@ def condition_literals(ruleset: CompiledRuleset) -> list[n.Value]:
         for _key, cond in violation.keyed_conditions:
             found.extend(_literals(cond.compiled.node))
     return found
+
+
+def _within(spec: FactSpec, value: Decimal) -> Decimal:
+    """The value moved inside the fact's declared bounds."""
+    if spec.min is not None:
+        value = max(value, spec.min)
+    if spec.max is not None:
+        value = min(value, spec.max)
+    return value
 
 
 def _money(rng: random.Random, anchors: list[Decimal]) -> str:
@@ -105,19 +114,9 @@ def generate_cases(ruleset: CompiledRuleset, count: int, seed: int) -> list[dict
                     else rng.randint(low, min(high, low + 60))
                 facts[name] = int(min(max(int(pick), low), high))
             elif kind is FactKind.number:
-                number = rng.choice([*numbers, Decimal(0)]) + Decimal(rng.randint(-2, 2)) / 2
-                if spec.min is not None:
-                    number = max(number, spec.min)
-                if spec.max is not None:
-                    number = min(number, spec.max)
-                facts[name] = f"{number:f}"
+                facts[name] = f"{_within(spec, rng.choice([*numbers, Decimal(0)]) + Decimal(rng.randint(-2, 2)) / 2):f}"
             elif kind is FactKind.money:
-                value = Decimal(_money(rng, numbers))
-                if spec.min is not None:
-                    value = max(value, spec.min)
-                if spec.max is not None:
-                    value = min(value, spec.max)
-                facts[name] = f"{value:f}"
+                facts[name] = f"{_within(spec, Decimal(_money(rng, numbers))):f}"
             elif kind is FactKind.date:
                 if name == "act_date":
                     facts[name] = act.isoformat()

@@ -17,11 +17,6 @@ D = Decimal
 
 
 @pytest.fixture(scope="module")
-def shapes() -> discretion.CompiledRuleset:
-    return discretion.load_ruleset(FIXTURES / "shapes.yaml")
-
-
-@pytest.fixture(scope="module")
 def minimal() -> discretion.CompiledRuleset:
     return discretion.load_ruleset(FIXTURES / "minimal.yaml")
 

@@ -20,11 +20,6 @@ D = Decimal
 
 
 @pytest.fixture(scope="module")
-def shapes() -> discretion.CompiledRuleset:
-    return discretion.load_ruleset(FIXTURES / "shapes.yaml")
-
-
-@pytest.fixture(scope="module")
 def province() -> discretion.Jurisdiction:
     return discretion.load_jurisdiction(FIXTURES / "jurisdiction" / "test-province.yaml")
 

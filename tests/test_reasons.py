@@ -82,8 +82,8 @@ def test_unknown_facts_give_possible_outcomes_and_deciding_questions(tax: Any) -
     assert {(o.value, o.outcome.value) for o in question.options} == {(True, "no_penalty"), (False, "standard")}
 
 
-def test_questions_are_ordered_by_how_much_they_decide(shapes_rs: Any) -> None:
-    rec = discretion.evaluate(shapes_rs, {"violation": "range", "facts": {}})
+def test_questions_are_ordered_by_how_much_they_decide(shapes: Any) -> None:
+    rec = discretion.evaluate(shapes, {"violation": "range", "facts": {}})
     assert rec.questions and rec.questions == sorted(rec.questions, key=lambda q: -q.narrows)
 
 
@@ -119,13 +119,13 @@ def test_notice_not_to_penalise_orders_correction_and_education(tax: Any) -> Non
     assert "税法宣传和辅导" in text and "第三十三条第三款" in text
 
 
-def test_notice_hearing_deadline_with_a_jurisdiction(shapes_rs: Any) -> None:
+def test_notice_hearing_deadline_with_a_jurisdiction(shapes: Any) -> None:
     from .conftest import FIXTURES
 
     province = discretion.load_jurisdiction(FIXTURES / "jurisdiction" / "test-province.yaml")
-    rec = discretion.evaluate(shapes_rs, {"violation": "amount", "facts": {
+    rec = discretion.evaluate(shapes, {"violation": "amount", "facts": {
         "assessed": "60000", "party_type": "legal_person", "notice_date": "2025-09-26"}}, jurisdiction=province)
-    assert "最后期限：2025年10月10日" in render_notice(shapes_rs, rec)
+    assert "最后期限：2025年10月10日" in render_notice(shapes, rec)
 
 
 def test_templates_a_department_overrides(tax: Any, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ case keeps its file and line so that a failure points at it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -149,21 +150,14 @@ def compare(expect: Expect, fine_given: bool, got: Recommendation) -> list[str]:
         actual_types = sorted(p.type.value for p in got.penalties)
         if wanted_types != actual_types:
             differ("penalties", wanted_types, actual_types)
-    measures = set(got.measure_codes)
-    flags = {flag.code for flag in got.flags}
-    for code in expect.measures_include:
-        if code not in measures:
-            diffs.append(f"measures: expected {code!r} among {sorted(measures)}")
-    for code in expect.measures_exclude:
-        if code in measures:
-            diffs.append(f"measures: did not expect {code!r}")
-    for code in expect.flags_include:
-        if code not in flags:
-            diffs.append(f"flags: expected {code!r} among {sorted(flags)}")
-    for code in expect.flags_exclude:
-        if code in flags:
-            diffs.append(f"flags: did not expect {code!r}")
+    diffs += _membership("measures", set(got.measure_codes), expect.measures_include, expect.measures_exclude)
+    diffs += _membership("flags", {flag.code for flag in got.flags}, expect.flags_include, expect.flags_exclude)
     return diffs
+
+
+def _membership(what: str, got: set[str], include: Iterable[str], exclude: Iterable[str]) -> list[str]:
+    return ([f"{what}: expected {code!r} among {sorted(got)}" for code in include if code not in got]
+            + [f"{what}: did not expect {code!r}" for code in exclude if code in got])
 
 
 def _fine_text(value: tuple[Decimal, Decimal] | None) -> str | None:

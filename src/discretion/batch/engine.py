@@ -30,7 +30,7 @@ from ..compile import CompiledRuleset, CompiledViolation
 from ..errors import DiscretionError
 from ..evaluate import evaluate_valid, match_native
 from ..expr import nodes as n
-from ..models.facts import FactKind
+from ..models.facts import FactKind, FactSpec
 from ..models.jurisdiction import Jurisdiction
 from ..models.outcome import Recommendation
 from ..models.penalty import Fine
@@ -254,35 +254,24 @@ def _defaults_and_derived(ruleset: CompiledRuleset, columns: dict[str, Column], 
         holds = source.known & source.values.astype(bool)
         for target, value in implied.items():
             spec = ruleset.schema[target]
-            scalar = _scalar(spec.type, spec.codes, value)
-            column = columns.get(target)
-            if column is None:
-                columns[target] = Column(spec, np.where(holds, scalar, _blank(spec.type)), holds.copy())
-            else:
-                use = holds & ~column.known
-                columns[target] = Column(spec, np.where(use, scalar, column.values), column.known | use)
+            _fill(columns, target, spec, _scalar(spec.type, spec.codes, value), holds)
     corrected = columns.get("corrected")
-    timely = columns.get("timely_corrected")
     if corrected is not None:
-        derived = in_codes(corrected, TIMELY)
-        if timely is None:
-            columns["timely_corrected"] = Column(ruleset.schema["timely_corrected"], derived & corrected.known,
-                                                 corrected.known.copy())
-        else:
-            use = ~timely.known & corrected.known
-            columns["timely_corrected"] = Column(timely.spec, np.where(use, derived, timely.values),
-                                                 timely.known | use)
+        _fill(columns, "timely_corrected", ruleset.schema["timely_corrected"], in_codes(corrected, TIMELY),
+              corrected.known)
     count = columns.get("prior_violation_count")
-    first = columns.get("first_violation")
     if count is not None:  # rows that give prior_violations records are evaluated per case
-        derived = count.values == 0
-        if first is None:
-            columns["first_violation"] = Column(ruleset.schema["first_violation"], derived & count.known,
-                                                count.known.copy())
-        else:
-            use = ~first.known & count.known
-            columns["first_violation"] = Column(first.spec, np.where(use, derived, first.values),
-                                                first.known | use)
+        _fill(columns, "first_violation", ruleset.schema["first_violation"], count.values == 0, count.known)
+
+
+def _fill(columns: dict[str, Column], name: str, spec: FactSpec, values: Any, where: Bools) -> None:
+    """``facts.setdefault`` on arrays: ``values`` in the rows ``where`` that do not give ``name``."""
+    column = columns.get(name)
+    if column is None:
+        columns[name] = Column(spec, np.where(where, values, _blank(spec.type)), where.copy())
+    else:
+        use = where & ~column.known
+        columns[name] = Column(column.spec, np.where(use, values, column.values), column.known | use)
 
 
 def _scalar(kind: FactKind, codes: tuple[str, ...], value: Any) -> Any:

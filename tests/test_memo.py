@@ -61,8 +61,10 @@ def test_a_hit_carries_its_own_case_id_and_facts() -> None:
     rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
     base = {"first_violation": True, "harm": "minor", "corrected": "within_deadline"}
     one = discretion.evaluate(rs, {"id": "A-1", "violation": "late-filing", "facts": base})
+    hits = memo.stats()["hits"]
     two = discretion.evaluate(rs, {"id": "B-2", "violation": "late-filing",
                                    "facts": {**base, "discovery_date": "2025-01-02"}})
+    assert memo.stats()["hits"] == hits + 1  # a discovery date alone (no act date) decides nothing
     assert (one.case_id, two.case_id) == ("A-1", "B-2")
     assert "discovery_date" not in one.facts
     assert two.facts["discovery_date"] == "2025-01-02"

@@ -26,7 +26,8 @@ from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel
 
-from .models.outcome import Recommendation, to_json_value
+from .models.outcome import Recommendation
+from .trace import json_fact
 
 __all__ = ["HIDDEN", "LIMIT", "ByReads", "clear", "echo", "remembered", "set_enabled", "stats"]
 
@@ -41,7 +42,6 @@ stays under about 55 MB; ``set_enabled(False)`` turns it off for a process that 
 
 _MISSING = object()
 _PLAIN = frozenset({bool, str, type(None), date})  # keys as they are
-_JSON_PLAIN = frozenset({bool, str, int, type(None)})  # JSON as they are
 _LOCK = threading.Lock()
 _ROOTS: dict[tuple[int, str, int], tuple[object, object, _Trie]] = {}
 _COUNTS = {"hits": 0, "misses": 0, "leaves": 0, "not_remembered": 0, "paused": 0}
@@ -134,7 +134,7 @@ class _EchoReads(_Reads):
     __slots__ = ("_real",)
 
     def __init__(self, real: Mapping[str, Any], log: list[tuple[str, Any]], seen: set[str]) -> None:
-        super().__init__({k: _json(v) for k, v in real.items() if not k.startswith(HIDDEN)}, log, seen)
+        super().__init__(_echoed(real), log, seen)
         self._real = real
 
     def _record(self, name: str, real: Any) -> None:
@@ -142,10 +142,6 @@ class _EchoReads(_Reads):
 
     def plain(self) -> dict[str, Any]:
         return dict(self._data)
-
-
-def _json(value: Any) -> Any:
-    return value if type(value) in _JSON_PLAIN else to_json_value(value)
 
 
 HIDDEN = "\x00"
@@ -156,7 +152,11 @@ def echo(facts: Mapping[str, Any]) -> Mapping[str, Any]:
     """``Recommendation.facts`` for these facts: a recording view while a run is being remembered."""
     if isinstance(facts, _Reads):
         return _EchoReads(facts._data, facts._log, facts._seen)
-    return {k: _json(v) for k, v in facts.items() if not k.startswith(HIDDEN)}
+    return _echoed(facts)
+
+
+def _echoed(facts: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: json_fact(v) for k, v in facts.items() if not k.startswith(HIDDEN)}
 
 
 def remembered(ruleset: object, violation: str, jurisdiction: object | None, facts: Mapping[str, Any],
@@ -181,14 +181,14 @@ def remembered(ruleset: object, violation: str, jurisdiction: object | None, fac
     _RATE[0] += 1
     if _RATE[0] < _RATE[2]:
         _COUNTS["paused"] += 1
-        return _for_case(run(facts), shown, case_id, plain=True)
+        return run(facts)  # the run itself echoes the facts and carries the case id
     _COUNTS["misses"] += 1
     log: list[tuple[str, Any]] = []
     try:
         result = run(_Reads(facts, log, set()))
     except _Unrememberable:
         _COUNTS["not_remembered"] += 1
-        return _for_case(run(facts), shown, case_id, plain=True)
+        return run(facts)  # the run itself echoes the facts and carries the case id
     template = _template(result)
     _insert(key, ruleset, jurisdiction, log, template)
     return _for_case(template, shown, case_id)
@@ -266,15 +266,12 @@ def _copy(like: Recommendation, data: dict[str, Any]) -> Recommendation:
     return obj
 
 
-def _for_case(template: Recommendation, facts: Mapping[str, Any], case_id: str | None,
-              plain: bool = False) -> Recommendation:
-    if plain:
-        return template
+def _for_case(template: Recommendation, facts: Mapping[str, Any], case_id: str | None) -> Recommendation:
     data = template.__dict__.copy()
     for name in _LISTS:
         data[name] = data[name][:]
     data["case_id"] = case_id
-    data["facts"] = {k: (v if type(v) in _JSON_PLAIN else to_json_value(v)) for k, v in facts.items()}
+    data["facts"] = _echoed(facts)
     return _copy(template, data)
 
 

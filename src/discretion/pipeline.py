@@ -43,7 +43,7 @@ from .models.ruleset import ListItem
 from .models.vocabulary import NON_COERCIVE_MEASURES, OUTCOMES, PENALTY_TYPES, ListKind, Modality, Outcome
 from .models.vocabulary import PenaltyType as PT
 from .money import UNKNOWN, Range, clamp, formula_percent, mitigated_range, statutory_range, tier_range
-from .procedure import BARRED, ProcedureFlags
+from .procedure import BARRED, DATED, ProcedureFlags
 from .reasons import reasons_for
 from .trace import explained, interned_flag, label_of, statute_step, step
 
@@ -53,7 +53,6 @@ Matches = Mapping[str, bool | None]
 
 
 Grounds = tuple[tuple[law.StatutoryGround, bool | None, str], ...]
-_DATED = "(dated wording, filled in per case)"
 
 
 def _statute_layer(grounds: Callable[[Mapping[str, Any]], list[tuple[law.StatutoryGround, bool | None, str]]]
@@ -142,8 +141,8 @@ class Evaluation(ProcedureFlags):
         undated, steps = _EXEMPTIONS(self.facts)
         barred = self.facts.get(BARRED)  # worked out from the dates before the run (see _single)
         at = law.LIMITATION_POSITION
-        results = (*undated[:at], (law.ART36_BARRED, barred, _DATED), *undated[at:])
-        self.trace.extend((*steps[:at], statute_step(law.ART36_BARRED, barred, _DATED), *steps[at:]))
+        results = (*undated[:at], (law.ART36_BARRED, barred, DATED), *undated[at:])
+        self.trace.extend((*steps[:at], statute_step(law.ART36_BARRED, barred, DATED), *steps[at:]))
         if barred:
             self.flag("time_barred", "行政处罚法第36条")
         return results

@@ -17,11 +17,12 @@ from .models.outcome import Deadline, FineRange, Penalty, build
 from .models.vocabulary import OUTCOMES, PENALTY_TYPES, Outcome
 from .models.vocabulary import PenaltyType as PT
 
-__all__ = ["BARRED", "OUTSIDE_VERSION", "ProcedureFlags"]
+__all__ = ["BARRED", "DATED", "OUTSIDE_VERSION", "ProcedureFlags"]
 
 # Inputs worked out from the case's dates before a (remembered) run, under names no fact can have:
 BARRED = "\x00barred"  # art. 36: time-barred on discovery (True, False or None)
 OUTSIDE_VERSION = "\x00outside_version"  # art. 37: the act falls outside this version's dates
+DATED = "(dated wording, filled in per case)"  # stands where the run would quote those dates
 
 
 class ProcedureFlags:
@@ -107,7 +108,7 @@ class ProcedureFlags:
             self.flag("collective_decision", "行政处罚法第57条第2款")
         model = self.ruleset.model
         if facts.get(OUTSIDE_VERSION):  # its dated detail is filled in after the run
-            self.flag("ruleset_not_in_force", "行政处罚法第37条", "(dated wording, filled in per case)")
+            self.flag("ruleset_not_in_force", "行政处罚法第37条", DATED)
         if model.draft:
             self.flag("draft_ruleset", None, f"{model.id} {model.version}")
         if self.unknown:

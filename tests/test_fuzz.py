@@ -476,6 +476,15 @@ def test_regression_control_character_is_located() -> None:
     assert info.value.code == "encoding" and str(info.value.location) == "bell.yaml:2:9"
 
 
+def test_regression_enum_value_labels_that_are_not_a_mapping() -> None:
+    """``values: {minor: 1}`` spread an int as labels: a TypeError from inside the models."""
+    raw = MINIMAL.replace("facts:\n", "facts:\n  level:\n    type: enum\n    values: {low: 1}\n")
+    assert raw != MINIMAL
+    with pytest.raises(RulesetError) as info:
+        discretion.load_ruleset_text(raw, source="labels.yaml")
+    assert "expected its labels as a mapping" in str(info.value) and "labels.yaml:" in str(info.value)
+
+
 def test_regression_integer_beyond_python_digit_guard() -> None:
     """int() refuses more than 4300 digits with a ValueError."""
     with pytest.raises(RulesetError) as info:

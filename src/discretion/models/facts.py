@@ -39,6 +39,16 @@ class EnumValue(Frozen):
     en: str = ""
 
 
+def _labels(code: Any, label: Any) -> dict[str, Any]:
+    """The labels of one enum value written as ``code: {zh: …, en: …}`` (or ``code:`` with none)."""
+    if label is None:
+        return {}
+    if isinstance(label, dict):
+        return label
+    raise ValueError(f"value {code!r}: expected its labels as a mapping such as {{zh: …, en: …}}, "
+                     f"found {type(label).__name__}")
+
+
 class FactSpec(Frozen):
     """One fact of the schema. Enum values are listed from the least to the most serious."""
 
@@ -60,7 +70,7 @@ class FactSpec(Frozen):
     @classmethod
     def _values(cls, raw: Any) -> Any:
         if isinstance(raw, dict):
-            return [{"code": code, **(label or {})} for code, label in raw.items()]
+            return [{"code": code, **_labels(code, label)} for code, label in raw.items()]
         if isinstance(raw, list):
             return [{"code": v} if isinstance(v, str) else v for v in raw]
         return raw

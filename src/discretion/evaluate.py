@@ -88,7 +88,7 @@ def _single(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
     barred, why = law.limitation(facts)
     act = facts.get("act_date")
     model = ruleset.model
-    outside = act is not None and (act < model.effective or (model.expires is not None and act >= model.expires))
+    outside = act is not None and not model.in_force_on(act)
     view = {**facts, BARRED: barred, OUTSIDE_VERSION: outside}
 
     def run(read: Mapping[str, Any]) -> Recommendation:

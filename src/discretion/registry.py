@@ -113,8 +113,7 @@ class Registry:
         """The version effective on a date (effective ≤ date < expires); the latest effective wins."""
         current = None
         for ruleset in self.versions(ruleset_id):
-            model = ruleset.model
-            if model.effective <= on and (model.expires is None or on < model.expires):
+            if ruleset.model.in_force_on(on):
                 current = ruleset
         return current
 

@@ -189,6 +189,10 @@ class Ruleset(Frozen):
     def _issuer_text(cls, raw: Any) -> Any:
         return {"zh": raw} if isinstance(raw, str) else raw
 
+    def in_force_on(self, day: date) -> bool:
+        """Whether this version applies to a day: effective ≤ day < expires (art. 37 reads it)."""
+        return self.effective <= day and (self.expires is None or day < self.expires)
+
     @model_validator(mode="after")
     def _dates(self) -> Ruleset:
         if self.expires is not None and self.expires <= self.effective:

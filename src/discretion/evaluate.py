@@ -51,6 +51,11 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
     ...     "corrected": "within_deadline"}}).outcome.value
     'no_penalty'
     """
+    key = memo.repeat_key(ruleset, jurisdiction, case) if backend == "native" else None
+    if key is not None:
+        seen = memo.recall(key, ruleset, jurisdiction, case.get("id"))  # type: ignore[union-attr]
+        if seen is not None:
+            return seen
     valid = validate_case(ruleset, case, source=source)
     if backend == "native":
         matcher: Matcher = match_native
@@ -63,6 +68,8 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
         questions, possible = questions_for(
             ruleset, valid, rec, lambda answered: evaluate_valid(ruleset, answered, matcher, jurisdiction))
         rec = rec.model_copy(update={"questions": questions, "possible_outcomes": possible})
+    if key is not None:
+        memo.keep(key, ruleset, jurisdiction, rec)
     return rec
 
 

@@ -14,6 +14,13 @@ for ``Decimal``, their printed form (``1.0`` and ``1.00`` print differently in t
 Only the case's id and the echo of its facts differ between cases that share a leaf; they are filled
 in per case. The per-case result is a new object whose top-level lists are fresh copies; the parts
 inside are shared and frozen, as elsewhere in the pipeline (read them, do not change them).
+
+In front of the trie sits a plain dictionary of whole cases seen before word for word (``repeat_key``,
+``recall``, ``keep``): a case sent as JSON-like data whose violation and facts (names, order, values
+and their types) equal an earlier case's gets that case's final result, questions included, with its
+own id, for the cost of one hash. Validation is skipped too, which is exact because it is a pure
+function of those data: only scalar values of types JSON has (no floats, whose printed form is not
+their value) qualify, so equal keys are equal inputs.
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ from pydantic import BaseModel
 from .models.outcome import Recommendation
 from .trace import json_fact
 
-__all__ = ["HIDDEN", "LIMIT", "ByReads", "clear", "echo", "remembered", "set_enabled", "stats"]
+__all__ = ["HIDDEN", "LIMIT", "ByReads", "clear", "echo", "keep", "recall", "remembered", "repeat_key",
+           "set_enabled", "stats"]
 
 T = TypeVar("T")
 
@@ -44,7 +52,7 @@ _MISSING = object()
 _PLAIN = frozenset({bool, str, type(None), date})  # keys as they are
 _LOCK = threading.Lock()
 _ROOTS: dict[tuple[int, str, int], tuple[object, object, _Trie]] = {}
-_COUNTS = {"hits": 0, "misses": 0, "leaves": 0, "not_remembered": 0, "paused": 0}
+_COUNTS = {"hits": 0, "misses": 0, "leaves": 0, "not_remembered": 0, "paused": 0, "repeats": 0}
 _ENABLED = [True]
 
 
@@ -266,13 +274,59 @@ def _copy(like: Recommendation, data: dict[str, Any]) -> Recommendation:
     return obj
 
 
-def _for_case(template: Recommendation, facts: Mapping[str, Any], case_id: str | None) -> Recommendation:
+def _for_case(template: Recommendation, facts: Mapping[str, Any] | None, case_id: str | None) -> Recommendation:
+    """A result of its own for this case; ``facts`` None keeps the template's echo (a copy of it)."""
     data = template.__dict__.copy()
     for name in _LISTS:
         data[name] = data[name][:]
     data["case_id"] = case_id
-    data["facts"] = _echoed(facts)
+    data["facts"] = _echoed(facts) if facts is not None else data["facts"].copy()
     return _copy(template, data)
+
+
+# -- whole cases seen before ---------------------------------------------------------------------
+
+_REPEATS: dict[tuple[Any, ...], tuple[object, object, Recommendation]] = {}
+_JSON_SCALARS = frozenset({str, int, bool, type(None)})
+_CASE_KEYS = frozenset({"id", "violation", "facts"})
+
+
+def repeat_key(ruleset: object, jurisdiction: object | None, case: Any) -> tuple[Any, ...] | None:
+    """The key of a case given as plain data with one violation and scalar facts; None for any other.
+
+    The key holds the violation and the facts' names, values and value types in the order given (the
+    echo keeps that order), not the case id. Anything else (a ``Case`` model, art. 29's several
+    violations, floats, lists) goes the long way.
+    """
+    if not _ENABLED[0] or type(case) is not dict or not _CASE_KEYS.issuperset(case):
+        return None
+    violation, facts, case_id = case.get("violation"), case.get("facts", {}), case.get("id")
+    if type(violation) is not str or type(facts) is not dict or not (
+            case_id is None or (type(case_id) is str and len(case_id) <= 200)):
+        return None
+    values = tuple(facts.values())
+    types = tuple(map(type, values))
+    if not _JSON_SCALARS.issuperset(types):
+        return None
+    return (id(ruleset), id(jurisdiction), violation, tuple(facts), values, types)
+
+
+def recall(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None,
+           case_id: str | None) -> Recommendation | None:
+    """The result kept for this key, as this case's own (its id), or None."""
+    entry = _REPEATS.get(key)
+    if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:
+        return None
+    _COUNTS["repeats"] += 1
+    return _for_case(entry[2], None, case_id)
+
+
+def keep(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None, result: Recommendation) -> None:
+    """Keep a final result for cases with this key (a copy: the caller's result stays the caller's)."""
+    with _LOCK:
+        if len(_REPEATS) >= LIMIT:
+            _REPEATS.clear()
+        _REPEATS[key] = (ruleset, jurisdiction, _for_case(result, None, None))
 
 
 _LISTS = tuple(name for name, info in Recommendation.model_fields.items()
@@ -320,7 +374,8 @@ def clear() -> None:
     """Forget every remembered result (rulesets are immutable, so this is never needed for correctness)."""
     with _LOCK:
         _ROOTS.clear()
-        _COUNTS.update(hits=0, misses=0, leaves=0, not_remembered=0, paused=0)
+        _REPEATS.clear()
+        _COUNTS.update(hits=0, misses=0, leaves=0, not_remembered=0, paused=0, repeats=0)
         _RATE[:] = [0, 0, 0]
 
 
@@ -332,6 +387,6 @@ def set_enabled(enabled: bool) -> None:
 
 
 def stats() -> dict[str, int]:
-    """Hits, misses (recorded runs), remembered results, runs that could not be remembered, and runs
-    not recorded during a pause, since the last clear."""
+    """Hits, misses (recorded runs), remembered results, runs that could not be remembered, runs not
+    recorded during a pause, and whole cases recalled word for word (``repeats``), since the last clear."""
     return dict(_COUNTS)

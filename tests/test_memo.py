@@ -283,3 +283,15 @@ def test_recording_pauses_when_cases_do_not_repeat(monkeypatch: pytest.MonkeyPat
     again = discretion.Case.model_validate(cases[0])  # a model: not recalled word for word, the memo is asked
     repeated = [discretion.evaluate(rs, again) for _ in range(40)]  # after the pause, recording resumes
     assert memo.stats()["hits"] > 0 and len({r.model_dump_json() for r in repeated}) == 1
+
+
+def test_json_text_is_recalled_by_the_data_it_holds() -> None:
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    first = discretion.evaluate(rs, '{"id": "A", "violation": "late-filing", "facts": {"first_violation": false}}')
+    again = discretion.evaluate(rs, b'{"violation":"late-filing","facts":{"first_violation":false},"id":"B"}')
+    assert memo.stats()["repeats"] == 1
+    assert (first.case_id, again.case_id) == ("A", "B")
+    assert again.model_dump_json() == _without_memo(
+        rs, '{"id": "B", "violation": "late-filing", "facts": {"first_violation": false}}').model_dump_json()
+    with pytest.raises(discretion.CaseError):  # not JSON: the long way reports it, each time
+        discretion.evaluate(rs, '{"violation": "late-filing", "facts": {"first_violation": false}')

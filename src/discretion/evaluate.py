@@ -53,7 +53,7 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
     """
     key = memo.repeat_key(ruleset, jurisdiction, case) if backend == "native" else None
     if key is not None:
-        seen = memo.recall(key, ruleset, jurisdiction, case.get("id"))  # type: ignore[union-attr]
+        seen = memo.recall(key, ruleset, jurisdiction)
         if seen is not None:
             return seen
     valid = validate_case(ruleset, case, source=source)

@@ -25,6 +25,7 @@ their value) qualify, so equal keys are equal inputs.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
@@ -291,14 +292,31 @@ _JSON_SCALARS = frozenset({str, int, bool, type(None)})
 _CASE_KEYS = frozenset({"id", "violation", "facts"})
 
 
+def plain_case(case: Any) -> dict[str, Any] | None:
+    """A case as plain data: the dict itself, or JSON text read into one; None for anything else."""
+    if type(case) is dict:
+        return case
+    if type(case) is str or type(case) is bytes:
+        try:
+            data = json.loads(case)
+        except (ValueError, RecursionError):
+            return None  # the long way reports it
+        return data if type(data) is dict else None
+    return None
+
+
 def repeat_key(ruleset: object, jurisdiction: object | None, case: Any) -> tuple[Any, ...] | None:
     """The key of a case given as plain data with one violation and scalar facts; None for any other.
 
     The key holds the violation and the facts' names, values and value types in the order given (the
-    echo keeps that order), not the case id. Anything else (a ``Case`` model, art. 29's several
-    violations, floats, lists) goes the long way.
+    echo keeps that order); its last part is the case id, which is not compared. Anything else (a
+    ``Case`` model, art. 29's several violations, floats, lists) goes the long way. JSON text counts
+    by the data it holds.
     """
-    if not _ENABLED[0] or type(case) is not dict or not _CASE_KEYS.issuperset(case):
+    if not _ENABLED[0]:
+        return None
+    case = plain_case(case)
+    if case is None or not _CASE_KEYS.issuperset(case):
         return None
     violation, facts, case_id = case.get("violation"), case.get("facts", {}), case.get("id")
     if type(violation) is not str or type(facts) is not dict or not (
@@ -308,17 +326,16 @@ def repeat_key(ruleset: object, jurisdiction: object | None, case: Any) -> tuple
     types = tuple(map(type, values))
     if not _JSON_SCALARS.issuperset(types):
         return None
-    return (id(ruleset), id(jurisdiction), violation, tuple(facts), values, types)
+    return (id(ruleset), id(jurisdiction), violation, tuple(facts), values, types, case_id)
 
 
-def recall(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None,
-           case_id: str | None) -> Recommendation | None:
+def recall(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None) -> Recommendation | None:
     """The result kept for this key, as this case's own (its id), or None."""
-    entry = _REPEATS.get(key)
+    entry = _REPEATS.get(key[:-1])
     if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:
         return None
     _COUNTS["repeats"] += 1
-    return _for_case(entry[2], None, case_id)
+    return _for_case(entry[2], None, key[-1])
 
 
 def keep(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None, result: Recommendation) -> None:
@@ -326,7 +343,7 @@ def keep(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None, res
     with _LOCK:
         if len(_REPEATS) >= LIMIT:
             _REPEATS.clear()
-        _REPEATS[key] = (ruleset, jurisdiction, _for_case(result, None, None))
+        _REPEATS[key[:-1]] = (ruleset, jurisdiction, _for_case(result, None, None))
 
 
 _LISTS = tuple(name for name, info in Recommendation.model_fields.items()

@@ -45,7 +45,7 @@ from .models.vocabulary import PenaltyType as PT
 from .money import UNKNOWN, Range, clamp, formula_percent, mitigated_range, statutory_range, tier_range
 from .procedure import BARRED, DATED, ProcedureFlags
 from .reasons import reasons_for
-from .trace import explained, interned_flag, label_of, statute_step, step
+from .trace import explained, interned, interned_flag, label_of, statute_step, step
 
 __all__ = ["Evaluation", "Grounds", "Matches"]
 
@@ -384,8 +384,8 @@ class Evaluation(ProcedureFlags):
         fined = penalised and decision.fine is not None and (PT.fine in decision.types or PT.fine in optional)
         fine = FineRange.of(*decision.fine) if fined and decision.fine is not None else None
         penalties = [
-            build(Penalty, type=t, zh=PENALTY_TYPES[t.value].zh, en=PENALTY_TYPES[t.value].en,
-                    amount=fine if t is PT.fine else None, optional=t not in decision.types)
+            interned(Penalty, type=t, zh=PENALTY_TYPES[t.value].zh, en=PENALTY_TYPES[t.value].en,
+                     amount=fine if t is PT.fine else None, optional=t not in decision.types)
             for t in (*decision.types, *(t for t in optional if t not in decision.types)) if penalised
         ]
         self._procedure_flags(decision.mandatory, decision.alternatives, penalised, fine, penalties)
@@ -393,17 +393,18 @@ class Evaluation(ProcedureFlags):
         label = OUTCOMES[decision.outcome.value]
         rec = build(Recommendation,
             outcome=decision.outcome,
-            label=build(LabelOut, code=decision.outcome.value, zh=label.zh, en=label.en),
+            label=interned(LabelOut, code=decision.outcome.value, zh=label.zh, en=label.en),
             mandatory=decision.mandatory,
             alternatives=list(decision.alternatives),
-            violation=build(LabelOut, code=self.violation.id, zh=model.title.zh, en=model.title.en),
+            violation=interned(LabelOut, code=self.violation.id, zh=model.title.zh, en=model.title.en),
             measures=measures,
             penalties=penalties,
             fine=fine,
             citations=citations,
             flags=list(self.flags.values()),
             trace=self.trace,
-            ruleset=RulesetRef(id=self.ruleset.id, version=self.ruleset.version, sha256=self.ruleset.sha256),
+            ruleset=interned(RulesetRef, id=self.ruleset.id, version=self.ruleset.version,
+                             sha256=self.ruleset.sha256),
             list_item=decision.item.id if decision.item else None,
             tier=decision.rule.split("/", 1)[1] if decision.rule.split("/", 1)[-1] in self._tier_ids else None,
             band=band.model.id if band else None,
@@ -427,7 +428,7 @@ class Evaluation(ProcedureFlags):
         if not penalised and not (NON_COERCIVE_MEASURES & set(codes)):
             codes.append("persuasion_education")
         labels = self.ruleset.measure_labels
-        return [build(LabelOut, code=c, zh=labels[c].zh, en=labels[c].en) for c in dict.fromkeys(codes)]
+        return [interned(LabelOut, code=c, zh=labels[c].zh, en=labels[c].en) for c in dict.fromkeys(codes)]
 
 
 

@@ -8,7 +8,9 @@ them, never change them.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
+
+from pydantic import BaseModel
 
 from . import law
 from .compile import CompiledCondition
@@ -16,7 +18,9 @@ from .models.common import Citation
 from .models.outcome import Condition, Flag, TraceStep, build, to_json_value
 from .models.vocabulary import FLAGS
 
-__all__ = ["explained", "interned_flag", "json_fact", "label_of", "statute_step", "step"]
+__all__ = ["explained", "interned", "interned_flag", "json_fact", "label_of", "statute_step", "step"]
+
+M = TypeVar("M", bound=BaseModel)
 
 # Per-process caches of frozen output parts that recur from case to case. Keyed by the identity of
 # long-lived compiled objects (kept alive in the entry, so an id is never confused with a reused
@@ -69,6 +73,20 @@ def step(rule: str, kind: str, matched: bool | None, conditions: list[Condition]
 
 def statute_step(ground: law.StatutoryGround, holds: bool | None, why: str) -> TraceStep:
     return step(ground.rule, "statute", holds, None, why, label_of(ground.citation))
+
+
+_PARTS: dict[tuple[Any, ...], Any] = {}
+
+
+def interned(cls: type[M], /, **values: Any) -> M:
+    """An output part of hashable field values (a label, the ruleset reference), one frozen object each."""
+    key = (cls, *values.items())
+    part = _PARTS.get(key)
+    if part is None:
+        if len(_PARTS) > _CACHE_LIMIT:
+            _PARTS.clear()
+        part = _PARTS[key] = build(cls, **values)
+    return cast(M, part)
 
 
 def interned_flag(code: str, article: str | None, detail: str | None) -> Flag:

@@ -260,3 +260,16 @@ class TestRecommendationContract:
 
     def test_evaluation_is_deterministic(self, shapes: Any) -> None:
         assert run(shapes, "range", aggravations=1, harm="minor") == run(shapes, "range", aggravations=1, harm="minor")
+
+
+def test_a_raw_value_seen_before_is_typed_and_checked_as_the_first_time() -> None:
+    """Validation keeps the typed form of raw dates and amounts it has read; the checks still hold."""
+    rs = discretion.load_ruleset(FIXTURES.parent.parent / "rulesets/tax/first-violation")
+    for _ in range(2):
+        rec = discretion.evaluate(rs, {"violation": "invoice-data", "facts": {
+            "act_date": "2024-02-29", "illegal_gains": "12.50"}})
+        assert (rec.facts["act_date"], rec.facts["illegal_gains"]) == ("2024-02-29", "12.50")
+        for bad in ({"act_date": "2023-02-29"}, {"illegal_gains": "12.505"},
+                    {"illegal_gains": "2024-02-29"}, {"act_date": "12.50"}):  # valid for the other fact only
+            with pytest.raises(CaseError):
+                discretion.evaluate(rs, {"violation": "invoice-data", "facts": bad})

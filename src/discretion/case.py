@@ -80,7 +80,7 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
                                     did_you_mean(vid, ruleset.violations)))
     violation = ruleset.violations.get(violation_ids[0])
     facts: dict[str, Any] = {}
-    fast = plan.fast
+    fast, seen = plan.fast, plan.seen
     for name, raw in given_facts.items():
         if raw is None:
             if name not in ruleset.schema:
@@ -90,14 +90,24 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
         if accepted is not None and type(raw) is accepted[0] and raw in accepted[1]:
             facts[name] = raw  # a boolean or an enum code: already its typed form
             continue
+        key = (name, raw.__class__, raw)
+        typed = seen.get(key, _UNSEEN) if raw.__class__ in _EXACT else _UNSEEN
+        if typed is not _UNSEEN:
+            facts[name] = typed  # a date or an amount given in these very words before
+            continue
         spec = ruleset.schema.get(name)
         if spec is None:
             problems.append(_unknown_fact(ruleset, name, source))
             continue
         try:
-            facts[name] = coerce(spec, raw)
+            facts[name] = typed = coerce(spec, raw)
         except ValueError as exc:
             problems.append(Problem("invalid-fact", f"{spec.zh} ({name}): {exc}", _where(name, source)))
+            continue
+        if raw.__class__ in _EXACT and typed.__class__ in _IMMUTABLE:
+            if len(seen) >= _SEEN_LIMIT:
+                seen.clear()
+            seen[key] = typed
     if problems:
         raise CaseError(problems)
     assert violation is not None
@@ -120,6 +130,15 @@ class _Plan:
 
     fast: dict[str, tuple[type, frozenset[Any]]]  # facts whose valid raw values are their typed values
     defaults: tuple[tuple[str, Any], ...]  # declared defaults, already coerced (immutable values)
+    seen: dict[tuple[str, type, Any], Any]  # (fact, raw type, raw value) → its typed value, once coerced
+
+
+# Raw values whose type and equality say everything (not float: -0.0 == 0.0; not Decimal: 1.0 == 1.00),
+# and typed values that may be shared between cases.
+_EXACT = frozenset({str, int})
+_IMMUTABLE = frozenset({str, int, bool, Decimal, date})
+_UNSEEN = object()
+_SEEN_LIMIT = 16384
 
 
 _PLANS: dict[int, tuple[CompiledRuleset, _Plan]] = {}
@@ -138,7 +157,7 @@ def _plan(ruleset: CompiledRuleset) -> _Plan:
                 fast[name] = (str, frozenset(spec.codes))
         defaults = tuple((name, coerce(spec, spec.default)) for name, spec in ruleset.schema.items()
                          if spec.default is not None)
-        entry = _PLANS[id(ruleset)] = (ruleset, _Plan(fast, defaults))
+        entry = _PLANS[id(ruleset)] = (ruleset, _Plan(fast, defaults, {}))
     return entry[1]
 
 

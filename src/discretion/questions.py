@@ -14,7 +14,7 @@ from .case import ValidCase, completed
 from .compile import CompiledRuleset
 from .factspace import literals_by_fact, representatives
 from .models.facts import FactKind
-from .models.outcome import AnswerOption, Question, Recommendation, to_json_value
+from .models.outcome import AnswerOption, Question, Recommendation, build, to_json_value
 from .models.vocabulary import Outcome
 
 __all__ = ["MAX_QUESTIONS", "questions_for"]
@@ -78,15 +78,15 @@ def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation
             facts = completed(ruleset, case.violation, {**given, name: value})
             answer = evaluate(ValidCase(case.id, case.violation, facts, frozenset(facts)))
             possible.add(answer.outcome)
-            options.append(AnswerOption(value=to_json_value(value),
-                                        zh=_label(ruleset, name, value), outcome=answer.outcome, fine=answer.fine))
+            options.append(build(AnswerOption, value=to_json_value(value), zh=_label(ruleset, name, value),
+                                 outcome=answer.outcome, fine=answer.fine))
         if not options:
             continue
         distinct = {(o.outcome, None if o.fine is None else (o.fine.min, o.fine.max)) for o in options}
         if len(distinct) < 2:
             continue  # every answer leads to the same result: not worth asking
         spec = ruleset.schema[name]
-        questions.append(Question(fact=name, zh=spec.zh, en=spec.en or name, options=options,
-                                  narrows=len(distinct)))
+        questions.append(build(Question, fact=name, zh=spec.zh, en=spec.en or name, options=options,
+                               narrows=len(distinct)))
     questions.sort(key=lambda q: (-q.narrows, q.fact))
     return questions, sorted(possible, key=lambda o: o.rank)

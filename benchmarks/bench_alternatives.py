@@ -16,6 +16,12 @@ Every case gives every fact (neither alternative has unknowns). Before timing, t
 of each alternative are checked against discretion's on every case; a disagreement stops the run.
 The alternatives return the decision only: no statutory layer, trace, reasons or citations, which is
 what the ``match`` and ``decide`` rows of discretion are there to compare with.
+
+The corpus draws from few values per fact, so its cases repeat word for word: discretion's
+``evaluate`` row is mostly a recall of a result kept whole (see ``discretion.memo``), which the
+alternatives do not have; the ``memo off`` row is the cost of a case as if never seen, and the durable
+backend (when durable_rules is installed) is timed on the same cases, its results checked against
+the native backend's first.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 from _common import ROOT, machine, median_of_repeats, table
 
 import discretion
+from discretion import memo
+from discretion.backends import BackendUnavailable, matcher_for
 from discretion.case import validate_case
 from discretion.evaluate import evaluate_valid, match_native
 
@@ -125,6 +133,13 @@ def _money(value: Any) -> str | None:
     return None if value is None else f"{Decimal(str(value)):.2f}"
 
 
+FIRST_SIGHT = "(memo off: every case as if its fact pattern were new)"
+
+
+def _decision(rec: Any) -> tuple[str, str | None, str | None]:
+    return rec.outcome.value, _money(rec.fine.min if rec.fine else None), _money(rec.fine.max if rec.fine else None)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=3000)
@@ -135,11 +150,7 @@ def main() -> None:
     table_rows = rows(ruleset)
     corpus = cases(ruleset, args.cases, args.seed)
 
-    def expected(case: dict[str, Any]) -> tuple[str, str | None, str | None]:
-        rec = discretion.evaluate(ruleset, case)
-        return rec.outcome.value, _money(rec.fine.min if rec.fine else None), _money(rec.fine.max if rec.fine else None)
-
-    truth = [expected(c) for c in corpus]
+    truth = [_decision(discretion.evaluate(ruleset, c)) for c in corpus]
     timed: list[tuple[str, list[Any]]] = []
 
     valid = [validate_case(ruleset, c) for c in corpus]
@@ -151,6 +162,19 @@ def main() -> None:
     timed.append(("discretion: match only (match_native)",
                   [lambda v=v, f=f.facts: match_native(v, f) for v, f in zip(violations, valid, strict=True)]))
     notes: list[str] = []
+    try:
+        durable = matcher_for("durable", ruleset)
+    except BackendUnavailable as exc:
+        notes.append(f"durable backend not measured ({exc})")
+    else:
+        bad = sum(_decision(discretion.evaluate(ruleset, c, backend="durable")) != t
+                  for c, t in zip(corpus, truth, strict=True))
+        if bad:
+            raise SystemExit(f"the durable backend disagrees with the native one on {bad} cases")
+        timed.append(("discretion: evaluate, durable backend (durable_rules' Rete; no memo)",
+                      [lambda c=c: discretion.evaluate(ruleset, c, backend="durable") for c in corpus]))
+        timed.append(("discretion: match only, durable backend",
+                      [lambda v=v, f=f.facts: durable(v, f) for v, f in zip(violations, valid, strict=True)]))
 
     try:
         import rule_engine
@@ -195,10 +219,14 @@ def main() -> None:
         timed.append((f"zen-engine {version('zen-engine')}: decision table, hit policy first",
                       [lambda d=d: decision.evaluate(d) for d in inputs]))
 
+    memo.set_enabled(False)  # first, as turning the memo off empties it
+    first_sight = median_of_repeats([lambda c=c: discretion.evaluate(ruleset, c) for c in corpus], args.repeats)
+    memo.set_enabled(True)
     for _, calls in timed:  # warm up
         for call in calls[:200]:
             call()
     medians = [(label, median_of_repeats(calls, args.repeats)) for label, calls in timed]
+    medians.insert(3, (f"discretion: evaluate {FIRST_SIGHT}", first_sight))
     base = medians[0][1]
     print(f"Machine: {machine()}")
     print(f"{len(corpus)} cases of rulesets/tax/first-violation (seed {args.seed}), all facts known; "

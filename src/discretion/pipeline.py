@@ -382,12 +382,9 @@ class Evaluation(ProcedureFlags):
         if penalised and decision.outcome.rank >= Outcome.lighter.rank:
             optional = (band.model.optional_types if band else ()) or model.statutory.optional_types
         fined = penalised and decision.fine is not None and (PT.fine in decision.types or PT.fine in optional)
-        fine = FineRange.of(*decision.fine) if fined and decision.fine is not None else None
-        penalties = [
-            interned(Penalty, type=t, zh=PENALTY_TYPES[t.value].zh, en=PENALTY_TYPES[t.value].en,
-                     amount=fine if t is PT.fine else None, optional=t not in decision.types)
-            for t in (*decision.types, *(t for t in optional if t not in decision.types)) if penalised
-        ]
+        fine = _fine_range(*decision.fine) if fined and decision.fine is not None else None
+        penalties = [_penalty(t, fine if t is PT.fine else None, t not in decision.types)
+                     for t in (*decision.types, *(t for t in optional if t not in decision.types)) if penalised]
         self._procedure_flags(decision.mandatory, decision.alternatives, penalised, fine, penalties)
         citations = _unique([*model.legal_basis, *model.penalty_basis, *decision.citations])
         label = OUTCOMES[decision.outcome.value]
@@ -430,6 +427,32 @@ class Evaluation(ProcedureFlags):
         labels = self.ruleset.measure_labels
         return [interned(LabelOut, code=c, zh=labels[c].zh, en=labels[c].en) for c in dict.fromkeys(codes)]
 
+
+
+_FINES: dict[tuple[Decimal, Decimal], FineRange] = {}
+_PENALTIES: dict[tuple[PT, int, bool], tuple[FineRange | None, Penalty]] = {}
+
+
+def _fine_range(low: Decimal, high: Decimal) -> FineRange:
+    """``FineRange.of``, one frozen object per pair of amounts (equal amounts round alike)."""
+    fine = _FINES.get((low, high))
+    if fine is None:
+        if len(_FINES) > 65536:
+            _FINES.clear()
+        fine = _FINES[(low, high)] = FineRange.of(low, high)
+    return fine
+
+
+def _penalty(kind: PT, amount: FineRange | None, optional: bool) -> Penalty:
+    """One frozen Penalty per type, amount object and optionality (pydantic's hash of the amount is slow)."""
+    entry = _PENALTIES.get((kind, id(amount), optional))
+    if entry is None or entry[0] is not amount:
+        if len(_PENALTIES) > 65536:
+            _PENALTIES.clear()
+        label = PENALTY_TYPES[kind.value]
+        entry = _PENALTIES[(kind, id(amount), optional)] = (amount, build(
+            Penalty, type=kind, zh=label.zh, en=label.en, amount=amount, optional=optional))
+    return entry[1]
 
 
 def _all(values: list[bool | None]) -> bool | None:

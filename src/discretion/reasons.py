@@ -99,7 +99,7 @@ def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
         entry = _MEMO.get(key)
     except TypeError:  # prior violations as records: not hashable, not worth remembering
         return _reasons_for(ruleset, rec)
-    if entry is None or any(a is not b for a, b in zip(entry[0], alive, strict=True)):
+    if entry is None or entry[0] != alive:  # identical objects compare at C speed; equal ones agree anyway
         if len(_MEMO) > _MEMO_LIMIT:
             _MEMO.clear()
         entry = _MEMO[key] = (alive, _reasons_for(ruleset, rec))

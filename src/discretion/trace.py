@@ -63,7 +63,7 @@ def step(rule: str, kind: str, matched: bool | None, conditions: list[Condition]
     conds = tuple(conditions) if conditions else ()
     key = (rule, kind, matched, note, article, *map(id, conds))
     entry = _STEPS.get(key)
-    if entry is None or any(a is not b for a, b in zip(entry[0], conds, strict=True)):
+    if entry is None or entry[0] != conds:  # identical objects compare at C speed; equal ones agree anyway
         if len(_STEPS) > _CACHE_LIMIT:
             _STEPS.clear()
         entry = _STEPS[key] = (conds, build(TraceStep, rule=rule, kind=kind, matched=matched,

@@ -45,7 +45,7 @@ from .models.vocabulary import PenaltyType as PT
 from .money import UNKNOWN, Range, clamp, formula_percent, mitigated_range, statutory_range, tier_range
 from .procedure import BARRED, DATED, ProcedureFlags
 from .reasons import reasons_for
-from .trace import explained, interned, interned_flag, label_of, statute_step, step
+from .trace import explained, interned, interned_flag, label_of, label_out, statute_step, step
 
 __all__ = ["Evaluation", "Grounds", "Matches"]
 
@@ -390,10 +390,10 @@ class Evaluation(ProcedureFlags):
         label = OUTCOMES[decision.outcome.value]
         rec = build(Recommendation,
             outcome=decision.outcome,
-            label=interned(LabelOut, code=decision.outcome.value, zh=label.zh, en=label.en),
+            label=label_out(decision.outcome.value, label.zh, label.en),
             mandatory=decision.mandatory,
             alternatives=list(decision.alternatives),
-            violation=interned(LabelOut, code=self.violation.id, zh=model.title.zh, en=model.title.en),
+            violation=label_out(self.violation.id, model.title.zh, model.title.en),
             measures=measures,
             penalties=penalties,
             fine=fine,
@@ -425,7 +425,7 @@ class Evaluation(ProcedureFlags):
         if not penalised and not (NON_COERCIVE_MEASURES & set(codes)):
             codes.append("persuasion_education")
         labels = self.ruleset.measure_labels
-        return [interned(LabelOut, code=c, zh=labels[c].zh, en=labels[c].en) for c in dict.fromkeys(codes)]
+        return [label_out(c, labels[c].zh, labels[c].en) for c in dict.fromkeys(codes)]
 
 
 

@@ -15,10 +15,11 @@ from pydantic import BaseModel
 from . import law
 from .compile import CompiledCondition
 from .models.common import Citation
-from .models.outcome import Condition, Flag, TraceStep, build, to_json_value
+from .models.outcome import Condition, Flag, LabelOut, TraceStep, build, to_json_value
 from .models.vocabulary import FLAGS
 
-__all__ = ["explained", "interned", "interned_flag", "json_fact", "label_of", "statute_step", "step"]
+__all__ = ["explained", "interned", "interned_flag", "json_fact", "label_of", "label_out", "statute_step",
+           "step"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -76,6 +77,18 @@ def statute_step(ground: law.StatutoryGround, holds: bool | None, why: str) -> T
 
 
 _PARTS: dict[tuple[Any, ...], Any] = {}
+_LABELS_OUT: dict[tuple[str, str, str], LabelOut] = {}
+
+
+def label_out(code: str, zh: str, en: str) -> LabelOut:
+    """A code with its labels (an outcome, a violation, a measure), one frozen object each."""
+    key = (code, zh, en)
+    label = _LABELS_OUT.get(key)
+    if label is None:
+        if len(_LABELS_OUT) > _CACHE_LIMIT:
+            _LABELS_OUT.clear()
+        label = _LABELS_OUT[key] = build(LabelOut, code=code, zh=zh, en=en)
+    return label
 
 
 def interned(cls: type[M], /, **values: Any) -> M:

@@ -1,0 +1,80 @@
+"""Profile one recommendation: where the time of ``discretion.evaluate`` goes, as a call tree.
+
+Not collected by pytest; not a benchmark (a profiler slows what it watches). Run
+
+    .venv/bin/python benchmarks/profile_evaluate.py [--path hit|first-sight|recall] [--cases 2000]
+
+with the ``bench`` extra installed (pyinstrument, a sampling profiler); without it, cProfile's table is
+printed instead. The three paths are the three costs the README's performance table reports:
+
+* ``recall``: cases repeated word for word, answered from the results kept whole;
+* ``hit``: cases with their own act and discovery dates whose other facts repeat (the trie of the
+  memo answers, after validation and the time bar are worked out);
+* ``first-sight``: every case as if its fact pattern were new (the memo off).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import ROOT
+from bench_backends import generate
+from bench_evaluate import dated
+
+import discretion
+from discretion import memo
+
+
+def corpus(path: str, count: int, seed: int) -> list[tuple[Any, dict[str, Any]]]:
+    ruleset = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    rng = random.Random(seed)
+    patterns = generate([ruleset], 200, seed)
+    cases = [rng.choice(patterns) for _ in range(count)]
+    if path == "hit":
+        cases = [(rs, dated(case, rng)) for rs, case in cases]
+    return cases
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path", choices=["hit", "first-sight", "recall"], default="hit")
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    cases = corpus(args.path, args.cases, args.seed)
+    memo.set_enabled(args.path != "first-sight")
+    for ruleset, case in cases:  # warm up: the memo fills, the caches of output parts too
+        discretion.evaluate(ruleset, case)
+    if args.path == "hit":
+        rng = random.Random(args.seed + 1)
+        cases = [(rs, dated(case, rng)) for rs, case in cases]  # new dates: no case repeats word for word
+
+    def run() -> None:
+        for ruleset, case in cases:
+            discretion.evaluate(ruleset, case)
+
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        profile = cProfile.Profile()
+        profile.runcall(run)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        return
+    profiler = Profiler(interval=0.0001)
+    profiler.start()
+    run()
+    profiler.stop()
+    print(profiler.output_text(unicode=True, color=False))
+    print(memo.stats())
+
+
+if __name__ == "__main__":
+    main()

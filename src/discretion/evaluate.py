@@ -19,7 +19,7 @@ from .models.vocabulary import FLAGS
 from .pipeline import Evaluation, Matches
 from .procedure import BARRED, OUTSIDE_VERSION
 from .questions import questions_for
-from .trace import interned_flag, statute_step
+from .trace import dated_statute_step
 
 __all__ = ["Matches", "evaluate", "evaluate_valid", "match_native"]
 
@@ -108,7 +108,7 @@ def _single(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
         rec = run(view)
     at = law.LIMITATION_POSITION  # the statute's grounds open every trace (see _statutory_exemptions)
     if rec.trace[at].rule == law.ART36_BARRED.rule:
-        rec.trace[at] = statute_step(law.ART36_BARRED, barred, why)  # a fresh list: see memo._for_case
+        rec.trace[at] = dated_statute_step(law.ART36_BARRED, barred, why)  # a fresh list: see memo._for_case
     if outside:
         _dated_flag(rec, f"version {model.version} is in force {model.effective}–{model.expires or ''}; act {act}")
     return rec
@@ -117,7 +117,7 @@ def _single(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
 def _dated_flag(rec: Recommendation, detail: str) -> None:
     for index, flag in enumerate(rec.flags):
         if flag.code == "ruleset_not_in_force":
-            rec.flags[index] = interned_flag(flag.code, flag.article, detail)
+            rec.flags[index] = flag.model_copy(update={"detail": detail})  # the act's own date: not interned
 
 
 def _several_provisions(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,

@@ -18,8 +18,8 @@ from .models.common import Citation
 from .models.outcome import Condition, Flag, LabelOut, TraceStep, build, to_json_value
 from .models.vocabulary import FLAGS
 
-__all__ = ["explained", "interned", "interned_flag", "json_fact", "label_of", "label_out", "statute_step",
-           "step"]
+__all__ = ["dated_statute_step", "explained", "interned", "interned_flag", "json_fact", "label_of", "label_out",
+           "statute_step", "step"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -74,6 +74,13 @@ def step(rule: str, kind: str, matched: bool | None, conditions: list[Condition]
 
 def statute_step(ground: law.StatutoryGround, holds: bool | None, why: str) -> TraceStep:
     return step(ground.rule, "statute", holds, None, why, label_of(ground.citation))
+
+
+def dated_statute_step(ground: law.StatutoryGround, holds: bool | None, why: str) -> TraceStep:
+    """A statute step whose wording quotes the case's own dates: built, not interned (it rarely recurs,
+    and a stream of dated cases would otherwise crowd out the steps that do)."""
+    return build(TraceStep, rule=ground.rule, kind="statute", matched=holds, conditions=[], note=why,
+                 article=label_of(ground.citation))
 
 
 _PARTS: dict[tuple[Any, ...], Any] = {}

@@ -137,12 +137,14 @@ def _text(dtype: Any) -> bool:
 
 
 def _columns(index: Any, table: list[Row]) -> dict[str, Any]:
+    """The result columns: each a table of distinct results broadcast to the rows by one ``take``."""
     outcomes = [o.value for o in Outcome]
-    codes = np.array([outcomes.index(r.outcome) if r.outcome else -1 for r in table], dtype=np.int64)
-    mandatory = pd.array([r.mandatory for r in table], dtype="boolean")
+    codes = np.array([outcomes.index(r.outcome) if r.outcome else -1 for r in table], dtype=np.int8)
+    mandatory = np.array([bool(r.mandatory) for r in table], dtype=bool)
+    unknown = np.array([r.mandatory is None for r in table], dtype=bool)
     columns: dict[str, Any] = {
-        "outcome": pd.Categorical.from_codes(codes[index], categories=outcomes),
-        "mandatory": mandatory.take(index),
+        "outcome": pd.Categorical.from_codes(codes.take(index), categories=outcomes),
+        "mandatory": pd.arrays.BooleanArray(mandatory.take(index), unknown.take(index)),
     }
     for name in ("fine_min", "fine_max", "measures", "list_item", "tier", "band", "rules", "flags", "error"):
         values = np.empty(len(table), dtype=object)

@@ -25,8 +25,8 @@ from ..errors import CaseError, Location, Problem, did_you_mean
 from ..models.facts import FactKind, FactSpec
 from .vector import EPOCH, Column
 
-__all__ = ["DEFAULT_PASSTHROUGH", "cells", "coerce_column", "python_value", "read_frame", "to_pandas",
-           "unknown_columns"]
+__all__ = ["DEFAULT_PASSTHROUGH", "cells", "coerce_column", "python_value", "python_values", "read_frame",
+           "to_pandas", "unknown_columns"]
 
 DEFAULT_PASSTHROUGH = ("id", "case_id", "synthetic", "violation", "violations")
 MAX_FEN = 10**18
@@ -234,6 +234,11 @@ def cells(series: Any) -> npt.NDArray[Any]:
             out[at] = series.iloc[at]
         return out
     return np.asarray(series.to_numpy(dtype=object), dtype=object)
+
+
+def python_values(series: Any) -> list[Any]:
+    """A (short) column's cells as the plain Python values a case would carry (see ``python_value``)."""
+    return [value if type(value) in PLAIN else python_value(value) for value in cells(series).tolist()]
 
 
 def python_value(value: Any) -> Any:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,9 @@ from ..models.facts import FactKind, FactSpec
 from ..models.jurisdiction import Jurisdiction
 from ..models.outcome import Recommendation
 from ..models.penalty import Fine
-from .columns import NUMBER_FACTOR, cells, coerce_column, python_value
+from .columns import NUMBER_FACTOR, coerce_column, python_value, python_values
+from .keys import Part, dense_codes, first_rows
+from .patterns import distinct_rows
 from .vector import EPOCH, Column, NotVectorisable, Tri, condition_mask, exemption_masks, in_codes, leniency_masks
 
 __all__ = ["Row", "evaluate_rows", "row_result"]
@@ -87,6 +90,7 @@ class Frame:
     def __init__(self, ruleset: CompiledRuleset, frame: Any, violations: Any, id_column: str | None,
                  jurisdiction: Jurisdiction | None = None, several: Any = None) -> None:
         self.ruleset, self.frame, self.id_column, self.jurisdiction = ruleset, frame, id_column, jurisdiction
+        self._violations, self._several = violations, several
         size = len(frame)
         self.single_codes: npt.NDArray[np.int64] | None = None
         self.single_names: list[Any] = []
@@ -103,10 +107,11 @@ class Frame:
                     remap[code] = spec_of.setdefault((name,), len(spec_of))
             spec_codes = remap[self.single_codes]  # -1 (missing) picks the sentinel at the end
         self.several: npt.NDArray[Any] | None = None
+        self.several_given: npt.NDArray[np.bool_] | None = None
         if several is not None:
             self.several = several.to_numpy(dtype=object)
-            given = np.flatnonzero(~np.asarray(pd.isna(several).to_numpy(), dtype=bool))
-            for row in given.tolist():
+            self.several_given = ~np.asarray(pd.isna(several).to_numpy(), dtype=bool)
+            for row in np.flatnonzero(self.several_given).tolist():
                 spec = _provisions(self.several[row], ruleset)
                 single = self.single_codes is not None and self.single_codes[row] >= 0
                 spec_codes[row] = -1 if spec is None or single else spec_of.setdefault(spec, len(spec_of))
@@ -114,18 +119,42 @@ class Frame:
         self.spec_codes = spec_codes
         self.facts = [name for name in frame.columns if name in ruleset.schema]
 
+    def provision_parts(self) -> list[Part]:
+        """What each row names as its provision(s), as codes that are equal only for identical cells.
+
+        A ``violations`` list that only per-case evaluation can judge makes its row a pattern of its
+        own (its error quotes the list).
+        """
+        size = len(self.frame)
+        parts: list[Part] = []
+        if self.single_codes is not None:
+            parts.append((self.single_codes + 1, len(self.single_names) + 1))
+        if self.several_given is not None:
+            listed = self.several_given & (self.spec_codes >= 0)
+            parts.append((np.where(listed, self.spec_codes + 1, 0), len(self.specs) + 1))
+            alone = self.several_given & ~listed
+            if alone.any():
+                parts.append((np.where(alone, np.arange(1, size + 1), 0), size + 1))
+        return parts
+
+    def subset(self, rows: npt.NDArray[np.int64]) -> Frame:
+        """The frame reduced to the given rows (renumbered from 0)."""
+        def part(series: Any) -> Any:
+            return None if series is None else series.take(rows).reset_index(drop=True)
+
+        return Frame(self.ruleset, self.frame.take(rows).reset_index(drop=True), part(self._violations),
+                     self.id_column, self.jurisdiction, part(self._several))
+
     def cases(self, rows: npt.NDArray[np.int64]) -> list[dict[str, Any]]:
         """The rows as case mappings, reading only those rows (never a whole column as objects)."""
         part = self.frame.take(rows)
-        columns = {name: cells(part[name]) for name in self.facts}
-        ids = part[self.id_column].to_numpy(dtype=object) if self.id_column is not None else None
+        names = self.facts
+        per_row = zip(*(python_values(part[name]) for name in names), strict=True) if names else \
+            repeat((), rows.size)
+        ids = python_values(part[self.id_column]) if self.id_column is not None else None
         out: list[dict[str, Any]] = []
-        for at, row in enumerate(rows.tolist()):
-            facts = {}
-            for name, values in columns.items():
-                value = python_value(values[at])
-                if value is not None:
-                    facts[name] = value
+        for at, (row, values) in enumerate(zip(rows.tolist(), per_row, strict=True)):
+            facts = {name: value for name, value in zip(names, values, strict=True) if value is not None}
             case: dict[str, Any] = {"facts": facts}
             if self.single_codes is not None:
                 code = int(self.single_codes[row])
@@ -135,7 +164,7 @@ class Frame:
                 if listed is not None:
                     case["violations"] = listed
             if ids is not None:
-                ident = python_value(ids[at])
+                ident = ids[at]
                 case["id"] = None if ident is None else str(ident)
             out.append(case)
         return out
@@ -168,7 +197,23 @@ def _evaluate_one(ruleset: CompiledRuleset, case: dict[str, Any], jurisdiction: 
 
 
 def evaluate_rows(frame: Frame, tick: Callable[[int], None]) -> tuple[npt.NDArray[np.int64], list[Row]]:
-    """Each row's index into a table of distinct results (so columns are built by one take each)."""
+    """Each row's index into a table of distinct results (so columns are built by one take each).
+
+    Identical rows are found first (``patterns``): the pipeline below then runs on one row of each.
+    """
+    size = len(frame.frame)
+    patterns = distinct_rows([frame.frame[name] for name in frame.facts], frame.provision_parts(), size)
+    if patterns is None:
+        return _evaluate_keyed(frame, tick, None)
+    index, table = _evaluate_keyed(frame.subset(patterns.first), tick,
+                                   np.bincount(patterns.of_row, minlength=patterns.count))
+    return index.take(patterns.of_row), table
+
+
+def _evaluate_keyed(frame: Frame, tick: Callable[[int], None],
+                    weights: npt.NDArray[np.int64] | None) -> tuple[npt.NDArray[np.int64], list[Row]]:
+    """Rows grouped by what the decision reads, one evaluation per group; ``weights``: the rows of the
+    original frame that each row stands for (for the progress bar)."""
     size = len(frame.frame)
     index = np.full(size, -1, dtype=np.int64)
     ruleset = frame.ruleset
@@ -182,7 +227,7 @@ def evaluate_rows(frame: Frame, tick: Callable[[int], None]) -> tuple[npt.NDArra
     shared: list[tuple[npt.NDArray[Any], int]] = [(tri.trits(), 3) for tri in (*exemption_masks(columns, size),
                                                                              *leniency_masks(columns, size))]
     shared.extend(_flag_parts(ruleset, columns, size))
-    common = _key(shared)
+    common = dense_codes(shared)
     codes = np.where(bad, -1, frame.spec_codes)
     schema = dict(ruleset.schema)
     firsts: list[npt.NDArray[np.int64]] = []
@@ -193,9 +238,9 @@ def evaluate_rows(frame: Frame, tick: Callable[[int], None]) -> tuple[npt.NDArra
             parts = _provision_parts([ruleset.violations[vid] for vid in provisions], columns, rows, schema)
         except NotVectorisable:
             continue  # left at -1: per case below
-        keys = _key([(common[rows], int(common.max(initial=0)) + 1), *parts])
+        keys = dense_codes([(common[rows], int(common.max(initial=0)) + 1), *parts])
         index[rows] = keys + count
-        first = rows[_firsts(keys)]
+        first = rows[first_rows(keys)]
         firsts.append(first)
         count += first.size
     rest = np.flatnonzero(index < 0)
@@ -203,7 +248,7 @@ def evaluate_rows(frame: Frame, tick: Callable[[int], None]) -> tuple[npt.NDArra
     firsts.append(rest)
     chosen = np.concatenate(firsts)
     table: list[Row] = []
-    served = np.bincount(index, minlength=chosen.size)  # rows that each evaluation stands for
+    served = np.bincount(index, weights, minlength=chosen.size).astype(np.int64)  # rows each evaluation stands for
     for start in range(0, chosen.size, CHUNK):  # the per-key evaluations are the slow part: show them
         part = chosen[start:start + CHUNK]
         table.extend(evaluate_cases(frame, part))
@@ -222,14 +267,6 @@ def _groups(codes: npt.NDArray[np.int64], count: int) -> Iterator[tuple[int, npt
         rows = order[bounds[code + 1]:bounds[code + 2]]
         if rows.size:
             yield code, rows
-
-
-def _firsts(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """The first row of each key (keys are dense and numbered in order of first appearance)."""
-    if keys.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    seen = np.maximum.accumulate(keys)
-    return np.flatnonzero(np.diff(seen, prepend=-1) > 0)
 
 
 def _defaults_and_derived(ruleset: CompiledRuleset, columns: dict[str, Column], size: int) -> None:
@@ -288,9 +325,6 @@ def _scalar(kind: FactKind, codes: tuple[str, ...], value: Any) -> Any:
 
 def _blank(kind: FactKind) -> Any:
     return False if kind is FactKind.bool else 0
-
-
-Part = tuple[npt.NDArray[Any], int]  # small non-negative codes and how many values they can take
 
 
 def _flag_parts(ruleset: CompiledRuleset, columns: dict[str, Column], size: int) -> list[Part]:
@@ -374,40 +408,3 @@ def _provision_parts(violations: list[CompiledViolation], columns: dict[str, Col
             codes, uniques = pd.factorize(np.where(column.known, column.values, -1))
             parts.append((codes, len(uniques)))
     return parts
-
-
-def _key(parts: list[Part]) -> npt.NDArray[np.int64]:
-    """One dense code per distinct combination of the parts, numbered in order of first appearance.
-
-    The parts are packed as digits of a mixed radix into int64 words (about 39 trits a word), so the
-    only per-distinct-value work is one factorisation per word.
-    """
-    size = len(parts[0][0]) if parts else 0
-    words: list[npt.NDArray[np.int64]] = []
-    word: npt.NDArray[np.int64] | None = None
-    radix = 1
-    for values, base in parts:
-        if base <= 1:
-            continue
-        if word is None or radix * base >= 2**62:
-            word = values.astype(np.int64)
-            words.append(word)
-            radix = base
-        else:
-            word *= base
-            word += values
-            radix *= base
-    if not words:
-        return np.zeros(size, dtype=np.int64)
-    codes, uniques = pd.factorize(words[0])
-    cardinality = len(uniques)
-    for more in words[1:]:
-        more_codes, more_uniques = pd.factorize(more)
-        if cardinality * len(more_uniques) >= 2**62:  # pragma: no cover - needs billions of distinct keys
-            codes, dense = pd.factorize(codes)
-            cardinality = len(dense)
-        codes = codes * len(more_uniques) + more_codes
-        cardinality *= len(more_uniques)
-    if len(words) > 1:
-        codes, _ = pd.factorize(codes)
-    return np.asarray(codes, dtype=np.int64)

@@ -197,3 +197,53 @@ def test_loading_a_registry_does_not_import_the_evaluation_pipeline() -> None:
     out = subprocess.run([sys.executable, "-c", code, str(RULESETS / "tax")], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_a_condition_is_checked_once_per_text_and_types_of_the_facts_it_reads() -> None:
+    """Compiled conditions are shared by text and the types of the facts read; a change of type or a
+    failure is never answered from what was kept."""
+    from discretion.compile import checked_condition
+    from discretion.expr import ExprTypeError, FactType
+
+    days = {"days_late": FactType("days"), "other": FactType("bool")}
+    first = checked_condition("days_late <= 10", days)
+    assert checked_condition("days_late <= 10", {"days_late": FactType("days")}) is first
+    as_bool = {"days_late": FactType("bool")}
+    with pytest.raises(ExprTypeError):
+        checked_condition("days_late <= 10", as_bool)
+    with pytest.raises(ExprTypeError):  # again: failures are not kept
+        checked_condition("days_late <= 10", as_bool)
+    assert checked_condition("days_late <= 10", {"days_late": FactType("integer")}) is not first
+    with pytest.raises(ExprTypeError) as info:
+        checked_condition("days_lat <= 10", days)
+    assert info.value.code == "unknown-fact" and "days_late" in (info.value.hint or "")
+
+
+def test_scalars_keep_their_type_style_and_position_in_mappings_and_lists() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from discretion._yaml import Limits, parse_yaml
+
+    text = "a: 12\nb: '12'\nc: ! 12\nd: |\n  x\ne: [1.5, \"2\", 2021-04-01]\nf: {g: no, h: ~}\n"
+    doc = parse_yaml(text, "t.yaml")
+    assert doc.data == {"a": 12, "b": "12", "c": 12, "d": "x\n", "e": [Decimal("1.5"), "2", date(2021, 4, 1)],
+                        "f": {"g": "no", "h": None}}
+    values = doc.positions.values
+    assert values[("a",)] == (1, 4, None) and values[("b",)] == (2, 4, "'") and values[("d",)] == (4, 4, "|")
+    assert values[("e", 1)] == (6, 10, '"') and values[("f", "h")] == (7, 15, None)
+    with pytest.raises(RulesetError) as info:
+        parse_yaml("a: 'long'\n", "t.yaml", limits=Limits(max_scalar_chars=3))
+    assert info.value.problems[0].code == "yaml-value-too-long"
+    with pytest.raises(RulesetError) as info:
+        parse_yaml("a: {b: {c: 1}}\n", "t.yaml", limits=Limits(max_depth=2))
+    assert info.value.problems[0].code == "yaml-too-deep"
+
+
+def test_a_single_statutory_fine_becomes_a_default_band_as_if_validated() -> None:
+    from discretion.models import Band, Statutory
+
+    statutory = Statutory.model_validate({"types": ["fine"], "fine": {"max": 2000}})
+    band = statutory.bands[0]
+    assert band == Band(id="default", fine=statutory.bands[0].fine)
+    assert band.model_fields_set == {"id", "fine"} and statutory.fine is None

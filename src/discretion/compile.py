@@ -15,6 +15,8 @@ from typing import Any
 from ._yaml import Positions
 from .errors import Location, Problem, RulesetError, did_you_mean
 from .expr import Condition, ExprSyntaxError, ExprTypeError, FactType, condition
+from .expr.checker import fact_names
+from .expr.parser import parse
 from .models.facts import FactKind, FactSpec
 from .models.penalty import Band, ConditionSpec, Fine, FineShape, Formula, Tier
 from .models.ruleset import ListItem, Ruleset, Violation
@@ -205,7 +207,7 @@ class _Compiler:
     def condition(self, spec: ConditionSpec, path: Path, rule: str) -> CompiledCondition | None:
         location = self.at(path)
         try:
-            compiled = condition(spec.when, self.types)
+            compiled = checked_condition(spec.when, self.types)
         except (ExprSyntaxError, ExprTypeError) as exc:
             hint = getattr(exc, "hint", None)
             self.problems.append(Problem(exc.code, f"{exc.message} in rule {rule}: {spec.when!r}",
@@ -337,6 +339,33 @@ class _Compiler:
                                        f"{vid}/criminal_referral")
         return CompiledViolation(vid, violation, tuple(bands), tuple(tiers), tuple(items), criminal, formula,
                                  self.at(base))
+
+
+_CHECKED: dict[tuple[object, ...], Condition] = {}
+_CHECKED_MAX = 8192
+
+
+def checked_condition(text: str, types: Mapping[str, FactType]) -> Condition:
+    """``condition(text, types)``, shared by every rule that writes the same text over facts of the same types.
+
+    Checking and compiling depend only on the text and the types of the facts it reads, and a Condition
+    is immutable, so one serves every rule and ruleset of the process that repeats it (``first_violation``
+    appears in dozens). A condition that fails is not kept: it fails afresh, reported where it is written.
+    """
+    key = (text, *[types.get(name) for name in _reads(text)])
+    found = _CHECKED.get(key)
+    if found is None:
+        found = condition(text, types)
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.clear()
+        _CHECKED[key] = found
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _reads(text: str) -> tuple[str, ...]:
+    """The facts a condition reads, in a fixed order (raises ExprSyntaxError as parse does)."""
+    return tuple(sorted(fact_names(parse(text))))
 
 
 def fact_type(spec: FactSpec) -> FactType:

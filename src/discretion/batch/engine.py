@@ -227,7 +227,7 @@ def _evaluate_keyed(frame: Frame, tick: Callable[[int], None],
     shared: list[tuple[npt.NDArray[Any], int]] = [(tri.trits(), 3) for tri in (*exemption_masks(columns, size),
                                                                              *leniency_masks(columns, size))]
     shared.extend(_flag_parts(ruleset, columns, size))
-    common = dense_codes(shared)
+    common = dense_codes(shared, size)
     codes = np.where(bad, -1, frame.spec_codes)
     schema = dict(ruleset.schema)
     firsts: list[npt.NDArray[np.int64]] = []
@@ -238,7 +238,7 @@ def _evaluate_keyed(frame: Frame, tick: Callable[[int], None],
             parts = _provision_parts([ruleset.violations[vid] for vid in provisions], columns, rows, schema)
         except NotVectorisable:
             continue  # left at -1: per case below
-        keys = dense_codes([(common[rows], int(common.max(initial=0)) + 1), *parts])
+        keys = dense_codes([(common[rows], int(common.max(initial=0)) + 1), *parts], rows.size)
         index[rows] = keys + count
         first = rows[first_rows(keys)]
         firsts.append(first)

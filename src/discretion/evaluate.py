@@ -66,7 +66,7 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
     rec = evaluate_valid(ruleset, valid, matcher, jurisdiction)
     if rec.has_flag("facts_unknown") and not valid.others:
         questions, possible = questions_for(
-            ruleset, valid, rec, lambda answered: evaluate_valid(ruleset, answered, matcher, jurisdiction))
+            ruleset, valid, rec, lambda answered: _decision(ruleset, answered, matcher, jurisdiction))
         rec = rec.model_copy(update={"questions": questions, "possible_outcomes": possible})
     if key is not None:
         memo.keep(key, ruleset, jurisdiction, rec)
@@ -81,8 +81,17 @@ def evaluate_valid(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
     return _single(ruleset, case, matcher, jurisdiction)
 
 
+def _decision(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
+              jurisdiction: Jurisdiction | None) -> Recommendation:
+    """The recommendation for reading its outcome and fine only (a question's answer): it may be the
+    remembered result itself, shared, without this case's id, echo or dated wording."""
+    if case.others or matcher is not match_native:
+        return evaluate_valid(ruleset, case, matcher, jurisdiction)
+    return _single(ruleset, case, matcher, jurisdiction, shared=True)
+
+
 def _single(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
-            jurisdiction: Jurisdiction | None) -> Recommendation:
+            jurisdiction: Jurisdiction | None, *, shared: bool = False) -> Recommendation:
     """One provision. With the native matcher, remembered by the facts it reads (see ``memo``).
 
     Dates rarely repeat, so what the statute reads them for (art. 36's time bar, art. 37's version
@@ -103,9 +112,11 @@ def _single(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
         return Evaluation(ruleset, violation, valid, matcher(violation, read), jurisdiction).run()
 
     if matcher is match_native:
-        rec = memo.remembered(ruleset, violation.id, jurisdiction, view, case.id, run, shown=facts)
+        rec = memo.remembered(ruleset, violation.id, jurisdiction, view, case.id, run, shown=facts, shared=shared)
     else:
         rec = run(view)
+    if shared:
+        return rec  # read-only; its dated wording may be the placeholder, its outcome and fine are this case's
     at = law.LIMITATION_POSITION  # the statute's grounds open every trace (see _statutory_exemptions)
     if rec.trace[at].rule == law.ART36_BARRED.rule:
         rec.trace[at] = dated_statute_step(law.ART36_BARRED, barred, why)  # a fresh list: see memo._for_case

@@ -170,11 +170,13 @@ def _echoed(facts: Mapping[str, Any]) -> dict[str, Any]:
 
 def remembered(ruleset: object, violation: str, jurisdiction: object | None, facts: Mapping[str, Any],
                case_id: str | None, run: Callable[[Mapping[str, Any]], Recommendation], *,
-               shown: Mapping[str, Any] | None = None) -> Recommendation:
+               shown: Mapping[str, Any] | None = None, shared: bool = False) -> Recommendation:
     """``run(facts)``, or the result of an earlier run that read the same values; ``case_id`` filled in.
 
     ``shown`` are the facts echoed in the result (default ``facts``); ``facts`` may add inputs the
-    caller derived, under names beginning with ``HIDDEN``, which are never echoed.
+    caller derived, under names beginning with ``HIDDEN``, which are never echoed. ``shared`` returns
+    the remembered result itself, without this case's id and echo, for a caller that only reads its
+    decision (the answers to a question) and never hands it out.
     """
     if not _ENABLED[0]:
         return run(facts)
@@ -186,7 +188,7 @@ def remembered(ruleset: object, violation: str, jurisdiction: object | None, fac
         if leaf is not None:
             _RATE[1] += 1
             _COUNTS["hits"] += 1
-            return _for_case(leaf, shown, case_id)
+            return leaf if shared else _for_case(leaf, shown, case_id)
     _RATE[0] += 1
     if _RATE[0] < _RATE[2]:
         _COUNTS["paused"] += 1
@@ -200,7 +202,7 @@ def remembered(ruleset: object, violation: str, jurisdiction: object | None, fac
         return run(facts)  # the run itself echoes the facts and carries the case id
     template = _template(result)
     _insert(key, ruleset, jurisdiction, log, template)
-    return _for_case(template, shown, case_id)
+    return template if shared else _for_case(template, shown, case_id)
 
 
 class ByReads(Generic[T]):

@@ -68,7 +68,10 @@ def _label(ruleset: CompiledRuleset, name: str, value: Any) -> str:
 
 def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation,
                   evaluate: Evaluator) -> tuple[list[Question], list[Outcome]]:
-    """Questions ordered by how much their answers decide, and the outcomes still possible."""
+    """Questions ordered by how much their answers decide, and the outcomes still possible.
+
+    ``evaluate`` is read for each answer's outcome and fine only (it may return a shared result).
+    """
     questions: list[Question] = []
     possible = {rec.outcome}
     given = {name: case.facts[name] for name in case.given}

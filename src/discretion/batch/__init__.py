@@ -96,6 +96,7 @@ def evaluate_pandas(ruleset: CompiledRuleset, data: Any, *, violation: str | Non
         raise CaseError([Problem("unknown-column", f"id column '{id_column}' is not in the frame",
                                  Location(f"column {id_column}"))])
     data = data.reset_index(drop=True)
+    data.attrs = {}  # this copy's only: pandas deep-copies attrs into every column it hands out (~0.2 ms each)
     several = data["violations"] if "violations" in data.columns else None
     if several is not None and _text(several.dtype):
         raise CaseError([Problem("violations-not-lists", "column 'violations' holds text, not lists of provisions "

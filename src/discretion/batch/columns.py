@@ -80,7 +80,7 @@ def unknown_columns(ruleset: CompiledRuleset, columns: Iterable[str], passthroug
 
 
 def _nulls(series: Any) -> npt.NDArray[np.bool_]:
-    return np.asarray(series.isna().to_numpy(), dtype=bool)
+    return np.asarray(series.array.isna(), dtype=bool)  # the array's own test: no Series built around it
 
 
 def coerce_column(spec: FactSpec, series: Any) -> tuple[Column, npt.NDArray[np.bool_]]:

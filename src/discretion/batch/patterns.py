@@ -28,6 +28,7 @@ __all__ = ["Patterns", "distinct_rows"]
 Ints = npt.NDArray[np.int64]
 SPAN = 2**20  # integer columns spanning fewer values are coded by subtraction, without hashing
 WORTH = 0.5  # evaluate patterns only when they are at most this share of the rows
+SMALL = 64  # frames shorter than this go straight to the arrays: looking for patterns costs more than it saves
 SAME_OBJECTS = frozenset({"string", "empty", "boolean", "integer", "date"})  # inferred kinds safe to hash
 
 
@@ -47,7 +48,7 @@ class Patterns:
 def distinct_rows(columns: list[Any], provision_parts: list[Part], size: int) -> Patterns | None:
     """The patterns of a frame's rows, or None when some column cannot be compared exactly or when
     there are too many patterns for grouping to pay for itself."""
-    if size == 0:
+    if size < SMALL:
         return None
     # object columns first: they are the ones that may not compare exactly, so give up before the work
     ordered = sorted(columns, key=lambda series: series.dtype != np.dtype(object))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,16 @@ def test_facts_given_in_another_order_are_echoed_in_their_own_order() -> None:
     two = discretion.evaluate(rs, {"violation": "late-filing", "facts": {"first_violation": True, "harm": "minor"}})
     assert list(one.facts)[:2] == ["harm", "first_violation"] and list(two.facts)[:2] == ["first_violation", "harm"]
     assert memo.stats()["repeats"] == 0
+
+
+def test_decimals_are_recalled_by_their_printed_form() -> None:
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    one = discretion.evaluate(rs, {"violation": "invoice-data", "facts": {"illegal_gains": Decimal("10.5")}})
+    two = discretion.evaluate(rs, {"violation": "invoice-data", "facts": {"illegal_gains": Decimal("10.50")}})
+    assert memo.stats()["repeats"] == 0
+    assert (one.facts["illegal_gains"], two.facts["illegal_gains"]) == ("10.5", "10.50")
+    again = discretion.evaluate(rs, {"violation": "invoice-data", "facts": {"illegal_gains": Decimal("10.50")}})
+    assert memo.stats()["repeats"] == 1 and again.model_dump_json() == two.model_dump_json()
 
 
 @pytest.mark.parametrize("case", [

@@ -19,8 +19,8 @@ In front of the trie sits a plain dictionary of whole cases seen before word for
 ``recall``, ``keep``): a case sent as JSON-like data whose violation and facts (names, order, values
 and their types) equal an earlier case's gets that case's final result, questions included, with its
 own id, for the cost of one hash. Validation is skipped too, which is exact because it is a pure
-function of those data: only scalar values of types JSON has (no floats, whose printed form is not
-their value) qualify, so equal keys are equal inputs.
+function of those data: only scalars of JSON's types, decimals (by their printed form) and dates
+qualify (no floats: -0.0 equals 0.0), so equal keys are equal inputs.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar, cast
 
@@ -291,6 +291,7 @@ def _for_case(template: Recommendation, facts: Mapping[str, Any] | None, case_id
 
 _REPEATS: dict[tuple[Any, ...], tuple[object, object, Recommendation]] = {}
 _JSON_SCALARS = frozenset({str, int, bool, type(None)})
+_SCALARS = _JSON_SCALARS | {Decimal, date, datetime}  # what Python callers pass besides JSON's types
 _CASE_KEYS = frozenset({"id", "violation", "facts"})
 
 
@@ -311,9 +312,9 @@ def repeat_key(ruleset: object, jurisdiction: object | None, case: Any) -> tuple
     """The key of a case given as plain data with one violation and scalar facts; None for any other.
 
     The key holds the violation and the facts' names, values and value types in the order given (the
-    echo keeps that order); its last part is the case id, which is not compared. Anything else (a
-    ``Case`` model, art. 29's several violations, floats, lists) goes the long way. JSON text counts
-    by the data it holds.
+    echo keeps that order); its last part is the case id, which is not compared. Decimals count by
+    their printed form. Anything else (a ``Case`` model, art. 29's several violations, floats, lists)
+    goes the long way. JSON text counts by the data it holds.
     """
     if not _ENABLED[0]:
         return None
@@ -327,7 +328,9 @@ def repeat_key(ruleset: object, jurisdiction: object | None, case: Any) -> tuple
     values = tuple(facts.values())
     types = tuple(map(type, values))
     if not _JSON_SCALARS.issuperset(types):
-        return None
+        if not _SCALARS.issuperset(types):
+            return None
+        values = tuple(str(v) if type(v) is Decimal else v for v in values)  # 1.0 and 1.00 print apart
     return (id(ruleset), id(jurisdiction), violation, tuple(facts), values, types, case_id)
 
 

@@ -126,3 +126,14 @@ def test_a_whole_frame_result_is_unchanged_by_grouping(tax: Any) -> None:
     assert list(grouped.dtypes) == list(alone.dtypes)
     assert str(grouped["outcome"].dtype) == "category" and str(grouped["mandatory"].dtype) == "boolean"
     pd.testing.assert_frame_equal(grouped.reset_index(drop=True), alone)
+
+
+def test_a_column_with_one_value_keeps_it_whole(tax: Any) -> None:
+    """Every row gets the same tuple (and the same None) where the whole frame shares one result."""
+    frame = pd.DataFrame({"violation": ["late-filing"] * 100, "first_violation": [True] * 100,
+                          "harm": ["minor"] * 100, "corrected": ["within_deadline"] * 100})
+    out = evaluate_frame(tax, frame, progress=False)
+    rec = discretion.evaluate(tax, {"violation": "late-filing", "facts": frame.iloc[0, 1:].to_dict()})
+    assert out["measures"].map(type).eq(tuple).all()
+    assert set(out["measures"]) == {tuple(rec.measure_codes)} and out["error"].isna().all()
+    assert out["fine_max"].map(lambda v: v is None).all() and out["mandatory"].all()

@@ -148,9 +148,15 @@ def _columns(index: Any, table: list[Row]) -> dict[str, Any]:
         "mandatory": pd.arrays.BooleanArray(mandatory.take(index), unknown.take(index)),
     }
     for name in ("fine_min", "fine_max", "measures", "list_item", "tier", "band", "rules", "flags", "error"):
-        values = np.empty(len(table), dtype=object)
-        values[:] = [getattr(r, name) for r in table]
-        columns[name] = pd.Series(values.take(index), dtype=object, copy=False)  # None and Decimal as they are
+        cells = [getattr(r, name) for r in table]
+        if cells and all(cell is cells[0] for cell in cells):  # one value (often None): a fill, not a gather
+            column = np.empty(len(index), dtype=object)
+            column.fill(cells[0])  # fill, not np.full: a tuple is one value here, not a row to broadcast
+        else:
+            values = np.empty(len(table), dtype=object)
+            values[:] = cells
+            column = values.take(index)
+        columns[name] = pd.Series(column, dtype=object, copy=False)  # None and Decimal as they are
     return columns
 
 

@@ -18,6 +18,7 @@ grow with rows or patterns.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -59,6 +60,7 @@ def cold_and_warm(ruleset: Any, frame: Any, repeat: int) -> dict[str, float]:
         return evaluate_frame(ruleset, frame, progress=False)
 
     memo.clear()
+    gc.collect()  # garbage of the previous size (or of a full memo) is not this run's cost
     cold_cpu, cold_wall = timed(run)
     warm = [timed(run) for _ in range(max(repeat, 1))]
     return {"cold": cold_cpu, "cold_wall": cold_wall, "warm": min(c for c, _ in warm),

@@ -273,3 +273,20 @@ def test_a_raw_value_seen_before_is_typed_and_checked_as_the_first_time() -> Non
                     {"illegal_gains": "2024-02-29"}, {"act_date": "12.50"}):  # valid for the other fact only
             with pytest.raises(CaseError):
                 discretion.evaluate(rs, {"violation": "invoice-data", "facts": bad})
+
+
+def test_decimals_and_dates_seen_before_keep_their_own_form() -> None:
+    """Equal decimals that print differently stay apart after validation has seen one of them."""
+    from datetime import date
+
+    from discretion.case import validate_case
+
+    rs = discretion.load_ruleset(FIXTURES.parent.parent / "rulesets/tax/first-violation")
+    for _ in range(2):
+        for amount in ("10.5", "10.50", "1E+1"):
+            valid = validate_case(rs, {"violation": "invoice-data", "facts": {"illegal_gains": Decimal(amount),
+                                                                             "act_date": date(2024, 2, 29)}})
+            assert str(valid.facts["illegal_gains"]) == amount and valid.facts["act_date"] == date(2024, 2, 29)
+        for bad in (Decimal("10.505"), Decimal("-1"), Decimal("sNaN"), Decimal("NaN")):
+            with pytest.raises(CaseError):
+                validate_case(rs, {"violation": "invoice-data", "facts": {"illegal_gains": bad}})

@@ -91,9 +91,9 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
             facts[name] = raw  # a boolean or an enum code: already its typed form
             continue
         key = (name, raw.__class__, raw)
-        typed = seen.get(key, _UNSEEN) if raw.__class__ in _EXACT else _UNSEEN
+        typed = _seen(seen, key)
         if typed is not _UNSEEN:
-            facts[name] = typed  # a date or an amount given in these very words before
+            facts[name] = raw if typed is _AS_GIVEN else typed  # given in these very words before
             continue
         spec = ruleset.schema.get(name)
         if spec is None:
@@ -104,10 +104,7 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
         except ValueError as exc:
             problems.append(Problem("invalid-fact", f"{spec.zh} ({name}): {exc}", _where(name, source)))
             continue
-        if raw.__class__ in _EXACT and typed.__class__ in _IMMUTABLE:
-            if len(seen) >= _SEEN_LIMIT:
-                seen.clear()
-            seen[key] = typed
+        _keep(seen, key, raw, typed)
     if problems:
         raise CaseError(problems)
     assert violation is not None
@@ -133,12 +130,34 @@ class _Plan:
     seen: dict[tuple[str, type, Any], Any]  # (fact, raw type, raw value) → its typed value, once coerced
 
 
-# Raw values whose type and equality say everything (not float: -0.0 == 0.0; not Decimal: 1.0 == 1.00),
-# and typed values that may be shared between cases.
-_EXACT = frozenset({str, int})
+# Raw values whose type and equality say everything (not float: -0.0 == 0.0), and typed values that may
+# be shared between cases. A Decimal is equal to others that print differently (1.0, 1.00): it is
+# remembered only as valid as given, when its typed form is itself, and then each case keeps its own.
+_EXACT = frozenset({str, int, date})
 _IMMUTABLE = frozenset({str, int, bool, Decimal, date})
 _UNSEEN = object()
+_AS_GIVEN = object()
 _SEEN_LIMIT = 16384
+
+
+def _seen(seen: dict[tuple[str, type, Any], Any], key: tuple[str, type, Any]) -> Any:
+    if key[1] in _EXACT:
+        return seen.get(key, _UNSEEN)
+    if key[1] is Decimal and key[2].is_finite():  # a signalling NaN cannot even be hashed
+        return seen.get(key, _UNSEEN)
+    return _UNSEEN
+
+
+def _keep(seen: dict[tuple[str, type, Any], Any], key: tuple[str, type, Any], raw: Any, typed: Any) -> None:
+    if key[1] in _EXACT and typed.__class__ in _IMMUTABLE:
+        value = typed
+    elif key[1] is Decimal and typed.__class__ is Decimal and str(typed) == str(raw):
+        value = _AS_GIVEN
+    else:
+        return
+    if len(seen) >= _SEEN_LIMIT:
+        seen.clear()
+    seen[key] = value
 
 
 _PLANS: dict[int, tuple[CompiledRuleset, _Plan]] = {}

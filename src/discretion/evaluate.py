@@ -21,7 +21,7 @@ from .procedure import BARRED, OUTSIDE_VERSION
 from .questions import questions_for
 from .trace import dated_statute_step
 
-__all__ = ["Matches", "evaluate", "evaluate_valid", "match_native"]
+__all__ = ["Matches", "evaluate", "evaluate_read_only", "evaluate_valid", "match_native"]
 
 Matcher = Callable[[CompiledViolation, Mapping[str, Any]], Matches]
 
@@ -66,7 +66,7 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
     rec = evaluate_valid(ruleset, valid, matcher, jurisdiction)
     if rec.has_flag("facts_unknown") and not valid.others:
         questions, possible = questions_for(
-            ruleset, valid, rec, lambda answered: _decision(ruleset, answered, matcher, jurisdiction))
+            ruleset, valid, rec, lambda answered: evaluate_read_only(ruleset, answered, matcher, jurisdiction))
         rec = rec.model_copy(update={"questions": questions, "possible_outcomes": possible})
     if key is not None:
         memo.keep(key, ruleset, jurisdiction, rec)
@@ -81,10 +81,12 @@ def evaluate_valid(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
     return _single(ruleset, case, matcher, jurisdiction)
 
 
-def _decision(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
-              jurisdiction: Jurisdiction | None) -> Recommendation:
-    """The recommendation for reading its outcome and fine only (a question's answer): it may be the
-    remembered result itself, shared, without this case's id, echo or dated wording."""
+def evaluate_read_only(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
+                       jurisdiction: Jurisdiction | None = None) -> Recommendation:
+    """``evaluate_valid`` for a caller that reads the decision and never hands the result out (a
+    question's answers, a batch row): it may be the remembered result itself, shared, without this
+    case's id and echo, its dated wording the placeholder. Outcome, fine, measures, the rules that
+    matched and the flags' codes are this case's. Do not change it."""
     if case.others or matcher is not match_native:
         return evaluate_valid(ruleset, case, matcher, jurisdiction)
     return _single(ruleset, case, matcher, jurisdiction, shared=True)

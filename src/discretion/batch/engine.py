@@ -29,7 +29,7 @@ import pandas as pd
 from ..case import validate_case
 from ..compile import CompiledRuleset, CompiledViolation
 from ..errors import DiscretionError
-from ..evaluate import evaluate_valid, match_native
+from ..evaluate import evaluate_read_only, match_native
 from ..expr import nodes as n
 from ..models.facts import FactKind, FactSpec
 from ..models.jurisdiction import Jurisdiction
@@ -187,9 +187,10 @@ def evaluate_cases(frame: Frame, rows: npt.NDArray[np.int64]) -> list[Row]:
 
 def _evaluate_one(ruleset: CompiledRuleset, case: dict[str, Any], jurisdiction: Jurisdiction | None) -> Row:
     # validate_case + evaluate_valid is evaluate() without the questions for unknown facts, which no
-    # batch column shows (evaluate adds them to the recommendation after deciding).
+    # batch column shows (evaluate adds them to the recommendation after deciding); read only, as the
+    # row takes its columns and lets the recommendation go.
     try:
-        return row_result(evaluate_valid(ruleset, validate_case(ruleset, case), match_native, jurisdiction))
+        return row_result(evaluate_read_only(ruleset, validate_case(ruleset, case), match_native, jurisdiction))
     except DiscretionError as exc:
         return _error_row(str(exc))
     except (ArithmeticError, ValueError, TypeError) as exc:  # e.g. a date pushed past year 9999

@@ -114,7 +114,9 @@ class _Reads(Mapping[str, Any]):
 
     def get(self, name: str, default: Any = None) -> Any:
         value = self._data.get(name, _MISSING)
-        self._record(name, value)
+        if name not in self._seen:  # ``_record`` inlined: this is most of what recording a run costs
+            self._seen.add(name)
+            self._log.append((name, value if type(value) in _PLAIN or value is _MISSING else _norm(value)))
         return default if value is _MISSING else value
 
     def __getitem__(self, name: str) -> Any:
@@ -148,6 +150,11 @@ class _EchoReads(_Reads):
 
     def _record(self, name: str, real: Any) -> None:
         super()._record(name, self._real.get(name, _MISSING))
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self._data.get(name, _MISSING)
+        self._record(name, value)
+        return default if value is _MISSING else value
 
     def plain(self) -> dict[str, Any]:
         return dict(self._data)

@@ -26,6 +26,7 @@ qualify (no floats: -0.0 equals 0.0), so equal keys are equal inputs.
 from __future__ import annotations
 
 import json
+import operator
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
@@ -276,19 +277,21 @@ def _template(result: Recommendation) -> Recommendation:
 
 
 def _copy(like: Recommendation, data: dict[str, Any]) -> Recommendation:
-    obj = Recommendation.__new__(Recommendation)
-    object.__setattr__(obj, "__dict__", data)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(like.__pydantic_fields_set__))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    obj = _NEW(Recommendation)
+    _SET(obj, "__dict__", data)
+    _SET(obj, "__pydantic_fields_set__", set(like.__pydantic_fields_set__))
+    _SET(obj, "__pydantic_extra__", None)
+    _SET(obj, "__pydantic_private__", None)
     return obj
+
+
+_NEW, _SET = Recommendation.__new__, object.__setattr__
 
 
 def _for_case(template: Recommendation, facts: Mapping[str, Any] | None, case_id: str | None) -> Recommendation:
     """A result of its own for this case; ``facts`` None keeps the template's echo (a copy of it)."""
     data = template.__dict__.copy()
-    for name in _LISTS:
-        data[name] = data[name][:]
+    data.update(zip(_LISTS, map(list.copy, _LIST_VALUES(data)), strict=True))  # fresh top-level lists
     data["case_id"] = case_id
     data["facts"] = _echoed(facts) if facts is not None else data["facts"].copy()
     return _copy(template, data)
@@ -360,6 +363,7 @@ def keep(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None, res
 
 _LISTS = tuple(name for name, info in Recommendation.model_fields.items()
                if getattr(info.annotation, "__origin__", None) is list)
+_LIST_VALUES = operator.itemgetter(*_LISTS)
 
 
 def _insert(key: tuple[int, str, int], ruleset: object, jurisdiction: object | None,

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .compile import CompiledRuleset, CompiledViolation
     from .models.ruleset import Parameters
 
-__all__ = ["Case", "ValidCase", "completed", "months_before", "validate_case"]
+__all__ = ["Case", "ValidCase", "completed", "months_before", "plain_parts", "validate_case"]
 
 TIMELY = frozenset({"before_discovery", "immediately", "within_deadline"})
 
@@ -183,14 +183,23 @@ def _plan(ruleset: CompiledRuleset) -> _Plan:
 _CASE_KEYS = frozenset({"id", "violation", "facts"})
 
 
-def _parts(case: Case | Mapping[str, Any] | str | bytes,
-           source: str | None) -> tuple[str | None, tuple[str, ...], Mapping[str, Any]]:
-    """The case's id, violations and raw facts; plain dicts that are plainly valid skip the model."""
+def plain_parts(case: Any) -> tuple[str | None, str, dict[str, Any]] | None:
+    """The id, violation and raw facts of a plain dict whose shape is plainly what ``Case`` accepts
+    (one violation, fact names as text); None for anything the model itself must check."""
     if type(case) is dict and _CASE_KEYS.issuperset(case):
         case_id, vid, facts = case.get("id"), case.get("violation"), case.get("facts", {})
         if (type(vid) is str and 0 < len(vid) <= 200 and (case_id is None or (type(case_id) is str
                 and len(case_id) <= 200)) and type(facts) is dict and all(type(k) is str for k in facts)):
-            return case_id, (vid,), facts
+            return case_id, vid, facts
+    return None
+
+
+def _parts(case: Case | Mapping[str, Any] | str | bytes,
+           source: str | None) -> tuple[str | None, tuple[str, ...], Mapping[str, Any]]:
+    """The case's id, violations and raw facts; plain dicts that are plainly valid skip the model."""
+    plain = plain_parts(case)
+    if plain is not None:
+        return plain[0], (plain[1],), plain[2]
     parsed = _as_case(case, source)
     return parsed.id, parsed.violation_ids, parsed.facts
 

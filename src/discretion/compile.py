@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._yaml import Positions
 from .errors import Location, Problem, RulesetError, did_you_mean
@@ -22,6 +22,9 @@ from .models.penalty import Band, ConditionSpec, Fine, FineShape, Formula, Tier
 from .models.ruleset import ListItem, Ruleset, Violation
 from .models.vocabulary import MEASURES, Label
 from .standard_facts import STANDARD_FACTS
+
+if TYPE_CHECKING:
+    from .models.outcome import RulesetRef
 
 __all__ = ["CompiledCondition", "CompiledRuleset", "CompiledViolation", "compile_ruleset"]
 
@@ -109,6 +112,13 @@ class CompiledRuleset:
     @property
     def version(self) -> str:
         return self.model.version
+
+    @cached_property
+    def ref(self) -> RulesetRef:
+        """What every recommendation cites of this ruleset (id, version, content hash), built once."""
+        from .models.outcome import RulesetRef, build  # the output models: not needed to load
+
+        return build(RulesetRef, id=self.id, version=self.version, sha256=self.sha256)
 
     def __repr__(self) -> str:
         return f"<CompiledRuleset {self.id} {self.version} sha256={self.sha256[:12]}…>"

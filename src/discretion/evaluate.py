@@ -14,12 +14,11 @@ from . import law, memo
 from .case import Case, ValidCase, for_violation, validate_case
 from .compile import CompiledRuleset, CompiledViolation
 from .models.jurisdiction import Jurisdiction
-from .models.outcome import Flag, Recommendation, TraceStep, build
-from .models.vocabulary import FLAGS
+from .models.outcome import Recommendation, TraceStep, build
 from .pipeline import Evaluation, Matches
 from .procedure import BARRED, OUTSIDE_VERSION
 from .questions import questions_for
-from .trace import dated_statute_step
+from .trace import dated_statute_step, interned_flag
 
 __all__ = ["Matches", "evaluate", "evaluate_read_only", "evaluate_valid", "match_native"]
 
@@ -150,8 +149,6 @@ def _several_provisions(ruleset: CompiledRuleset, case: ValidCase, matcher: Matc
     steps = [build(TraceStep, rule=r.violation.code, kind="several_provisions", matched=False,
                        note=f"{r.label.zh}; fine {r.fine.min}–{r.fine.max}" if r.fine else f"{r.label.zh}; no fine",
                        article="行政处罚法第29条") for r in others]
-    label = FLAGS["several_provisions"]
-    flag = build(Flag, code="several_provisions", zh=label.zh, en=label.en, article="行政处罚法第29条",
-                detail="、".join(r.violation.code for r in others))
+    flag = interned_flag("several_provisions", "行政处罚法第29条", "、".join(r.violation.code for r in others))
     return chosen.model_copy(update={"trace": [*chosen.trace, *steps], "flags": [*chosen.flags, flag],
                                      "citations": [*chosen.citations, law.article(29)]})

@@ -35,6 +35,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel
 
+from .case import plain_parts
 from .models.outcome import Recommendation
 from .trace import json_fact
 
@@ -304,7 +305,6 @@ def _for_case(template: Recommendation, facts: Mapping[str, Any] | None, case_id
 _REPEATS: dict[tuple[Any, ...], tuple[object, object, Recommendation]] = {}
 _JSON_SCALARS = frozenset({str, int, bool, type(None)})
 _SCALARS = _JSON_SCALARS | {Decimal, date, datetime}  # what Python callers pass besides JSON's types
-_CASE_KEYS = frozenset({"id", "violation", "facts"})
 
 
 def plain_case(case: Any) -> dict[str, Any] | None:
@@ -330,13 +330,10 @@ def repeat_key(ruleset: object, jurisdiction: object | None, case: Any) -> tuple
     """
     if not _ENABLED[0]:
         return None
-    case = plain_case(case)
-    if case is None or not _CASE_KEYS.issuperset(case):
+    parts = plain_parts(plain_case(case))  # the shape validation would accept without the Case model
+    if parts is None:
         return None
-    violation, facts, case_id = case.get("violation"), case.get("facts", {}), case.get("id")
-    if type(violation) is not str or type(facts) is not dict or not (
-            case_id is None or (type(case_id) is str and len(case_id) <= 200)):
-        return None
+    case_id, violation, facts = parts
     values = tuple(facts.values())
     types = tuple(map(type, values))
     if not _JSON_SCALARS.issuperset(types):

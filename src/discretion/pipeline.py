@@ -34,7 +34,6 @@ from .models.outcome import (
     LabelOut,
     Penalty,
     Recommendation,
-    RulesetRef,
     TraceStep,
     build,
 )
@@ -45,7 +44,7 @@ from .models.vocabulary import PenaltyType as PT
 from .money import UNKNOWN, Range, clamp, formula_percent, mitigated_range, statutory_range, tier_range
 from .procedure import BARRED, DATED, ProcedureFlags
 from .reasons import reasons_for
-from .trace import explained, interned, interned_flag, label_of, label_out, statute_step, step
+from .trace import explained, interned_flag, label_of, label_out, statute_step, step
 
 __all__ = ["Evaluation", "Grounds", "Matches"]
 
@@ -400,8 +399,7 @@ class Evaluation(ProcedureFlags):
             citations=citations,
             flags=list(self.flags.values()),
             trace=self.trace,
-            ruleset=interned(RulesetRef, id=self.ruleset.id, version=self.ruleset.version,
-                             sha256=self.ruleset.sha256),
+            ruleset=self.ruleset.ref,
             list_item=decision.item.id if decision.item else None,
             tier=decision.rule.split("/", 1)[1] if decision.rule.split("/", 1)[-1] in self._tier_ids else None,
             band=band.model.id if band else None,

@@ -8,9 +8,7 @@ them, never change them.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, TypeVar, cast
-
-from pydantic import BaseModel
+from typing import Any
 
 from . import law
 from .compile import CompiledCondition
@@ -18,10 +16,8 @@ from .models.common import Citation
 from .models.outcome import Condition, Flag, LabelOut, TraceStep, build, to_json_value
 from .models.vocabulary import FLAGS
 
-__all__ = ["dated_statute_step", "explained", "interned", "interned_flag", "json_fact", "label_of", "label_out",
-           "statute_step", "step"]
-
-M = TypeVar("M", bound=BaseModel)
+__all__ = ["dated_statute_step", "explained", "interned_flag", "json_fact", "label_of", "label_out", "statute_step",
+           "step"]
 
 # Per-process caches of frozen output parts that recur from case to case. Keyed by the identity of
 # long-lived compiled objects (kept alive in the entry, so an id is never confused with a reused
@@ -83,7 +79,6 @@ def dated_statute_step(ground: law.StatutoryGround, holds: bool | None, why: str
                  article=label_of(ground.citation))
 
 
-_PARTS: dict[tuple[Any, ...], Any] = {}
 _LABELS_OUT: dict[tuple[str, str, str], LabelOut] = {}
 
 
@@ -96,17 +91,6 @@ def label_out(code: str, zh: str, en: str) -> LabelOut:
             _LABELS_OUT.clear()
         label = _LABELS_OUT[key] = build(LabelOut, code=code, zh=zh, en=en)
     return label
-
-
-def interned(cls: type[M], /, **values: Any) -> M:
-    """An output part of hashable field values (a label, the ruleset reference), one frozen object each."""
-    key = (cls, *values.items())
-    part = _PARTS.get(key)
-    if part is None:
-        if len(_PARTS) > _CACHE_LIMIT:
-            _PARTS.clear()
-        part = _PARTS[key] = build(cls, **values)
-    return cast(M, part)
 
 
 def interned_flag(code: str, article: str | None, detail: str | None) -> Flag:

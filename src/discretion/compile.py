@@ -6,7 +6,7 @@ The compiled form is immutable and holds no per-case state, so one instance serv
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from types import MappingProxyType
@@ -90,6 +90,11 @@ class CompiledViolation:
             keyed.extend((f"item:{item.model.id}:{i}", c) for i, c in enumerate(item.conditions))
         keyed.extend((f"criminal:{i}", c) for i, c in enumerate(self.criminal))
         return tuple(keyed)
+
+    @cached_property
+    def matchers(self) -> tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...]:
+        """Each keyed condition's closure under its key: what the native backend runs, per case."""
+        return tuple((key, cond.compiled.matcher) for key, cond in self.keyed_conditions)
 
 
 @dataclass(frozen=True, eq=False)

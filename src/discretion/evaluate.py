@@ -25,18 +25,9 @@ __all__ = ["Matches", "evaluate", "evaluate_read_only", "evaluate_valid", "match
 Matcher = Callable[[CompiledViolation, Mapping[str, Any]], Matches]
 
 
-_NATIVE: dict[int, tuple[CompiledViolation, tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...]]] = {}
-
-
 def match_native(violation: CompiledViolation, facts: Mapping[str, Any]) -> dict[str, bool | None]:
     """The native backend: every keyed condition through its precompiled closure."""
-    entry = _NATIVE.get(id(violation))
-    if entry is None or entry[0] is not violation:
-        if len(_NATIVE) > 4096:
-            _NATIVE.clear()
-        entry = _NATIVE[id(violation)] = (
-            violation, tuple((key, cond.compiled.matcher) for key, cond in violation.keyed_conditions))
-    return {key: matcher(facts) for key, matcher in entry[1]}
+    return {key: matcher(facts) for key, matcher in violation.matchers}
 
 
 def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | bytes, *,

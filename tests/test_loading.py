@@ -186,17 +186,27 @@ def test_positions_are_kept_through_anchors_aliases_and_merges() -> None:
 
 
 def test_loading_a_registry_does_not_import_the_evaluation_pipeline() -> None:
-    """Loading is the first stage: a fresh process that only loads does not pay for evaluation's imports."""
+    """Loading is the first stage: a fresh process that only loads does not pay for evaluation's imports
+    (nor for the output models, which only evaluation builds)."""
     import subprocess
     import sys
 
     code = ("import sys; from discretion.registry import load_all; found, problems = load_all(sys.argv[1]); "
             "assert found and not problems, problems[:3]; "
-            "print(sorted(m for m in ('discretion.evaluate', 'discretion.law', 'discretion.render') "
-            "if m in sys.modules))")
+            "print(sorted(m for m in ('discretion.evaluate', 'discretion.law', 'discretion.render', "
+            "'discretion.models.outcome', 'discretion.models.jurisdiction') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, str(RULESETS / "tax")], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_the_models_package_names_every_model_it_imports_lazily() -> None:
+    import discretion.models as models
+
+    assert models.__all__ == sorted(models._WHERE)
+    for name in models.__all__:
+        assert getattr(models, name) is getattr(__import__(f"discretion.models{models._WHERE[name]}",
+                                                           fromlist=[name]), name)
 
 
 def test_a_condition_is_checked_once_per_text_and_types_of_the_facts_it_reads() -> None:

@@ -7,15 +7,17 @@ import types
 import typing
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from ._yaml import LIMITS, Limits, Positions, YamlDocument, parse_yaml
 from .compile import CompiledRuleset, compile_ruleset
 from .errors import Location, Problem, RulesetError, did_you_mean
-from .models.jurisdiction import Jurisdiction
 from .models.ruleset import Ruleset
+
+if TYPE_CHECKING:
+    from .models.jurisdiction import Jurisdiction
 
 __all__ = ["find_ruleset_files", "load_jurisdiction", "load_ruleset", "load_ruleset_text", "validation_problems"]
 
@@ -194,6 +196,8 @@ def _element(annotation: Any) -> Any:
 
 def load_jurisdiction(path: str | Path) -> Jurisdiction:
     """Load a jurisdiction file (hearing thresholds, holidays), each number with its cited source."""
+    from .models.jurisdiction import Jurisdiction  # here: loading a ruleset needs no jurisdiction model
+
     file = Path(path)
     try:
         raw = file.read_bytes()

@@ -20,12 +20,12 @@ from .compile import CompiledRuleset, compile_ruleset
 from .errors import Location, Problem, RegistryError, RulesetError, did_you_mean
 from .loading import RULESET_FILE, load_ruleset
 from .models.common import Verification
-from .models.jurisdiction import Jurisdiction
-from .models.outcome import AppliedVersion, Flag, Recommendation
 from .models.vocabulary import FLAGS, Outcome
 
 if TYPE_CHECKING:
     from .case import Case
+    from .models.jurisdiction import Jurisdiction
+    from .models.outcome import Recommendation
 
 __all__ = ["Registry", "lightness", "load_all", "load_registry", "ruleset_files"]
 
@@ -151,6 +151,8 @@ class Registry:
         new = self.in_force(ruleset, decided) if decided is not None else None
         result = self._apply_article_37(parsed, old, new, backend, jurisdiction)
         if flag_reason:
+            from .models.outcome import Flag
+
             label = FLAGS["ruleset_not_in_force"]
             result = result.model_copy(update={"flags": [*result.flags, Flag(
                 code="ruleset_not_in_force", zh=label.zh, en=label.en, article="行政处罚法第37条",
@@ -190,6 +192,8 @@ def _date_fact(case: Case, name: str) -> date | None:
 
 def _applied(rec: Recommendation, applied: CompiledRuleset, old: CompiledRuleset, new: CompiledRuleset | None,
              reason: str) -> Recommendation:
+    from .models.outcome import AppliedVersion  # here: loading a registry needs none of the output models
+
     version = AppliedVersion(version=applied.version, reason=reason, act_version=old.version,
                              decision_version=new.version if new else None)
     return rec.model_copy(update={"applied_version": version})
@@ -198,6 +202,7 @@ def _applied(rec: Recommendation, applied: CompiledRuleset, old: CompiledRuleset
 def _no_longer_a_violation(rec: Recommendation, old: CompiledRuleset, new: CompiledRuleset,
                            missing: list[str]) -> Recommendation:
     from .law import article
+    from .models.outcome import AppliedVersion
 
     reason = f"作出决定时有效的版本 {new.version} 不再将 {', '.join(missing)} 列为违法行为，适用新的规定（从旧兼从轻）"
     version = AppliedVersion(version=new.version, reason=reason, act_version=old.version,

@@ -1,12 +1,10 @@
 """Shared building blocks of the ruleset models: bilingual text, money, citations, sources."""
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -19,7 +17,9 @@ Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=20, decim
 class Frozen(BaseModel):
     """Base of every ruleset model: immutable, unknown keys refused."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # Schemas are built on first validation: importing the models stays cheap, and a ruleset's
+    # validator is built once for the whole tree rather than once for each nested model as well.
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Text(Frozen):
@@ -52,7 +52,7 @@ class Citation(Frozen):
     status: Verification = Verification.verified
 
     @model_validator(mode="after")
-    def _names_something(self) -> Citation:
+    def _names_something(self) -> Self:
         if not (self.law or self.document or self.title):
             raise ValueError("a citation names a law, a document or a title")
         return self

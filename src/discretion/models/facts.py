@@ -1,11 +1,9 @@
 """The declared fact schema: every fact a condition reads, with its type, labels and direction."""
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 from pydantic import Field, field_validator, model_validator
 
@@ -76,7 +74,7 @@ class FactSpec(Frozen):
         return raw
 
     @model_validator(mode="after")
-    def _consistent(self) -> FactSpec:
+    def _consistent(self) -> Self:
         if self.type is FactKind.enum:
             if not self.values:
                 raise ValueError("an enum fact lists its closed 'values'")

@@ -5,8 +5,6 @@ statutory holidays that the State Council announces each year. Nothing here is g
 file cites where every number comes from, and without one the library says "unknown".
 """
 
-from __future__ import annotations
-
 from datetime import date
 
 from pydantic import Field

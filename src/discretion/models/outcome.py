@@ -4,12 +4,10 @@ Top-level JSON keys (a contract apps rely on): ``outcome``, ``mandatory``, ``mea
 ``penalties``, ``fine``, ``citations``, ``flags``, ``trace``, ``ruleset``; further keys are additions.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
@@ -48,7 +46,7 @@ class FineRange(_Out):
     max: Decimal
 
     @classmethod
-    def of(cls, low: Decimal, high: Decimal) -> FineRange:
+    def of(cls, low: Decimal, high: Decimal) -> Self:
         """Round inwards to the fen, so that a computed range never leaves its bounds (a range narrower
         than one fen collapses onto its lower fen rather than inverting)."""
         floor = high.quantize(CENT, rounding=ROUND_FLOOR)

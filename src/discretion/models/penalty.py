@@ -6,11 +6,9 @@ declared base fact (with a branch for no base), a per-day amount, or a percentag
 only). A fine may apply only when a condition holds (``only_if: refused_to_correct``).
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
@@ -75,7 +73,7 @@ class PerUnit(Frozen):
     amount_of: str | None = Field(default=None, description="a declared money fact, e.g. original_fine")
 
     @model_validator(mode="after")
-    def _bounds(self) -> PerUnit:
+    def _bounds(self) -> Self:
         if (self.max is None) == (self.amount_of is None):
             raise ValueError("a per-unit amount gives 'max' (with an optional 'min') or 'amount_of'")
         if self.max is not None and self.min > self.max:
@@ -92,7 +90,7 @@ class Fine(Frozen):
     multiple_of: str | None = Field(default=None, description="a declared money fact, e.g. illegal_gains")
     min_multiple: Multiple | None = None
     max_multiple: Multiple | None = None
-    no_base: Fine | None = Field(default=None, description="the fine when the base amount is zero")
+    no_base: "Fine | None" = Field(default=None, description="the fine when the base amount is zero")
     per_unit: PerUnit | None = Field(default=None, validation_alias=AliasChoices("per_unit", "per_day"),
                                      description="an amount per day (per_day) or per person (per_unit)")
     units: str | None = Field(default=None, validation_alias=AliasChoices("units", "days"),
@@ -102,7 +100,7 @@ class Fine(Frozen):
     only_if_zh: str | None = None
 
     @model_validator(mode="after")
-    def _one_shape(self) -> Fine:
+    def _one_shape(self) -> Self:
         shapes = [
             self.fixed is not None,
             self.multiple_of is not None,
@@ -171,7 +169,7 @@ class Statutory(Frozen):
     text: str | None = Field(default=None, description="the statutory wording, verbatim")
 
     @model_validator(mode="after")
-    def _bands(self) -> Statutory:
+    def _bands(self) -> Self:
         if self.fine is not None and self.bands:
             raise ValueError("give either 'fine' (one band) or 'bands', not both")
         if self.fine is not None:
@@ -216,7 +214,7 @@ class Tier(Frozen):
         return normalise_conditions(raw)
 
     @model_validator(mode="after")
-    def _not_exempt(self) -> Tier:
+    def _not_exempt(self) -> Self:
         if self.outcome is Outcome.no_penalty:
             raise ValueError("a tier recommends a penalty; no-penalty belongs in list_items")
         return self

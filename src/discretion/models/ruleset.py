@@ -1,12 +1,10 @@
 """The ruleset: metadata, fact schema, violations with their baselines, and the lenient-list items."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import Field, field_serializer, field_validator, model_validator
 
@@ -65,7 +63,7 @@ class Violation(Frozen):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _distinct_tiers(self) -> Violation:
+    def _distinct_tiers(self) -> Self:
         ids = [tier.id for tier in self.tiers]
         if len(set(ids)) != len(ids):
             raise ValueError(f"tier ids must be distinct: {ids}")
@@ -98,7 +96,7 @@ class ListItem(Frozen):
         return normalise_conditions(raw)
 
     @model_validator(mode="after")
-    def _shape(self) -> ListItem:
+    def _shape(self) -> Self:
         if bool(self.violation) == bool(self.violations):
             raise ValueError("a list item names 'violation' or 'violations' (one of the two)")
         if self.kind is ListKind.no_penalty and self.ground is None:
@@ -194,7 +192,7 @@ class Ruleset(Frozen):
         return self.effective <= day and (self.expires is None or day < self.expires)
 
     @model_validator(mode="after")
-    def _dates(self) -> Ruleset:
+    def _dates(self) -> Self:
         if self.expires is not None and self.expires <= self.effective:
             raise ValueError("'expires' must come after 'effective'")
         return self

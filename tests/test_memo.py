@@ -50,8 +50,9 @@ def test_remembered_results_equal_fresh_evaluation(path: Path) -> None:
         fresh = _without_memo(ruleset, case)  # the memo is empty again after this
         first = discretion.evaluate(ruleset, case)  # remembered now
         again = discretion.evaluate(ruleset, discretion.Case.model_validate(case))  # a model: a hit in the trie
+        second = discretion.evaluate(ruleset, case)  # seen twice word for word: kept now, if plain data
         word_for_word = discretion.evaluate(ruleset, case)  # recalled whole, if plain data
-        for result in (first, again, word_for_word):
+        for result in (first, again, second, word_for_word):
             assert result.model_dump_json() == fresh.model_dump_json()
             assert result == fresh
         counts = memo.stats()
@@ -90,6 +91,8 @@ def test_a_case_repeated_word_for_word_is_recalled_whole_with_its_own_id() -> No
     case = {"violation": "late-filing", "facts": {"first_violation": True, "harm": "minor"}}  # questions too
     first = discretion.evaluate(rs, {**case, "id": "A-1"})
     assert first.questions
+    discretion.evaluate(rs, {**case, "id": "A-2"})  # kept the second time it is seen
+    assert memo.stats()["repeats"] == 0
     again = discretion.evaluate(rs, {**case, "id": "B-2"})
     assert memo.stats()["repeats"] == 1
     assert again.case_id == "B-2" and first.case_id == "A-1"
@@ -124,6 +127,8 @@ def test_decimals_are_recalled_by_their_printed_form() -> None:
     two = discretion.evaluate(rs, {"violation": "invoice-data", "facts": {"illegal_gains": Decimal("10.50")}})
     assert memo.stats()["repeats"] == 0
     assert (one.facts["illegal_gains"], two.facts["illegal_gains"]) == ("10.5", "10.50")
+    discretion.evaluate(rs, {"violation": "invoice-data", "facts": {"illegal_gains": Decimal("10.50")}})
+    assert memo.stats()["repeats"] == 0
     again = discretion.evaluate(rs, {"violation": "invoice-data", "facts": {"illegal_gains": Decimal("10.50")}})
     assert memo.stats()["repeats"] == 1 and again.model_dump_json() == two.model_dump_json()
 
@@ -145,10 +150,14 @@ def test_word_for_word_recall_is_per_ruleset_and_jurisdiction_and_off_with_the_m
     other = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
     case = {"violation": "late-filing", "facts": {"first_violation": False}}
     discretion.evaluate(rs, case)
+    discretion.evaluate(rs, case)  # kept for rs now
+    discretion.evaluate(other, case)
+    assert memo.stats()["repeats"] == 0  # not for the other ruleset
     discretion.evaluate(other, case)
     assert memo.stats()["repeats"] == 0
     discretion.evaluate(other, case)
-    assert memo.stats()["repeats"] == 1
+    discretion.evaluate(rs, case)
+    assert memo.stats()["repeats"] == 2
     memo.set_enabled(False)
     assert memo.repeat_key(rs, None, case) is None
 
@@ -171,8 +180,9 @@ def test_changing_a_result_does_not_change_the_next_one() -> None:
     first.trace.clear()
     first.flags.append(first.flags[0])
     first.facts["harm"] = "serious"
-    assert discretion.evaluate(rs, case).model_dump_json() == expected
+    assert discretion.evaluate(rs, case).model_dump_json() == expected  # kept now: seen twice
     second = discretion.evaluate(rs, case)  # recalled word for word this time
+    assert memo.stats()["repeats"] == 1
     second.questions.clear()
     assert discretion.evaluate(rs, case).model_dump_json() == expected
 
@@ -299,6 +309,7 @@ def test_recording_pauses_when_cases_do_not_repeat(monkeypatch: pytest.MonkeyPat
 def test_json_text_is_recalled_by_the_data_it_holds() -> None:
     rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
     first = discretion.evaluate(rs, '{"id": "A", "violation": "late-filing", "facts": {"first_violation": false}}')
+    discretion.evaluate(rs, {"id": "A2", "violation": "late-filing", "facts": {"first_violation": False}})
     again = discretion.evaluate(rs, b'{"violation":"late-filing","facts":{"first_violation":false},"id":"B"}')
     assert memo.stats()["repeats"] == 1
     assert (first.case_id, again.case_id) == ("A", "B")

@@ -20,7 +20,10 @@ In front of the trie sits a plain dictionary of whole cases seen before word for
 and their types) equal an earlier case's gets that case's final result, questions included, with its
 own id, for the cost of one hash. Validation is skipped too, which is exact because it is a pure
 function of those data: only scalars of JSON's types, decimals (by their printed form) and dates
-qualify (no floats: -0.0 equals 0.0), so equal keys are equal inputs.
+qualify (no floats: -0.0 equals 0.0), so equal keys are equal inputs. A result is kept the second
+time its case is seen, not the first: a stream whose cases never repeat (each with its own dates,
+say) then pays one dictionary entry per case instead of a copy of every result, and the garbage
+collector does not walk results that will never be asked for again.
 """
 
 from __future__ import annotations
@@ -302,7 +305,7 @@ def _for_case(template: Recommendation, facts: Mapping[str, Any] | None, case_id
 
 # -- whole cases seen before ---------------------------------------------------------------------
 
-_REPEATS: dict[tuple[Any, ...], tuple[object, object, Recommendation]] = {}
+_REPEATS: dict[tuple[Any, ...], tuple[object, object, Recommendation] | None] = {}  # None: seen once
 _JSON_SCALARS = frozenset({str, int, bool, type(None)})
 _SCALARS = _JSON_SCALARS | {Decimal, date, datetime}  # what Python callers pass besides JSON's types
 
@@ -346,18 +349,23 @@ def repeat_key(ruleset: object, jurisdiction: object | None, case: Any) -> tuple
 def recall(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None) -> Recommendation | None:
     """The result kept for this key, as this case's own (its id), or None."""
     entry = _REPEATS.get(key[:-1])
-    if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:
+    if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:  # None: seen once only
         return None
     _COUNTS["repeats"] += 1
     return _for_case(entry[2], None, key[-1])
 
 
 def keep(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None, result: Recommendation) -> None:
-    """Keep a final result for cases with this key (a copy: the caller's result stays the caller's)."""
+    """Note a case's key the first time it is seen; from the second, keep its final result for later
+    cases with this key (a copy: the caller's result stays the caller's)."""
+    short = key[:-1]
     with _LOCK:
         if len(_REPEATS) >= LIMIT:
             _REPEATS.clear()
-        _REPEATS[key[:-1]] = (ruleset, jurisdiction, _for_case(result, None, None))
+        if short not in _REPEATS:
+            _REPEATS[short] = None
+            return
+        _REPEATS[short] = (ruleset, jurisdiction, _for_case(result, None, None))
 
 
 _LISTS = tuple(name for name, info in Recommendation.model_fields.items()

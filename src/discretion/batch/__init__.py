@@ -108,7 +108,8 @@ def evaluate_pandas(ruleset: CompiledRuleset, data: Any, *, violation: str | Non
             raise CaseError([Problem("ambiguous-violation", "violation=... names the provision of every row, but "
                                      "the frame also has a 'violations' column; pass one or the other",
                                      Location("column violations"))])
-        violations = pd.Series(pd.Categorical.from_codes(np.zeros(len(data), dtype=np.int8), [violation]))
+        violations = pd.Series(pd.Categorical.from_codes(np.zeros(len(data), dtype=np.int8), [violation]),
+                               index=data.index)
     elif "violation" in data.columns:
         violations = data["violation"]
     elif several is not None:
@@ -127,24 +128,31 @@ def evaluate_pandas(ruleset: CompiledRuleset, data: Any, *, violation: str | Non
             bar.close()
     kept = [c for c in data.columns if c not in ruleset.schema and c != "violation"]
     out = {name: data[name] for name in kept}
-    out.update(_columns(index, table))
-    out["violation"] = violations if violations is not None else pd.Series([None] * len(data), dtype=object)
-    # copy=False: each column stays its own array (pandas would otherwise copy the object columns into one block)
-    return pd.DataFrame({name: out[name] for name in (*kept, *RESULT_COLUMNS)}, copy=False)
+    out.update(_columns(index, table, data.index))
+    out["violation"] = violations if violations is not None else pd.Series(np.full(len(data), None, dtype=object),
+                                                                           index=data.index, dtype=object)
+    # copy=False: each column stays its own array (pandas would otherwise copy the object columns into one block);
+    # the frame's own index: the passed-through Series carry it already, so none is realigned
+    return pd.DataFrame({name: out[name] for name in (*kept, *RESULT_COLUMNS)}, index=data.index, copy=False)
 
 
 def _text(dtype: Any) -> bool:
     return isinstance(dtype, pd.StringDtype) or str(dtype) in ("string[pyarrow]", "large_string[pyarrow]")
 
 
-def _columns(index: Any, table: list[Row]) -> dict[str, Any]:
-    """The result columns: each a table of distinct results broadcast to the rows by one ``take``."""
-    outcomes = [o.value for o in Outcome]
-    codes = np.array([outcomes.index(r.outcome) if r.outcome else -1 for r in table], dtype=np.int8)
+OUTCOMES = [o.value for o in Outcome]
+OUTCOME_CODES = {name: code for code, name in enumerate(OUTCOMES)}
+OUTCOME_DTYPE = pd.Categorical.from_codes(np.zeros(0, dtype=np.int8), categories=OUTCOMES).dtype  # made once
+
+
+def _columns(index: Any, table: list[Row], labels: Any) -> dict[str, Any]:
+    """The result columns: each a table of distinct results broadcast to the rows by one ``take``
+    (``labels``: the frame's index, which the object columns carry)."""
+    codes = np.array([OUTCOME_CODES[r.outcome] if r.outcome else -1 for r in table], dtype=np.int8)
     mandatory = np.array([bool(r.mandatory) for r in table], dtype=bool)
     unknown = np.array([r.mandatory is None for r in table], dtype=bool)
     columns: dict[str, Any] = {
-        "outcome": pd.Categorical.from_codes(codes.take(index), categories=outcomes),
+        "outcome": pd.Categorical.from_codes(codes.take(index), dtype=OUTCOME_DTYPE),
         "mandatory": pd.arrays.BooleanArray(mandatory.take(index), unknown.take(index)),
     }
     for name in ("fine_min", "fine_max", "measures", "list_item", "tier", "band", "rules", "flags", "error"):
@@ -156,7 +164,8 @@ def _columns(index: Any, table: list[Row]) -> dict[str, Any]:
             values = np.empty(len(table), dtype=object)
             values[:] = cells
             column = values.take(index)
-        columns[name] = pd.Series(column, dtype=object, copy=False)  # None and Decimal as they are
+        # a Series of object dtype: None and Decimal as they are (an array would be inferred, text as str)
+        columns[name] = pd.Series(column, index=labels, dtype=object, copy=False)
     return columns
 
 

@@ -186,8 +186,8 @@ def _dates(series: Any, null: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[Any], 
         per_day = PER_DAY.get(unit)
         if per_day is not None:
             ticks = stamps.view(np.int64)
-            days, rest = np.divmod(ticks, per_day)
-            bad = ~null & (rest != 0)  # a time of day: not a date
+            days = ticks // per_day  # floor division by a constant: several times cheaper than divmod
+            bad = ~null & (days * per_day != ticks)  # a time of day: not a date
             return np.where(null | bad, 0, days), bad
         days_ = stamps.astype("datetime64[D]")
         bad = ~null & (days_.astype(stamps.dtype) != stamps)

@@ -17,8 +17,10 @@ distinct key; so the rate depends on how many distinct keys a frame has, not on 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+import weakref
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from itertools import repeat
 from typing import Any
 
@@ -45,6 +47,7 @@ __all__ = ["Row", "evaluate_rows", "row_result"]
 Bools = npt.NDArray[np.bool_]
 CHUNK = 512  # evaluations between two ticks of the progress bar
 MAX_PROVISIONS = 50  # Case.violations: at most 50 provisions for one act
+PER_CASE_BELOW = 8  # frames shorter than this are evaluated row by row
 FLAG_FACTS = ("major_public_interest", "hearing_held", "complex_case", "major_violation")
 
 
@@ -70,7 +73,32 @@ def row_result(rec: Recommendation) -> Row:
     fine = rec.fine
     return Row(rec.outcome.value, rec.mandatory, fine.min if fine else None, fine.max if fine else None,
                tuple(rec.measure_codes), rec.list_item, rec.tier, rec.band,
-               tuple(step.rule for step in rec.trace if step.matched is True), tuple(f.code for f in rec.flags), None)
+               tuple([step.rule for step in rec.trace if step.matched is True]), tuple([f.code for f in rec.flags]),
+               None)
+
+
+_ROWS: dict[int, tuple[weakref.ref[Recommendation], Row]] = {}  # id of a recommendation → (it, its row)
+
+
+def shared_row(rec: Recommendation) -> Row:
+    """``row_result``, made once per recommendation object for as long as it lives.
+
+    A remembered result (``evaluate_read_only`` on a memo hit) is the same immutable object for every
+    case that reaches it, so its row is worked out once; the entry goes when the memo lets the result go.
+    """
+    key = id(rec)
+    entry = _ROWS.get(key)
+    if entry is not None and entry[0]() is rec:
+        return entry[1]
+    row = row_result(rec)
+    _ROWS[key] = (weakref.ref(rec, partial(_forget, key)), row)
+    return row
+
+
+def _forget(key: int, ref: weakref.ref[Recommendation]) -> None:
+    entry = _ROWS.get(key)
+    if entry is not None and entry[0] is ref:
+        del _ROWS[key]
 
 
 def _error_row(message: str) -> Row:
@@ -118,6 +146,8 @@ class Frame:
         self.specs = list(spec_of)
         self.spec_codes = spec_codes
         self.facts = [name for name in frame.columns if name in ruleset.schema]
+        self.columns = {name: frame[name] for name in self.facts}  # each Series made once (~20 µs apiece)
+        self.ids = frame[id_column] if id_column is not None else None
 
     def provision_parts(self) -> list[Part]:
         """What each row names as its provision(s), as codes that are equal only for identical cells.
@@ -147,11 +177,15 @@ class Frame:
 
     def cases(self, rows: npt.NDArray[np.int64]) -> list[dict[str, Any]]:
         """The rows as case mappings, reading only those rows (never a whole column as objects)."""
-        part = self.frame.take(rows)
+        whole = rows.size == len(self.frame) and bool((rows == np.arange(rows.size)).all())
+
+        def cells(series: Any) -> list[Any]:
+            return python_values(series if whole else series.take(rows))
+
         names = self.facts
-        per_row = zip(*(python_values(part[name]) for name in names), strict=True) if names else \
+        per_row = zip(*(cells(self.columns[name]) for name in names), strict=True) if names else \
             repeat((), rows.size)
-        ids = python_values(part[self.id_column]) if self.id_column is not None else None
+        ids = cells(self.ids) if self.ids is not None else None
         out: list[dict[str, Any]] = []
         for at, (row, values) in enumerate(zip(rows.tolist(), per_row, strict=True)):
             facts = {name: value for name, value in zip(names, values, strict=True) if value is not None}
@@ -190,7 +224,7 @@ def _evaluate_one(ruleset: CompiledRuleset, case: dict[str, Any], jurisdiction: 
     # batch column shows (evaluate adds them to the recommendation after deciding); read only, as the
     # row takes its columns and lets the recommendation go.
     try:
-        return row_result(evaluate_read_only(ruleset, validate_case(ruleset, case), match_native, jurisdiction))
+        return shared_row(evaluate_read_only(ruleset, validate_case(ruleset, case), match_native, jurisdiction))
     except DiscretionError as exc:
         return _error_row(str(exc))
     except (ArithmeticError, ValueError, TypeError) as exc:  # e.g. a date pushed past year 9999
@@ -201,9 +235,16 @@ def evaluate_rows(frame: Frame, tick: Callable[[int], None]) -> tuple[npt.NDArra
     """Each row's index into a table of distinct results (so columns are built by one take each).
 
     Identical rows are found first (``patterns``): the pipeline below then runs on one row of each.
+    A frame of a few rows goes row by row: the arrays would cost more than they save (a fixed few
+    milliseconds against tens of microseconds per row the memo has seen).
     """
     size = len(frame.frame)
-    patterns = distinct_rows([frame.frame[name] for name in frame.facts], frame.provision_parts(), size)
+    if size < PER_CASE_BELOW:
+        rows = np.arange(size, dtype=np.int64)
+        table = evaluate_cases(frame, rows)
+        tick(size)
+        return rows, table
+    patterns = distinct_rows(list(frame.columns.values()), frame.provision_parts(), size)
     if patterns is None:
         return _evaluate_keyed(frame, tick, None)
     index, table = _evaluate_keyed(frame.subset(patterns.first), tick,
@@ -221,7 +262,7 @@ def _evaluate_keyed(frame: Frame, tick: Callable[[int], None],
     columns: dict[str, Column] = {}
     bad = np.zeros(size, dtype=bool)
     for name in frame.facts:
-        column, column_bad = coerce_column(ruleset.schema[name], frame.frame[name])
+        column, column_bad = coerce_column(ruleset.schema[name], frame.columns[name])
         columns[name] = column
         bad |= column_bad
     _defaults_and_derived(ruleset, columns, size)

@@ -24,7 +24,7 @@ STAGES = [
     {"standard_facts"},
     {"compile", "loading", "case", "schema", "factspace"},
     {"money", "law"},
-    {"evaluate", "pipeline", "backends", "rete", "reasons", "questions", "trace", "procedure", "memo"},
+    {"evaluate", "pipeline", "backends", "rete", "reasons", "questions", "trace", "procedure", "memo", "redating"},
     {"render", "casefiles"},
     {"checks", "testing", "catalogue", "notice", "batch", "synthetic", "plots", "audit", "diff", "registry",
      "publish", "replay", "jurisdiction"},

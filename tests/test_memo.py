@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import discretion
 from discretion import memo
@@ -317,3 +319,103 @@ def test_json_text_is_recalled_by_the_data_it_holds() -> None:
         rs, '{"id": "B", "violation": "late-filing", "facts": {"first_violation": false}}').model_dump_json()
     with pytest.raises(discretion.CaseError):  # not JSON: the long way reports it, each time
         discretion.evaluate(rs, '{"violation": "late-filing", "facts": {"first_violation": false}')
+
+
+# -- cases alike but for their dates (redating) ------------------------------------------------------
+
+def _dated(case: dict[str, Any], act: str, found: str, **more: str) -> dict[str, Any]:
+    return {**case, "facts": {**case["facts"], "act_date": act, "discovery_date": found, **more}}
+
+
+def test_a_case_with_other_dates_that_decide_the_same_is_recalled_with_its_own_dates() -> None:
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    case = {"violation": "late-filing", "facts": {"first_violation": False, "harm": "minor"}}
+    for _ in range(2):  # kept the second time
+        discretion.evaluate(rs, _dated(case, "2024-03-01", "2024-06-01"))
+    other = _dated(case, "2024-05-02", "2025-01-31")  # not barred after 2 years or 5, in force: alike
+    rec = discretion.evaluate(rs, other)
+    assert memo.stats()["repeats"] == 1
+    assert rec.model_dump_json() == _without_memo(rs, other).model_dump_json()
+    assert (rec.facts["act_date"], rec.facts["discovery_date"]) == ("2024-05-02", "2025-01-31")
+    assert any("2024-05-02" in (step.note or "") for step in rec.trace)  # art. 36's step quotes them
+
+
+@pytest.mark.parametrize(("found", "alike"), [
+    ("2026-03-01", True),  # the two years of art. 36 not yet over
+    ("2026-03-02", False),  # one day past them: barred
+])
+def test_dates_that_decide_otherwise_are_not_confused(found: str, alike: bool) -> None:
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    case = {"violation": "late-filing", "facts": {"first_violation": False, "harm": "minor"}}
+    for _ in range(2):
+        discretion.evaluate(rs, _dated(case, "2024-03-01", "2024-06-01"))
+    asked = _dated(case, "2024-03-01", found)
+    rec = discretion.evaluate(rs, asked)
+    assert memo.stats()["repeats"] == (1 if alike else 0)
+    assert rec.model_dump_json() == _without_memo(rs, asked).model_dump_json()
+
+
+def test_an_act_outside_the_version_in_force_is_flagged_with_its_own_date() -> None:
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    case = {"violation": "late-filing", "facts": {"first_violation": False, "harm": "minor"}}
+    early = rs.model.effective.replace(year=rs.model.effective.year - 1)
+    days = (early, early, early.replace(day=2))
+    asked = [_dated(case, day.isoformat(), rs.model.effective.isoformat()) for day in days]
+    fresh = [_without_memo(rs, one).model_dump_json() for one in asked]  # (this empties the memo)
+    results = [discretion.evaluate(rs, one) for one in asked]
+    assert memo.stats()["repeats"] == 1
+    assert [rec.model_dump_json() for rec in results] == fresh
+    for day, rec in zip(days, results, strict=True):
+        assert any(f.code == "ruleset_not_in_force" and f"act {day}" in (f.detail or "") for f in rec.flags)
+
+
+def test_a_ruleset_whose_conditions_read_dates_recalls_only_the_same_dates() -> None:
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace(
+        "when: days_late <= 10", "when: discovery_date - act_date <= 10")
+    rs = discretion.load_ruleset_text(text, source="dates.yaml")
+    assert rs.conditions_read_dates
+    case = {"violation": "v1", "facts": {"first_violation": False, "days_late": 3}}
+    kept = [discretion.evaluate(rs, _dated(case, "2024-03-01", "2024-03-05")) for _ in range(2)]
+    asked = _dated(case, "2024-03-01", "2024-03-20")  # alike for the statute, not for the tier
+    rec = discretion.evaluate(rs, asked)
+    assert memo.stats()["repeats"] == 0
+    assert kept[1].tier == "light" and rec.tier != "light"
+    assert rec.model_dump_json() == _without_memo(rs, asked).model_dump_json()
+
+
+def test_an_invalid_date_still_gets_its_error() -> None:
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    case = {"violation": "late-filing", "facts": {"first_violation": False}}
+    for _ in range(2):
+        discretion.evaluate(rs, _dated(case, "2024-03-01", "2024-06-01"))
+    with pytest.raises(discretion.CaseError, match="discovery_date"):
+        discretion.evaluate(rs, _dated(case, "2024-03-01", "2024-02-30"))
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.parent.relative_to(ROOT / "rulesets")))
+def test_results_recalled_across_dates_equal_fresh_evaluation(path: Path) -> None:
+    ruleset = discretion.load_ruleset(path)
+    spans = st.sampled_from([0, 364, 365, 366, 730, 731, 1826, 1827, 1828]) | st.integers(0, 2200)
+    dates = st.tuples(st.dates(date(2017, 1, 1), date(2027, 12, 31)), spans, st.none() | st.integers(0, 400))
+    recalled = [0]
+
+    @settings(max_examples=15, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(case=cases(ruleset), stories=st.lists(dates, min_size=2, max_size=4))
+    def check(case: dict[str, Any], stories: list[tuple[date, int, int | None]]) -> None:
+        memo.clear()
+        variants = []
+        for act, span, lasted in stories:
+            facts = {k: v for k, v in case["facts"].items() if k not in ("act_date", "act_end_date", "discovery_date")}
+            end = act + timedelta(days=lasted) if lasted is not None else None
+            facts.update(act_date=act.isoformat(), discovery_date=((end or act) + timedelta(days=span)).isoformat())
+            if end is not None:
+                facts["act_end_date"] = end.isoformat()
+            variants.append({**case, "facts": facts})
+        sequence = [*variants, *variants, *variants]  # kept on a second sight, recalled from then on
+        fresh = [_without_memo(ruleset, variant).model_dump_json() for variant in sequence]  # empties the memo
+        assert [discretion.evaluate(ruleset, variant).model_dump_json() for variant in sequence] == fresh
+        recalled[0] += memo.stats()["repeats"]
+
+    check()
+    assert recalled[0] > 0  # cases alike but for their dates were recalled, not only evaluated

@@ -21,7 +21,7 @@ from .models.facts import FactKind, FactSpec
 from .models.penalty import Band, ConditionSpec, Fine, FineShape, Formula, Tier
 from .models.ruleset import ListItem, Ruleset, Violation
 from .models.vocabulary import MEASURES, Label
-from .standard_facts import STANDARD_FACTS
+from .standard_facts import DATED_FACTS, STANDARD_FACTS
 
 if TYPE_CHECKING:
     from .models.outcome import RulesetRef
@@ -124,6 +124,13 @@ class CompiledRuleset:
         from .models.outcome import RulesetRef, build  # the output models: not needed to load
 
         return build(RulesetRef, id=self.id, version=self.version, sha256=self.sha256)
+
+    @cached_property
+    def conditions_read_dates(self) -> bool:
+        """Whether a condition reads a date the statute reads (``DATED_FACTS``): if none does, cases
+        alike but for those dates differ only where the statute reads them (see ``redating``)."""
+        return any(name in cond.compiled.facts for violation in self.violations.values()
+                   for _, cond in violation.keyed_conditions for name in DATED_FACTS)
 
     def __repr__(self) -> str:
         return f"<CompiledRuleset {self.id} {self.version} sha256={self.sha256[:12]}…>"

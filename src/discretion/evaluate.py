@@ -7,10 +7,11 @@ documented in ``pipeline`` (and in the README, tested in tests/test_evaluate.py)
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from . import law, memo
+from . import law, memo, redating
 from .case import Case, ValidCase, for_violation, validate_case
 from .compile import CompiledRuleset, CompiledViolation
 from .models.jurisdiction import Jurisdiction
@@ -18,7 +19,7 @@ from .models.outcome import Recommendation, TraceStep, build
 from .pipeline import Evaluation, Matches
 from .procedure import BARRED, OUTSIDE_VERSION
 from .questions import questions_for
-from .trace import dated_statute_step, interned_flag
+from .trace import interned_flag
 
 __all__ = ["Matches", "evaluate", "evaluate_read_only", "evaluate_valid", "match_native"]
 
@@ -42,10 +43,13 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
     'no_penalty'
     """
     key = memo.repeat_key(ruleset, jurisdiction, case) if backend == "native" else None
+    dates: dict[str, date] = {}
+    if key is not None:
+        key, dates = redating.classed_key(ruleset, key)  # the statute's dates by what they decide
     if key is not None:
         seen = memo.recall(key, ruleset, jurisdiction)
         if seen is not None:
-            return seen
+            return redating.redated(seen, ruleset, dates) if dates else seen
     valid = validate_case(ruleset, case, source=source)
     if backend == "native":
         matcher: Matcher = match_native
@@ -109,18 +113,8 @@ def _single(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
         rec = run(view)
     if shared:
         return rec  # read-only; its dated wording may be the placeholder, its outcome and fine are this case's
-    at = law.LIMITATION_POSITION  # the statute's grounds open every trace (see _statutory_exemptions)
-    if rec.trace[at].rule == law.ART36_BARRED.rule:
-        rec.trace[at] = dated_statute_step(law.ART36_BARRED, barred, why)  # a fresh list: see memo._for_case
-    if outside:
-        _dated_flag(rec, f"version {model.version} is in force {model.effective}–{model.expires or ''}; act {act}")
+    redating.stamp(rec, ruleset, barred, why, act)  # its own lists: see memo._for_case
     return rec
-
-
-def _dated_flag(rec: Recommendation, detail: str) -> None:
-    for index, flag in enumerate(rec.flags):
-        if flag.code == "ruleset_not_in_force":
-            rec.flags[index] = flag.model_copy(update={"detail": detail})  # the act's own date: not interned
 
 
 def _several_provisions(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,

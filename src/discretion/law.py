@@ -28,6 +28,7 @@ __all__ = [
     "limitation",
     "mandatory_leniency",
     "summary_procedure_allowed",
+    "time_bars",
     "working_days_after",
 ]
 
@@ -121,6 +122,16 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def time_bars(facts: Mapping[str, Any]) -> tuple[bool, bool] | None:
+    """Whether the act is time-barred on discovery after 2 years and after 5 (art. 36 para. 1); None
+    when a date is unknown. All that the dates decide, whichever period the other facts make apply."""
+    start = facts.get("act_end_date") or facts.get("act_date")
+    found = facts.get("discovery_date")
+    if start is None or found is None:
+        return None
+    return found > add_years(start, 2), found > add_years(start, 5)
 
 
 def limitation(facts: Mapping[str, Any]) -> tuple[bool | None, str]:

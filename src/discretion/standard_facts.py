@@ -12,7 +12,7 @@ from typing import Any
 
 from .models.facts import FactSpec
 
-__all__ = ["DERIVED_FACTS", "STANDARD_FACTS"]
+__all__ = ["DATED_FACTS", "DERIVED_FACTS", "STANDARD_FACTS"]
 
 
 def _fact(type_: str, zh: str, en: str, description: str, **extra: Any) -> FactSpec:
@@ -88,5 +88,10 @@ STANDARD_FACTS: MappingProxyType[str, FactSpec] = MappingProxyType({
         "integer", "窗口期内同类违法次数", "same-type prior violations in the window", "derived", min=0,
         direction="aggravating"),
 })
+
+DATED_FACTS = ("act_date", "act_end_date", "discovery_date")
+"""The dates the statute's layer reads: art. 36's time bar (from the act or its end to discovery) and
+art. 37's version in force (on the act's date). Past those, only a ruleset's own conditions and the
+first-violation window over prior-violation records (a list) may read them."""
 
 DERIVED_FACTS = frozenset({"first_violation", "timely_corrected", "prior_violation_count"})

@@ -330,8 +330,9 @@ def _dated(case: dict[str, Any], act: str, found: str, **more: str) -> dict[str,
 def test_a_case_with_other_dates_that_decide_the_same_is_recalled_with_its_own_dates() -> None:
     rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
     case = {"violation": "late-filing", "facts": {"first_violation": False, "harm": "minor"}}
-    for _ in range(2):  # kept the second time
-        discretion.evaluate(rs, _dated(case, "2024-03-01", "2024-06-01"))
+    discretion.evaluate(rs, _dated(case, "2024-03-01", "2024-06-01"))  # its facts but for the dates noted
+    discretion.evaluate(rs, _dated(case, "2024-04-01", "2024-07-01"))  # seen before: kept
+    assert memo.stats()["repeats"] == 0
     other = _dated(case, "2024-05-02", "2025-01-31")  # not barred after 2 years or 5, in force: alike
     rec = discretion.evaluate(rs, other)
     assert memo.stats()["repeats"] == 1

@@ -63,7 +63,7 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
             ruleset, valid, rec, lambda answered: evaluate_read_only(ruleset, answered, matcher, jurisdiction))
         rec = rec.model_copy(update={"questions": questions, "possible_outcomes": possible})
     if key is not None:
-        memo.keep(key, ruleset, jurisdiction, rec)
+        memo.keep(key, ruleset, jurisdiction, rec, pattern=redating.pattern(key) if dates else None)
     return rec
 
 

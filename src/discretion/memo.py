@@ -21,9 +21,10 @@ and their types) equal an earlier case's gets that case's final result, question
 own id, for the cost of one hash. Validation is skipped too, which is exact because it is a pure
 function of those data: only scalars of JSON's types, decimals (by their printed form) and dates
 qualify (no floats: -0.0 equals 0.0), so equal keys are equal inputs. A result is kept the second
-time its case is seen, not the first: a stream whose cases never repeat (each with its own dates,
-say) then pays one dictionary entry per case instead of a copy of every result, and the garbage
-collector does not walk results that will never be asked for again.
+time its case (or, for cases alike but for their dates, its facts without the dates: see
+``redating``) is seen, not the first: a stream whose cases never repeat then pays one dictionary
+entry per case instead of a copy of every result, and the garbage collector does not walk results
+that will never be asked for again.
 """
 
 from __future__ import annotations
@@ -305,7 +306,8 @@ def _for_case(template: Recommendation, facts: Mapping[str, Any] | None, case_id
 
 # -- whole cases seen before ---------------------------------------------------------------------
 
-_REPEATS: dict[tuple[Any, ...], tuple[object, object, Recommendation] | None] = {}  # None: seen once
+_REPEATS: dict[tuple[Any, ...], tuple[object, object, Recommendation]] = {}
+_NOTED: dict[tuple[Any, ...], None] = {}  # cases (or fact patterns) seen once: kept when seen again
 _JSON_SCALARS = frozenset({str, int, bool, type(None)})
 _SCALARS = _JSON_SCALARS | {Decimal, date, datetime}  # what Python callers pass besides JSON's types
 
@@ -349,22 +351,26 @@ def repeat_key(ruleset: object, jurisdiction: object | None, case: Any) -> tuple
 def recall(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None) -> Recommendation | None:
     """The result kept for this key, as this case's own (its id), or None."""
     entry = _REPEATS.get(key[:-1])
-    if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:  # None: seen once only
+    if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:
         return None
     _COUNTS["repeats"] += 1
     return _for_case(entry[2], None, key[-1])
 
 
-def keep(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None, result: Recommendation) -> None:
-    """Note a case's key the first time it is seen; from the second, keep its final result for later
-    cases with this key (a copy: the caller's result stays the caller's)."""
+def keep(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None, result: Recommendation, *,
+         pattern: tuple[Any, ...] | None = None) -> None:
+    """Keep a final result for later cases with this key (a copy: the caller's result stays the
+    caller's), if its ``pattern`` (by default the key without the case id) was seen before; else note it."""
     short = key[:-1]
+    seen = short if pattern is None else pattern
     with _LOCK:
+        if seen not in _NOTED:
+            if len(_NOTED) >= LIMIT:
+                _NOTED.clear()
+            _NOTED[seen] = None
+            return
         if len(_REPEATS) >= LIMIT:
             _REPEATS.clear()
-        if short not in _REPEATS:
-            _REPEATS[short] = None
-            return
         _REPEATS[short] = (ruleset, jurisdiction, _for_case(result, None, None))
 
 
@@ -415,6 +421,7 @@ def clear() -> None:
     with _LOCK:
         _ROOTS.clear()
         _REPEATS.clear()
+        _NOTED.clear()
         _COUNTS.update(hits=0, misses=0, leaves=0, not_remembered=0, paused=0, repeats=0)
         _RATE[:] = [0, 0, 0]
 

@@ -23,7 +23,7 @@ from .models.outcome import Flag, Recommendation, build
 from .standard_facts import DATED_FACTS
 from .trace import dated_statute_step
 
-__all__ = ["classed_key", "redated", "stamp"]
+__all__ = ["classed_key", "pattern", "redated", "stamp"]
 
 # The layout of memo.repeat_key's key: ids, violation, fact names, values, value types, ..., case id.
 _NAMES, _VALUES = 3, 4
@@ -55,6 +55,12 @@ def classed_key(ruleset: CompiledRuleset, key: tuple[Any, ...]) -> tuple[tuple[A
     act = dates.get("act_date")
     in_force = None if act is None else ruleset.model.in_force_on(act)
     return (*key[:_VALUES], tuple(values), *key[_VALUES + 1:-1], bars, in_force, key[-1]), dates
+
+
+def pattern(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A classed key without what the dates decide and the case id: the facts but for their dates.
+    Its second sight is what makes a result worth keeping (``memo.keep``)."""
+    return key[:-3]
 
 
 def redated(rec: Recommendation, ruleset: CompiledRuleset, dates: dict[str, date]) -> Recommendation:

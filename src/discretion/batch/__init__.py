@@ -155,8 +155,9 @@ def _columns(index: Any, table: list[Row], labels: Any) -> dict[str, Any]:
         "outcome": pd.Categorical.from_codes(codes.take(index), dtype=OUTCOME_DTYPE),
         "mandatory": pd.arrays.BooleanArray(mandatory.take(index), unknown.take(index)),
     }
+    fields = dict(zip(Row._fields, zip(*table, strict=True), strict=True)) if table else {}
     for name in ("fine_min", "fine_max", "measures", "list_item", "tier", "band", "rules", "flags", "error"):
-        cells = [getattr(r, name) for r in table]
+        cells = fields.get(name, ())
         if cells and all(cell is cells[0] for cell in cells):  # one value (often None): a fill, not a gather
             column = np.empty(len(index), dtype=object)
             column.fill(cells[0])  # fill, not np.full: a tuple is one value here, not a row to broadcast

@@ -173,7 +173,10 @@ class Statutory(Frozen):
         if self.fine is not None and self.bands:
             raise ValueError("give either 'fine' (one band) or 'bands', not both")
         if self.fine is not None:
-            object.__setattr__(self, "bands", (Band(id="default", fine=self.fine),))
+            # built from parts already validated: validating them again would build Band's own validator
+            # (a cold load builds only the ruleset's)
+            default = Band.model_construct(id="default", fine=self.fine)
+            object.__setattr__(self, "bands", (default,))
             object.__setattr__(self, "fine", None)
         ids = [band.id for band in self.bands]
         if len(set(ids)) != len(ids):

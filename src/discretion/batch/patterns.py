@@ -13,7 +13,6 @@ row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -21,7 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .columns import PER_DAY
-from .keys import Part, dense_codes, first_rows
+from .keys import CHUNK, HINT, Coder, Given, Part, dense_codes, first_rows
 
 __all__ = ["Patterns", "distinct_rows"]
 
@@ -52,42 +51,37 @@ def distinct_rows(columns: list[Any], provision_parts: list[Part], size: int) ->
         return None
     # object columns first: they are the ones that may not compare exactly, so give up before the work
     ordered = sorted(columns, key=lambda series: series.dtype != np.dtype(object))
-    try:
-        of_row = dense_codes(_parts(provision_parts, ordered), size)
-    except _Incomparable:
-        return None
+    coders: list[Part | Coder] = list(provision_parts)
+    for series in ordered:
+        coder = column_coder(series)
+        if coder is None:
+            return None
+        coders.append(coder)
+    of_row = dense_codes(coders, size)
     first = first_rows(of_row)
     if first.size > WORTH * size:
         return None
     return Patterns(of_row, first)
 
 
-class _Incomparable(Exception):
-    """A column whose cells cannot be compared exactly (see ``column_codes``)."""
-
-
-def _parts(provision_parts: list[Part], columns: list[Any]) -> Iterator[Part]:
-    """Each column's codes, one at a time (the packer drops each before the next is made)."""
-    yield from provision_parts
-    for series in columns:
-        part = column_codes(series)
-        if part is None:
-            raise _Incomparable
-        yield part
-
-
 def column_codes(series: Any) -> Part | None:
     """One column as small codes (0 for a missing cell), equal exactly when the cells are identical."""
+    coder = column_coder(series)
+    return None if coder is None else (coder.codes(0, len(series)), coder.base)
+
+
+def column_coder(series: Any) -> Coder | None:
+    """``column_codes`` given a slice of rows at a time (see ``keys``); None when the cells cannot be
+    compared exactly."""
     dtype = series.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        codes = series.array.codes  # -1 for a missing cell: +1 below makes it 0
-        return np.add(codes, 1, dtype=np.int32), len(dtype.categories) + 1
+        return _Shifted(series.array.codes, len(dtype.categories) + 1)  # -1 for a missing cell: 0 once shifted
     if dtype == np.dtype(bool):
-        return series.to_numpy().view(np.int8), 2
+        return _Bools(series.to_numpy())
     array = series.array
     if isinstance(array, pd.arrays.BooleanArray):
         data, mask = _data_and_mask(array, bool)
-        return (data & ~mask).view(np.int8) + mask.view(np.int8) * np.int8(2), 3
+        return _MaskedBools(data, mask)
     if isinstance(array, pd.arrays.IntegerArray | pd.arrays.FloatingArray):
         data, mask = _data_and_mask(array, array.dtype.numpy_dtype)
         return _numbers(data, mask)
@@ -100,7 +94,61 @@ def column_codes(series: Any) -> Part | None:
     if dtype == np.dtype(object) and pd.api.types.infer_dtype(series, skipna=True) not in SAME_OBJECTS:
         return None
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64) + 1, len(uniques) + 1
+    return _Shifted(codes, len(uniques) + 1)
+
+
+class _Shifted:
+    """Codes with -1 for a missing cell, shifted to start at 0."""
+
+    __slots__ = ("base", "values")
+
+    def __init__(self, values: npt.NDArray[Any], base: int) -> None:
+        self.values, self.base = values, base
+
+    def codes(self, start: int, stop: int) -> npt.NDArray[Any]:
+        return np.add(self.values[start:stop], 1, dtype=np.int32 if self.base < 2**31 else np.int64)
+
+
+class _Bools:
+    __slots__ = ("base", "values")
+
+    def __init__(self, values: npt.NDArray[np.bool_]) -> None:
+        self.values, self.base = values, 2
+
+    def codes(self, start: int, stop: int) -> npt.NDArray[Any]:
+        return self.values[start:stop].view(np.int8)
+
+
+class _MaskedBools:
+    """0 false, 1 true, 2 missing (whatever the data under the mask)."""
+
+    __slots__ = ("base", "data", "mask")
+
+    def __init__(self, data: npt.NDArray[np.bool_], mask: npt.NDArray[np.bool_]) -> None:
+        self.data, self.mask, self.base = data, mask, 3
+
+    def codes(self, start: int, stop: int) -> npt.NDArray[Any]:
+        data, mask = self.data[start:stop], self.mask[start:stop]
+        return (data & ~mask).view(np.int8) + mask.view(np.int8) * np.int8(2)
+
+
+class _Ranged:
+    """Integers (or datetimes counted in ``unit`` ticks) of a small span: 1 + value - low; 0 if missing."""
+
+    __slots__ = ("base", "bits", "low", "mask", "unit")
+
+    def __init__(self, bits: Ints, mask: npt.NDArray[np.bool_] | None, low: int, high: int, unit: int) -> None:
+        self.bits, self.mask, self.low, self.unit, self.base = bits, mask, low, unit, high - low + 2
+
+    def codes(self, start: int, stop: int) -> npt.NDArray[Any]:
+        bits = self.bits[start:stop]
+        if self.unit > 1:
+            bits = bits // self.unit
+        ranged = np.subtract(bits, np.int64(self.low - 1), out=np.empty(stop - start, dtype=np.int32),
+                             casting="unsafe")  # missing cells may wrap: overwritten below
+        if self.mask is not None:
+            ranged[self.mask[start:stop]] = 0
+        return ranged
 
 
 def _data_and_mask(array: Any, dtype: Any) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
@@ -113,39 +161,73 @@ def _data_and_mask(array: Any, dtype: Any) -> tuple[npt.NDArray[Any], npt.NDArra
     return np.asarray(array.to_numpy(dtype=dtype, na_value=0)), missing  # pragma: no cover
 
 
-def _numbers(values: npt.NDArray[Any], mask: npt.NDArray[np.bool_] | None, per_day: int = 1) -> Part:
+def _numbers(values: npt.NDArray[Any], mask: npt.NDArray[np.bool_] | None, per_day: int = 1) -> Coder:
     """Numbers (and datetimes) by their bits: a small span by subtraction, else by hashing.
 
-    Timestamps that are all at midnight (``per_day``: ticks in a day) are first counted in days, which
+    Timestamps that are all at midnight (``per_day``: ticks in a day) are counted in days, which
     usually brings their span under ``SPAN``. Missing cells hold anything; they are never read, only
-    overwritten with code 0 at the end.
+    given code 0.
     """
     bits = values.view(np.int64) if values.dtype.itemsize == 8 else values.astype(np.int64)
     if values.dtype.kind == "f":  # a float's bits: -0.0 and 0.0 stay apart, as they may per case
-        codes, uniques = pd.factorize(bits)
+        codes, uniques = pd.factorize(bits, size_hint=HINT)
         return _with_missing(np.asarray(codes, dtype=np.int64), len(uniques), mask)
-    if bits.size == 0:
-        return bits, 1
+    span = _span(bits, mask)
+    if span is None:  # no rows, or every cell missing
+        return Given(np.zeros(len(bits), dtype=np.int64), 1)
+    low, high = span
+    if high - low < SPAN:
+        return _Ranged(bits, mask, low, high, 1)
+    if per_day > 1 and _all_whole(bits, mask, per_day):
+        low, high = low // per_day, high // per_day
+        if high - low < SPAN:
+            return _Ranged(bits, mask, low, high, per_day)
     if mask is not None:
-        first_known = int(np.argmin(mask))
-        if mask[first_known]:  # every cell missing
-            return np.zeros(len(bits), dtype=np.int64), 1
-        bits = np.where(mask, bits[first_known], bits)  # missing cells: a known value (code 0 set at the end)
-    low, high = int(bits.min()), int(bits.max())
-    if high - low >= SPAN and per_day > 1:
-        days = bits // per_day  # floor division by a constant is several times cheaper than divmod
-        if np.array_equal(days * per_day, bits):
-            bits, low, high = days, low // per_day, high // per_day
-    if high - low < SPAN:  # 1 .. span + 1 in int32 (cheaper passes when packed); 0 for a missing cell
-        ranged = np.subtract(bits, np.int64(low - 1), out=np.empty(len(bits), dtype=np.int32), casting="unsafe")
-        if mask is not None:
-            ranged[mask] = 0
-        return ranged, high - low + 2
-    codes, uniques = pd.factorize(bits)
+        bits = np.where(mask, low, bits)  # missing cells: a known value (code 0 set below)
+    codes, uniques = pd.factorize(bits, size_hint=HINT)
     return _with_missing(np.asarray(codes, dtype=np.int64), len(uniques), mask)
 
 
-def _with_missing(codes: Ints, count: int, mask: npt.NDArray[np.bool_] | None) -> Part:
+def _span(bits: Ints, mask: npt.NDArray[np.bool_] | None) -> tuple[int, int] | None:
+    """The lowest and highest known value, or None if there is none (a slice at a time)."""
     if mask is None:
-        return codes, count
-    return np.where(mask, 0, codes + 1), count + 1
+        return (int(bits.min()), int(bits.max())) if bits.size else None
+    first_known = int(np.argmin(mask)) if mask.size else 0
+    if first_known >= mask.size or mask[first_known]:
+        return None
+    fill = bits[first_known]
+    low = high = int(fill)
+    for start in range(0, bits.size, CHUNK):
+        known = np.where(mask[start:start + CHUNK], fill, bits[start:start + CHUNK])
+        low, high = min(low, int(known.min())), max(high, int(known.max()))
+    return low, high
+
+
+def _all_whole(bits: Ints, mask: npt.NDArray[np.bool_] | None, unit: int) -> bool:
+    """Whether every known value is a whole number of ``unit`` (checked a slice at a time)."""
+    for start in range(0, bits.size, CHUNK):
+        chunk = bits[start:start + CHUNK]
+        odd = chunk // unit * unit != chunk
+        if mask is not None:
+            odd &= ~mask[start:start + CHUNK]
+        if odd.any():
+            return False
+    return True
+
+
+def _with_missing(codes: Ints, count: int, mask: npt.NDArray[np.bool_] | None) -> Coder:
+    return Given(codes, count) if mask is None else _Masked(codes, mask, count + 1)
+
+
+class _Masked:
+    """Hashed codes shifted to start at 1, and 0 for a missing cell."""
+
+    __slots__ = ("base", "mask", "values")
+
+    def __init__(self, values: Ints, mask: npt.NDArray[np.bool_], base: int) -> None:
+        self.values, self.mask, self.base = values, mask, base
+
+    def codes(self, start: int, stop: int) -> npt.NDArray[Any]:
+        out = np.add(self.values[start:stop], 1, dtype=np.int32 if self.base < 2**31 else np.int64)
+        out[self.mask[start:stop]] = 0
+        return out

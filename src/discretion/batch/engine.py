@@ -95,20 +95,19 @@ class Frame:
         self.ruleset, self.frame, self.id_column, self.jurisdiction = ruleset, frame, id_column, jurisdiction
         self._violations, self._several = violations, several
         size = len(frame)
-        self.single_codes: npt.NDArray[np.int64] | None = None
+        self.single_codes: npt.NDArray[np.integer[Any]] | None = None
         self.single_names: list[Any] = []
         self.specs: list[tuple[str, ...]] = []
         spec_of: dict[tuple[str, ...], int] = {}
-        spec_codes = np.full(size, -1, dtype=np.int64)
         if violations is not None:
-            codes, uniques = pd.factorize(violations, use_na_sentinel=True)
-            self.single_codes = np.asarray(codes, dtype=np.int64)
-            self.single_names = [python_value(v) for v in uniques]
+            self.single_codes, self.single_names = _codes_and_names(violations)
             remap = np.full(len(self.single_names) + 1, -1, dtype=np.int64)
             for code, name in enumerate(self.single_names):
                 if isinstance(name, str) and name in ruleset.violations:
                     remap[code] = spec_of.setdefault((name,), len(spec_of))
-            spec_codes = remap[self.single_codes]  # -1 (missing) picks the sentinel at the end
+            spec_codes = remap.take(self.single_codes)  # -1 (missing) picks the sentinel at the end
+        else:
+            spec_codes = np.full(size, -1, dtype=np.int64)
         self.several: npt.NDArray[Any] | None = None
         self.several_given: npt.NDArray[np.bool_] | None = None
         if several is not None:
@@ -133,7 +132,7 @@ class Frame:
         size = len(self.frame)
         parts: list[Part] = []
         if self.single_codes is not None:
-            parts.append((self.single_codes + 1, len(self.single_names) + 1))
+            parts.append((np.add(self.single_codes, 1, dtype=np.int32), len(self.single_names) + 1))
         if self.several_given is not None:
             listed = self.several_given & (self.spec_codes >= 0)
             parts.append((np.where(listed, self.spec_codes + 1, 0), len(self.specs) + 1))
@@ -177,6 +176,16 @@ class Frame:
                 case["id"] = None if ident is None else str(ident)
             out.append(case)
         return out
+
+
+def _codes_and_names(violations: Any) -> tuple[npt.NDArray[np.integer[Any]], list[Any]]:
+    """Each row's violation as a code (-1 if missing) into the names: a category column's own codes
+    (no hash pass), else a factorisation in order of first appearance."""
+    if isinstance(violations.dtype, pd.CategoricalDtype):
+        categorical = violations.array
+        return categorical.codes, [python_value(v) for v in categorical.categories]
+    codes, uniques = pd.factorize(violations, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), [python_value(v) for v in uniques]
 
 
 def _provisions(cell: Any, ruleset: CompiledRuleset) -> tuple[str, ...] | None:

@@ -19,6 +19,11 @@ for the cached rows, and put first on ``PYTHONPATH``; ``PYTHONDONTWRITEBYTECODE`
 copy uncached. Third-party packages (pydantic, PyYAML) are used as installed, with their bytecode.
 The two states alternate repeat by repeat, so that a burst of load on the machine hits both alike.
 (Until this change the script measured only whatever state the checkout was in: not cached, usually.)
+
+To compare two versions of the code, ``--against DIR`` measures a second copy (e.g. ``git archive <commit>
+src/discretion`` unpacked) in the same run, process by process in turn with the first: on a machine whose
+speed drifts (up to 2x on a shared VM) that is the only fair comparison. ``--only TEXT`` keeps the rows
+whose label contains TEXT; ``--cached-only`` skips the not-cached rows.
 """
 
 from __future__ import annotations
@@ -97,30 +102,42 @@ def main() -> None:
     parser.add_argument("--rulesets", type=Path, default=ROOT / "rulesets")
     parser.add_argument("--package", type=Path, default=ROOT / "src",
                         help="the folder holding the discretion package to measure (default: src)")
+    parser.add_argument("--against", type=Path, default=None,
+                        help="a second folder holding a discretion package, measured in turn with --package")
+    parser.add_argument("--only", default="", help="only the rows whose label contains this text")
+    parser.add_argument("--cached-only", action="store_true", help="only the rows with discretion's bytecode cached")
     args = parser.parse_args()
     count = len(list(args.rulesets.rglob("ruleset.yaml")))
     versions = len(list(args.rulesets.rglob("versions/*.yaml")))
-    checks = probes(str(args.rulesets.resolve()))
-    wall: dict[tuple[str, str], list[float]] = {(label, state): [] for label in checks for state in STATES}
-    cpu: dict[tuple[str, str], list[float]] = {key: [] for key in wall}
+    checks = {label: code for label, code in probes(str(args.rulesets.resolve())).items() if args.only in label}
+    states = STATES[:1] if args.cached_only else STATES
+    packages = {str(args.package): args.package}
+    if args.against is not None:
+        packages[str(args.against)] = args.against
+    keys = [(label, state, name) for label in checks for state in states for name in packages]
+    wall: dict[tuple[str, str, str], list[float]] = {key: [] for key in keys}
+    cpu: dict[tuple[str, str, str], list[float]] = {key: [] for key in keys}
     with tempfile.TemporaryDirectory(prefix="bench_load_") as tmp:
-        copies = {state: package_copy(args.package, Path(tmp) / str(i), state == "cached")
-                  for i, state in enumerate(STATES)}
+        copies = {(state, name): package_copy(folder, Path(tmp) / f"{i}-{j}", state == "cached")
+                  for i, state in enumerate(states) for j, (name, folder) in enumerate(packages.items())}
         for _ in range(args.repeats):
-            for label, code in checks.items():
-                for state in STATES:
-                    seconds, cpu_seconds = run(code, copies[state])
-                    wall[label, state].append(seconds)
-                    cpu[label, state].append(cpu_seconds)
-    rows = [(label, state, f"{statistics.median(wall[label, state]):.0f}", f"{min(wall[label, state]):.0f}",
-             f"{statistics.median(cpu[label, state]):.0f}", f"{min(cpu[label, state]):.0f}")
-            for label in checks for state in STATES]
+            for label, state, name in keys:
+                seconds, cpu_seconds = run(checks[label], copies[state, name])
+                wall[label, state, name].append(seconds)
+                cpu[label, state, name].append(cpu_seconds)
+    rows = []
+    for key in keys:
+        label, state, name = key
+        rows.append((label, state, *([name] if args.against is not None else []),
+                     f"{statistics.median(wall[key]):.0f}", f"{min(wall[key]):.0f}",
+                     f"{statistics.median(cpu[key]):.0f}", f"{min(cpu[key]):.0f}"))
     print(f"Machine: {machine()}")
     print(f"{count} bundled rulesets and {versions} earlier versions; {args.repeats} fresh processes per row; "
           "discretion's bytecode cached (compileall, as installed: the targets are judged on these rows) or not "
           "cached (PYTHONDONTWRITEBYTECODE); third-party packages as installed\n")
-    print(table(["what", "discretion's bytecode", "median ms", "best ms", "median CPU ms", "best CPU ms"], rows,
-                align="llrrrr"))
+    header = ["what", "discretion's bytecode", *(["package"] if args.against is not None else []),
+              "median ms", "best ms", "median CPU ms", "best CPU ms"]
+    print(table(header, rows, align="ll" + ("l" if args.against is not None else "") + "rrrr"))
 
 
 if __name__ == "__main__":

@@ -276,17 +276,48 @@ def _walk(trie: _Trie, facts: Mapping[str, Any]) -> Any:
 
 def _template(result: Recommendation) -> Recommendation:
     """The result with its echo made plain and without a case id: what every matching case shares."""
-    data = dict(result.__dict__)
-    facts = data["facts"]
-    data["facts"] = facts.plain() if isinstance(facts, _EchoReads) else dict(facts)
+    facts = result.__dict__["facts"]
+    return _kept(result, facts.plain() if isinstance(facts, _EchoReads) else dict(facts))
+
+
+def _kept(result: Recommendation, facts: dict[str, Any]) -> Recommendation:
+    """A read-only copy to keep, without a case id: its lists and set of fields shared with the
+    results kept before it wherever they hold the same objects.
+
+    Results are kept by the thousand and live long, so each object they hold is walked by every full
+    pass of the garbage collector, which made up about a third of a new pattern's cost; most of their
+    lists (citations, measures, flags, penalties, reasons, and the empty ones) recur from result to
+    result. Kept results are never changed (``_for_case`` copies the lists), so they may share them.
+    """
+    data = result.__dict__.copy()
+    for name in _LISTS:
+        items = data[name]
+        key = (name, *map(id, items))  # the shared list holds the items: their ids stay theirs
+        shared = _SHARED.get(key)
+        if shared is None:
+            if len(_SHARED) >= 8 * LIMIT:
+                _SHARED.clear()
+            shared = _SHARED[key] = list(items)
+        data[name] = shared
     data["case_id"] = None
-    return _copy(result, data)
+    data["facts"] = facts
+    fields = frozenset(result.__pydantic_fields_set__)
+    shared_fields = _FIELDS_SETS.get(fields)
+    if shared_fields is None:
+        if len(_FIELDS_SETS) >= 256:
+            _FIELDS_SETS.clear()
+        shared_fields = _FIELDS_SETS[fields] = set(fields)
+    return _copy(data, shared_fields)
 
 
-def _copy(like: Recommendation, data: dict[str, Any]) -> Recommendation:
+_SHARED: dict[tuple[Any, ...], list[Any]] = {}
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}  # a handful: which optional fields a result sets
+
+
+def _copy(data: dict[str, Any], fields: set[str]) -> Recommendation:
     obj = _NEW(Recommendation)
     _SET(obj, "__dict__", data)
-    _SET(obj, "__pydantic_fields_set__", set(like.__pydantic_fields_set__))
+    _SET(obj, "__pydantic_fields_set__", fields)
     _SET(obj, "__pydantic_extra__", None)
     _SET(obj, "__pydantic_private__", None)
     return obj
@@ -301,7 +332,7 @@ def _for_case(template: Recommendation, facts: Mapping[str, Any] | None, case_id
     data.update(zip(_LISTS, map(list.copy, _LIST_VALUES(data)), strict=True))  # fresh top-level lists
     data["case_id"] = case_id
     data["facts"] = _echoed(facts) if facts is not None else data["facts"].copy()
-    return _copy(template, data)
+    return _copy(data, set(template.__pydantic_fields_set__))
 
 
 # -- whole cases seen before ---------------------------------------------------------------------
@@ -371,7 +402,7 @@ def keep(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None, res
             return
         if len(_REPEATS) >= LIMIT:
             _REPEATS.clear()
-        _REPEATS[short] = (ruleset, jurisdiction, _for_case(result, None, None))
+        _REPEATS[short] = (ruleset, jurisdiction, _kept(result, dict(result.facts)))
 
 
 _LISTS = tuple(name for name, info in Recommendation.model_fields.items()
@@ -422,6 +453,7 @@ def clear() -> None:
         _ROOTS.clear()
         _REPEATS.clear()
         _NOTED.clear()
+        _SHARED.clear()
         _COUNTS.update(hits=0, misses=0, leaves=0, not_remembered=0, paused=0, repeats=0)
         _RATE[:] = [0, 0, 0]
 

@@ -7,7 +7,9 @@ Notice of rights (art. 44), summary procedure (art. 51), legal review (art. 58),
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from . import law
@@ -62,10 +64,7 @@ class ProcedureFlags:
         due = law.working_days_after(notice, law.HEARING_REQUEST_DAYS, holidays, weekends) if notice else None
         calendar = self.jurisdiction is not None and self.jurisdiction.calendar_source is not None
         note = None if calendar or due is None else "weekends skipped; statutory holidays not loaded"
-        self.deadlines.append(build(Deadline,
-            code="hearing_request", zh="当事人要求听证的，应当在行政机关告知后五日内提出",
-            en="request a hearing within five working days of the notice", days=law.HEARING_REQUEST_DAYS,
-            article="行政处罚法第64条第1项、第85条", starts=notice, due=due, note=note))
+        self.deadlines.append(_hearing_request(notice, due, note))
 
     def _hearing_threshold(self, types: set[PT]) -> Decimal | None:
         hearing = self.jurisdiction.hearing if self.jurisdiction else None
@@ -113,3 +112,13 @@ class ProcedureFlags:
             self.flag("draft_ruleset", None, f"{model.id} {model.version}")
         if self.unknown:
             self.flag("facts_unknown")
+
+
+@lru_cache(maxsize=4096)
+def _hearing_request(notice: date | None, due: date | None, note: str | None) -> Deadline:
+    """Art. 64's deadline, one frozen object per start, due date and note: without a notice date (most
+    cases) it is the same for every case, and results kept by the memo hold one object, not one each."""
+    return build(Deadline,
+                 code="hearing_request", zh="当事人要求听证的，应当在行政机关告知后五日内提出",
+                 en="request a hearing within five working days of the notice", days=law.HEARING_REQUEST_DAYS,
+                 article="行政处罚法第64条第1项、第85条", starts=notice, due=due, note=note)

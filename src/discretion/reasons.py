@@ -102,8 +102,23 @@ def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
     if entry is None or entry[0] != alive:  # identical objects compare at C speed; equal ones agree anyway
         if len(_MEMO) > _MEMO_LIMIT:
             _MEMO.clear()
-        entry = _MEMO[key] = (alive, _reasons_for(ruleset, rec))
+        entry = _MEMO[key] = (alive, [_interned(reason) for reason in _reasons_for(ruleset, rec)])
     return list(entry[1])
+
+
+_REASONS: dict[tuple[Any, ...], Reason] = {}
+
+
+def _interned(reason: Reason) -> Reason:
+    """One frozen object per distinct reason: the same sentences recur across traces, and each object
+    the memo's results hold is one more for every pass of the garbage collector to walk."""
+    key = tuple(reason.__dict__.values())
+    kept = _REASONS.get(key)
+    if kept is None:
+        if len(_REASONS) > _MEMO_LIMIT:
+            _REASONS.clear()
+        kept = _REASONS[key] = reason
+    return kept
 
 
 def _reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:

@@ -137,3 +137,26 @@ def test_a_column_with_one_value_keeps_it_whole(tax: Any) -> None:
     assert out["measures"].map(type).eq(tuple).all()
     assert set(out["measures"]) == {tuple(rec.measure_codes)} and out["error"].isna().all()
     assert out["fine_max"].map(lambda v: v is None).all() and out["mandatory"].all()
+
+
+@pytest.mark.parametrize("rows", [3, 50, 100])
+def test_the_progress_bar_counts_every_row(tax: Any, rows: int, monkeypatch: Any) -> None:
+    """Row by row, through the arrays, or through patterns: the bar ends at the frame's length."""
+    auto = pytest.importorskip("tqdm.auto")
+    closed: list[tuple[int, int]] = []
+
+    class Bar:
+        def __init__(self, total: int, **_: Any) -> None:
+            self.total, self.n = total, 0
+
+        def update(self, n: int) -> None:
+            self.n += n
+
+        def close(self) -> None:
+            closed.append((self.total, self.n))
+
+    monkeypatch.setattr(auto, "tqdm", Bar)
+    frame = _repeated(synthetic.cases(tax, 25, 3), 4, 3).iloc[:rows] if rows == 100 else synthetic.cases(tax, rows, 3)
+    evaluate_frame(tax, frame, progress=True)
+    evaluate_frame(tax, frame, progress=False)
+    assert closed == [(rows, rows)]

@@ -170,13 +170,14 @@ def _columns(index: Any, table: list[Row], labels: Any) -> dict[str, Any]:
     return columns
 
 
-def _progress(total: int, wanted: bool | None) -> tuple[Any, Callable[[int], None]]:
+def _progress(total: int, wanted: bool | None) -> tuple[Any, Callable[[int], None] | None]:
+    """A bar and its tick, or None for both when no bar is shown (nothing is then counted)."""
     show = total >= PROGRESS_FROM if wanted is None else wanted
     if not show:
-        return None, lambda n: None
+        return None, None
     try:
         from tqdm.auto import tqdm
     except ImportError:
-        return None, lambda n: None
+        return None, None
     bar = tqdm(total=total, unit="case", desc="evaluate")
     return bar, lambda n: bar.update(n)

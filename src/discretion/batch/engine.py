@@ -215,7 +215,7 @@ def _evaluate_one(ruleset: CompiledRuleset, case: dict[str, Any], jurisdiction: 
         return _error_row(f"evaluation-failed: {type(exc).__name__}: {exc}")
 
 
-def evaluate_rows(frame: Frame, tick: Callable[[int], None]) -> tuple[npt.NDArray[np.int64], list[Row]]:
+def evaluate_rows(frame: Frame, tick: Callable[[int], None] | None) -> tuple[npt.NDArray[np.int64], list[Row]]:
     """Each row's index into a table of distinct results (so columns are built by one take each).
 
     Identical rows are found first (``patterns``): the pipeline below then runs on one row of each.
@@ -226,17 +226,19 @@ def evaluate_rows(frame: Frame, tick: Callable[[int], None]) -> tuple[npt.NDArra
     if size < PER_CASE_BELOW:
         rows = np.arange(size, dtype=np.int64)
         table = evaluate_cases(frame, rows)
-        tick(size)
+        if tick is not None:
+            tick(size)
         return rows, table
     patterns = distinct_rows(list(frame.columns.values()), frame.provision_parts(), size)
     if patterns is None:
         return _evaluate_keyed(frame, tick, None)
-    index, table = _evaluate_keyed(frame.subset(patterns.first), tick,
-                                   np.bincount(patterns.of_row, minlength=patterns.count))
-    return index.take(patterns.of_row), table
+    weights = np.bincount(patterns.of_row, minlength=patterns.count) if tick is not None else None
+    index, table = _evaluate_keyed(frame.subset(patterns.first), tick, weights)
+    # each row's pattern, and each pattern's result: the columns are gathered from those by one take
+    return patterns.of_row, [table[at] for at in index.tolist()]
 
 
-def _evaluate_keyed(frame: Frame, tick: Callable[[int], None],
+def _evaluate_keyed(frame: Frame, tick: Callable[[int], None] | None,
                     weights: npt.NDArray[np.int64] | None) -> tuple[npt.NDArray[np.int64], list[Row]]:
     """Rows grouped by what the decision reads, one evaluation per group; ``weights``: the rows of the
     original frame that each row stands for (for the progress bar)."""
@@ -274,11 +276,12 @@ def _evaluate_keyed(frame: Frame, tick: Callable[[int], None],
     firsts.append(rest)
     chosen = np.concatenate(firsts)
     table: list[Row] = []
-    served = np.bincount(index, weights, minlength=chosen.size).astype(np.int64)  # rows each evaluation stands for
+    served = np.bincount(index, weights, minlength=chosen.size).astype(np.int64) if tick is not None else None
     for start in range(0, chosen.size, CHUNK):  # the per-key evaluations are the slow part: show them
         part = chosen[start:start + CHUNK]
         table.extend(evaluate_cases(frame, part))
-        tick(int(served[start:start + CHUNK].sum()))
+        if tick is not None and served is not None:
+            tick(int(served[start:start + CHUNK].sum()))  # the rows these evaluations stand for
     return index, table
 
 

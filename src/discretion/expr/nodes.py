@@ -35,10 +35,11 @@ class Node:
     of every ruleset load.
     """
 
-    __slots__ = ("offset", "text")
+    __slots__ = ("_hash", "offset", "text")
     __match_args__: tuple[str, ...] = ("text", "offset")
     text: str
     offset: int
+    _hash: int
 
     def __init__(self, text: str, offset: int) -> None:
         _set(self, "text", text)
@@ -53,7 +54,13 @@ class Node:
         return self._values() == other._values()
 
     def __hash__(self) -> int:
-        return hash(self._values())
+        """Kept once computed (the node is frozen): compiling hashes each subtree on the way down."""
+        try:
+            return self._hash
+        except AttributeError:
+            value = hash(self._values())
+            _set(self, "_hash", value)
+            return value
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)

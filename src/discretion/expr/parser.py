@@ -56,6 +56,23 @@ def _parse(text: str) -> n.Node:
         raise ExprSyntaxError("expr-too-long", f"a condition of {len(text)} characters; at most {MAX_LENGTH}")
     if "\n" in text.strip() or "\r" in text:
         text = " ".join(text.split())
+    if text.count("(") + text.count("[") + text.count("{") > MAX_DEPTH:  # fewer cannot nest deeper than that
+        _check_nesting(text)
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        stripped = text.strip()
+        if not exc.offset:  # Python reports an unexpected end of input at offset 0: point at the end
+            raise ExprSyntaxError("expr-syntax", f"not a valid condition: {exc.msg} (it ends too early)",
+                                  len(stripped)) from None
+        raise ExprSyntaxError("expr-syntax", f"not a valid condition: {exc.msg}", exc.offset - 1) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExprSyntaxError("expr-too-deep", "the condition is nested too deeply") from None
+    return _Walker(text.strip()).walk(tree.body, 0)
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse brackets nested deeper than MAX_DEPTH before Python's parser meets them."""
     depth, quote = 0, ""
     for index, char in enumerate(text):
         if quote:  # brackets inside a string literal are text, not nesting
@@ -68,17 +85,6 @@ def _parse(text: str) -> n.Node:
         depth -= char in ")]}"
         if depth > MAX_DEPTH:
             raise ExprSyntaxError("expr-too-deep", f"brackets nested deeper than {MAX_DEPTH}", index)
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as exc:
-        stripped = text.strip()
-        if not exc.offset:  # Python reports an unexpected end of input at offset 0: point at the end
-            raise ExprSyntaxError("expr-syntax", f"not a valid condition: {exc.msg} (it ends too early)",
-                                  len(stripped)) from None
-        raise ExprSyntaxError("expr-syntax", f"not a valid condition: {exc.msg}", exc.offset - 1) from None
-    except (RecursionError, MemoryError, ValueError):
-        raise ExprSyntaxError("expr-too-deep", "the condition is nested too deeply") from None
-    return _Walker(text.strip()).walk(tree.body, 0)
 
 
 class _Walker:

@@ -216,9 +216,11 @@ def _evaluate_one(ruleset: CompiledRuleset, case: dict[str, Any], jurisdiction: 
 
 
 def evaluate_rows(frame: Frame, tick: Callable[[int], None] | None) -> tuple[npt.NDArray[np.int64], list[Row]]:
-    """Each row's index into a table of distinct results (so columns are built by one take each).
+    """Each row's index into a table of results (so columns are built by one take each); ``tick``:
+    the progress bar's, or None when no bar is shown.
 
-    Identical rows are found first (``patterns``): the pipeline below then runs on one row of each.
+    Identical rows are found first (``patterns``): the pipeline below then runs on one row of each,
+    and the table has one entry per pattern.
     A frame of a few rows goes row by row: the arrays would cost more than they save (a fixed few
     milliseconds against tens of microseconds per row the memo has seen).
     """

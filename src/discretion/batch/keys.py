@@ -79,9 +79,9 @@ def dense_codes(parts: Iterable[Part | Coder], size: int = 0) -> npt.NDArray[np.
         _word(word, codes, coders[:taken])
         coders = coders[taken:]
         dense, uniques = pd.factorize(word, size_hint=HINT)
-        codes = Given(np.asarray(dense, dtype=np.int64), max(len(uniques), 1))
-    assert isinstance(codes, Given)
-    return codes.values  # type: ignore[no-any-return]
+        packed: npt.NDArray[np.int64] = np.asarray(dense, dtype=np.int64)
+        codes = Given(packed, max(len(uniques), 1))
+    return packed
 
 
 def _word(word: npt.NDArray[np.int64], first: Coder | None, parts: list[Coder]) -> None:

@@ -106,7 +106,9 @@ class _Shifted:
         self.values, self.base = values, base
 
     def codes(self, start: int, stop: int) -> npt.NDArray[Any]:
-        return np.add(self.values[start:stop], 1, dtype=np.int32 if self.base < 2**31 else np.int64)
+        wide = np.int32 if self.base < 2**31 else np.int64
+        shifted: npt.NDArray[Any] = np.add(self.values[start:stop], 1, dtype=wide)
+        return shifted
 
 
 class _Bools:

@@ -42,7 +42,7 @@ from .vector import EPOCH, Column, NotVectorisable, Tri, condition_mask, exempti
 __all__ = ["Row", "evaluate_rows", "row_result"]
 
 Bools = npt.NDArray[np.bool_]
-CHUNK = 512  # evaluations between two ticks of the progress bar
+CHUNK = 2048  # evaluations between two ticks of the progress bar (and cases read from the frame at once)
 MAX_PROVISIONS = 50  # Case.violations: at most 50 provisions for one act
 PER_CASE_BELOW = 8  # frames shorter than this are evaluated row by row
 FLAG_FACTS = ("major_public_interest", "hearing_held", "complex_case", "major_violation")

@@ -15,7 +15,8 @@ from . import law, memo, redating
 from .case import Case, ValidCase, for_violation, validate_case
 from .compile import CompiledRuleset, CompiledViolation
 from .models.jurisdiction import Jurisdiction
-from .models.outcome import Recommendation, TraceStep, build
+from .models.outcome import FineRange, Recommendation, TraceStep, build
+from .models.vocabulary import Outcome
 from .pipeline import Evaluation, Matches
 from .procedure import BARRED, OUTSIDE_VERSION
 from .questions import questions_for
@@ -60,7 +61,7 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
     rec = evaluate_valid(ruleset, valid, matcher, jurisdiction)
     if rec.has_flag("facts_unknown") and not valid.others:
         questions, possible = questions_for(
-            ruleset, valid, rec, lambda answered: evaluate_read_only(ruleset, answered, matcher, jurisdiction))
+            ruleset, valid, rec, lambda answered: _answer(ruleset, answered, matcher, jurisdiction))
         rec = rec.model_copy(update={"questions": questions, "possible_outcomes": possible})
     if key is not None:
         memo.keep(key, ruleset, jurisdiction, rec, pattern=redating.pattern(key) if dates else None)
@@ -78,8 +79,8 @@ def evaluate_valid(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
 def evaluate_read_only(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
                        jurisdiction: Jurisdiction | None = None) -> Recommendation:
     """``evaluate_valid`` for a caller that reads the decision and never hands the result out (a
-    question's answers, a batch row): it may be the remembered result itself, shared, without this
-    case's id and echo, its dated wording the placeholder. Outcome, fine, measures, the rules that
+    batch row): it may be the remembered result itself, shared, without this case's id and echo,
+    its dated wording the placeholder. Outcome, fine, measures, the rules that
     matched and the flags' codes are this case's. Do not change it."""
     if case.others or matcher is not match_native:
         return evaluate_valid(ruleset, case, matcher, jurisdiction)
@@ -97,11 +98,7 @@ def _single(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
     """
     violation = ruleset.violations[case.violation]
     facts = case.facts
-    barred, why = law.limitation(facts)
-    act = facts.get("act_date")
-    model = ruleset.model
-    outside = act is not None and not model.in_force_on(act)
-    view = {**facts, BARRED: barred, OUTSIDE_VERSION: outside}
+    view, barred, why, act = _statute_view(ruleset, facts)
 
     def run(read: Mapping[str, Any]) -> Recommendation:
         valid = ValidCase(case.id, case.violation, read, case.given)  # type: ignore[arg-type]
@@ -115,6 +112,32 @@ def _single(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
         return rec  # read-only; its dated wording may be the placeholder, its outcome and fine are this case's
     redating.stamp(rec, ruleset, barred, why, act)  # its own lists: see memo._for_case
     return rec
+
+
+def _statute_view(ruleset: CompiledRuleset, facts: dict[str, Any]) -> tuple[dict[str, Any], bool | None, str,
+                                                                            date | None]:
+    """The facts with what the statute reads their dates for as two derived inputs (art. 36's time
+    bar, art. 37's version in force), and the bar's wording and the act's date to fill in after."""
+    barred, why = law.limitation(facts)
+    act = facts.get("act_date")
+    outside = act is not None and not ruleset.model.in_force_on(act)
+    return {**facts, BARRED: barred, OUTSIDE_VERSION: outside}, barred, why, act
+
+
+def _answer(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
+            jurisdiction: Jurisdiction | None) -> tuple[Outcome, FineRange | None]:
+    """A question's answer: the outcome and fine of the case completed with it, decided without the
+    recommendation around them and remembered apart (``memo.remembered_part``)."""
+    violation = ruleset.violations[case.violation]
+    view = _statute_view(ruleset, case.facts)[0]
+
+    def run(read: Mapping[str, Any]) -> tuple[Outcome, FineRange | None]:
+        valid = ValidCase(case.id, case.violation, read, case.given)  # type: ignore[arg-type]
+        return Evaluation(ruleset, violation, valid, matcher(violation, read), jurisdiction).outcome_and_fine()
+
+    if matcher is match_native:
+        return memo.remembered_part(ruleset, violation.id, jurisdiction, view, run)
+    return run(view)
 
 
 def _several_provisions(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,

@@ -43,8 +43,8 @@ from .case import plain_parts
 from .models.outcome import Recommendation
 from .trace import json_fact
 
-__all__ = ["HIDDEN", "LIMIT", "ByReads", "clear", "echo", "keep", "recall", "remembered", "repeat_key",
-           "set_enabled", "stats"]
+__all__ = ["HIDDEN", "LIMIT", "ByReads", "clear", "echo", "keep", "recall", "remembered", "remembered_part",
+           "repeat_key", "set_enabled", "stats"]
 
 T = TypeVar("T")
 
@@ -191,7 +191,7 @@ def remembered(ruleset: object, violation: str, jurisdiction: object | None, fac
     ``shown`` are the facts echoed in the result (default ``facts``); ``facts`` may add inputs the
     caller derived, under names beginning with ``HIDDEN``, which are never echoed. ``shared`` returns
     the remembered result itself, without this case's id and echo, for a caller that only reads its
-    decision (the answers to a question) and never hands it out.
+    decision (a batch row) and never hands it out.
     """
     if not _ENABLED[0]:
         return run(facts)
@@ -218,6 +218,41 @@ def remembered(ruleset: object, violation: str, jurisdiction: object | None, fac
     template = _template(result)
     _insert(key, ruleset, jurisdiction, log, template)
     return template if shared else _for_case(template, shown, case_id)
+
+
+def remembered_part(ruleset: object, violation: str, jurisdiction: object | None, facts: Mapping[str, Any],
+                    run: Callable[[Mapping[str, Any]], T]) -> T:
+    """``run(facts)`` for a caller that needs only a small immutable part of a decision (a question's
+    answer: its outcome and fine), remembered by the facts it read like whole results, in a table
+    of its own: a part is a few shared objects, where a whole result is dozens for the garbage
+    collector to walk. The same bound; cleared with the rest."""
+    if not _ENABLED[0]:
+        return run(facts)
+    key = (id(ruleset), violation, id(jurisdiction))
+    entry = _PARTS.get(key)
+    if entry is not None and entry[0] is ruleset and entry[1] is jurisdiction:
+        leaf = _walk(entry[2], facts)
+        if leaf is not None:
+            return cast(T, leaf[0])
+    log: list[tuple[str, Any]] = []
+    try:
+        result = run(_Reads(facts, log, set()))
+    except _Unrememberable:
+        return run(facts)
+    with _LOCK:
+        if _PART_LEAVES[0] >= LIMIT:
+            _PARTS.clear()
+            _PART_LEAVES[0] = 0
+        entry = _PARTS.get(key)
+        if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:
+            entry = _PARTS[key] = (ruleset, jurisdiction, _Trie())
+        if _add(entry[2], log, (result,)):
+            _PART_LEAVES[0] += 1
+    return result
+
+
+_PARTS: dict[tuple[int, str, int], tuple[object, object, _Trie]] = {}
+_PART_LEAVES = [0]
 
 
 class ByReads(Generic[T]):
@@ -454,6 +489,8 @@ def clear() -> None:
         _REPEATS.clear()
         _NOTED.clear()
         _SHARED.clear()
+        _PARTS.clear()
+        _PART_LEAVES[0] = 0
         _COUNTS.update(hits=0, misses=0, leaves=0, not_remembered=0, paused=0, repeats=0)
         _RATE[:] = [0, 0, 0]
 

@@ -119,12 +119,7 @@ class Evaluation(ProcedureFlags):
 
     # -- the pipeline --------------------------------------------------------------------------
     def run(self) -> Recommendation:
-        exemptions = self._statutory_exemptions()
-        band, band_range, fine_applies = self._band()
-        baseline = self._baseline(band, band_range, fine_applies)
-        items = self._items()
-        penalty = self._penalty(items, baseline, band, band_range, fine_applies)
-        decision = self._exemption(exemptions, items, penalty)
+        decision, band, items = self._decide()
         if decision.outcome is not Outcome.no_penalty:  # art. 32 binds only a penalty that is imposed
             for ground in self.leniency_grounds:
                 if ground.modality is Modality.shall:
@@ -135,6 +130,20 @@ class Evaluation(ProcedureFlags):
         for item in items.get(ListKind.no_coercion, []):
             self.flag("no_coercive_measures", "行政强制法第16条第2款", f"list item {item.id}")
         return self._compose(decision, band)
+
+    def outcome_and_fine(self) -> tuple[Outcome, FineRange | None]:
+        """The decision alone, without the recommendation composed around it: what the answer to a
+        question is read for (``questions``)."""
+        decision, band, _ = self._decide()
+        return decision.outcome, self._fine(decision, self._optional_types(decision, band))
+
+    def _decide(self) -> tuple[_Decision, CompiledBand | None, dict[ListKind, list[ListItem]]]:
+        exemptions = self._statutory_exemptions()
+        band, band_range, fine_applies = self._band()
+        baseline = self._baseline(band, band_range, fine_applies)
+        items = self._items()
+        penalty = self._penalty(items, baseline, band, band_range, fine_applies)
+        return self._exemption(exemptions, items, penalty), band, items
 
     def _statutory_exemptions(self) -> Grounds:
         undated, steps = _EXEMPTIONS(self.facts)
@@ -377,11 +386,8 @@ class Evaluation(ProcedureFlags):
         model = self.violation.model
         penalised = decision.outcome is not Outcome.no_penalty
         measures = self._measures(decision, penalised)
-        optional: tuple[PT, ...] = ()
-        if penalised and decision.outcome.rank >= Outcome.lighter.rank:
-            optional = (band.model.optional_types if band else ()) or model.statutory.optional_types
-        fined = penalised and decision.fine is not None and (PT.fine in decision.types or PT.fine in optional)
-        fine = _fine_range(*decision.fine) if fined and decision.fine is not None else None
+        optional = self._optional_types(decision, band)
+        fine = self._fine(decision, optional)
         penalties = [_penalty(t, fine if t is PT.fine else None, t not in decision.types)
                      for t in (*decision.types, *(t for t in optional if t not in decision.types)) if penalised]
         self._procedure_flags(decision.mandatory, decision.alternatives, penalised, fine, penalties)
@@ -412,6 +418,20 @@ class Evaluation(ProcedureFlags):
         rec.__dict__["reasons"] = reasons_for(self.ruleset, rec)
         rec.__pydantic_fields_set__.add("reasons")
         return rec
+
+    def _optional_types(self, decision: _Decision, band: CompiledBand | None) -> tuple[PT, ...]:
+        """Penalty types the statute leaves to the officer (并处 may), offered beside a penalty at least 从轻."""
+        if decision.outcome is Outcome.no_penalty or decision.outcome.rank < Outcome.lighter.rank:
+            return ()
+        return (band.model.optional_types if band else ()) or self.violation.model.statutory.optional_types
+
+    def _fine(self, decision: _Decision, optional: tuple[PT, ...]) -> FineRange | None:
+        """The fine range, if a penalty is imposed and a fine is among its types or optional ones."""
+        if decision.outcome is Outcome.no_penalty or decision.fine is None:
+            return None
+        if PT.fine in decision.types or PT.fine in optional:
+            return _fine_range(*decision.fine)
+        return None
 
     def _measures(self, decision: _Decision, penalised: bool) -> list[LabelOut]:
         codes: list[str] = []

@@ -14,13 +14,13 @@ from .case import ValidCase, completed
 from .compile import CompiledRuleset
 from .factspace import literals_by_fact, representatives
 from .models.facts import FactKind
-from .models.outcome import AnswerOption, Question, Recommendation, build, to_json_value
+from .models.outcome import AnswerOption, FineRange, Question, Recommendation, build, to_json_value
 from .models.vocabulary import Outcome
 
 __all__ = ["MAX_QUESTIONS", "questions_for"]
 
 MAX_QUESTIONS = 8
-Evaluator = Callable[[ValidCase], Recommendation]
+Evaluator = Callable[[ValidCase], tuple[Outcome, FineRange | None]]
 
 
 def _candidates(rec: Recommendation) -> list[str]:
@@ -70,7 +70,7 @@ def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation
                   evaluate: Evaluator) -> tuple[list[Question], list[Outcome]]:
     """Questions ordered by how much their answers decide, and the outcomes still possible.
 
-    ``evaluate`` is read for each answer's outcome and fine only (it may return a shared result).
+    ``evaluate`` gives each answer's outcome and fine.
     """
     questions: list[Question] = []
     possible = {rec.outcome}
@@ -79,10 +79,10 @@ def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation
         options: list[AnswerOption] = []
         for value in _options(ruleset, name):
             facts = completed(ruleset, case.violation, {**given, name: value})
-            answer = evaluate(ValidCase(case.id, case.violation, facts, frozenset(facts)))
-            possible.add(answer.outcome)
+            outcome, fine = evaluate(ValidCase(case.id, case.violation, facts, frozenset(facts)))
+            possible.add(outcome)
             options.append(build(AnswerOption, value=to_json_value(value), zh=_label(ruleset, name, value),
-                                 outcome=answer.outcome, fine=answer.fine))
+                                 outcome=outcome, fine=fine))
         if not options:
             continue
         distinct = {(o.outcome, None if o.fine is None else (o.fine.min, o.fine.max)) for o in options}

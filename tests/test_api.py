@@ -21,7 +21,7 @@ STAGES = [
     {"errors", "_yaml"},
     {"expr"},
     {"models"},
-    {"standard_facts"},
+    {"standard_facts", "fact_values"},
     {"compile", "loading", "case", "schema", "factspace"},
     {"money", "law"},
     {"evaluate", "pipeline", "backends", "rete", "reasons", "questions", "trace", "procedure", "memo", "redating"},

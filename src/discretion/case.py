@@ -9,23 +9,23 @@ from __future__ import annotations
 
 import calendar
 import json
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import CaseError, Location, Problem, did_you_mean
-from .models.facts import FactKind, FactSpec, PriorViolation
+from .fact_values import coerce, hint, shortened
+from .models.facts import FactKind
 
 if TYPE_CHECKING:
     from .compile import CompiledRuleset, CompiledViolation
     from .models.ruleset import Parameters
 
-__all__ = ["Case", "ValidCase", "completed", "months_before", "plain_parts", "validate_case"]
+__all__ = ["Case", "ValidCase", "coerce", "completed", "months_before", "plain_parts", "validate_case"]
 
 TIMELY = frozenset({"before_discovery", "immediately", "within_deadline"})
 
@@ -117,8 +117,8 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
 
 
 def _unknown_fact(ruleset: CompiledRuleset, name: str, source: str | None) -> Problem:
-    return Problem("unknown-fact", f"{_short(name)} is not a fact of ruleset {ruleset.id}",
-                   _where(name if len(name) <= 80 else name[:60] + "…", source), _hint(name, ruleset.schema))
+    return Problem("unknown-fact", f"{shortened(name)} is not a fact of ruleset {ruleset.id}",
+                   _where(name if len(name) <= 80 else name[:60] + "…", source), hint(name, ruleset.schema))
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,142 +235,6 @@ def _as_case(case: Case | Mapping[str, Any] | str | bytes, source: str | None) -
         raise CaseError(problems) from None
     except (ValueError, RecursionError) as exc:  # malformed JSON text
         raise CaseError([Problem("invalid-case", f"not a JSON case: {exc}", where)]) from None
-
-
-def coerce(spec: FactSpec, raw: Any) -> Any:
-    """One fact value in its typed form; ValueError with a plain message otherwise."""
-    kind = spec.type
-    if kind is FactKind.bool:
-        if isinstance(raw, bool):
-            return raw
-        raise ValueError(f"expected true or false, found {_short(raw)}")
-    if kind is FactKind.enum:
-        if isinstance(raw, str) and raw in spec.codes:
-            return raw
-        hint = _hint(raw, spec.codes) if isinstance(raw, str) else None
-        raise ValueError(f"expected one of {', '.join(spec.codes)}, found {_short(raw)}"
-                         + (f"; {hint}" if hint else ""))
-    if kind in (FactKind.integer, FactKind.days):
-        value = _integer(raw)
-        _bounds(spec, Decimal(value))
-        return value
-    if kind is FactKind.money:
-        money = _money(raw)
-        _bounds(spec, money)
-        return money
-    if kind is FactKind.number:
-        number = _number(raw)
-        _bounds(spec, number)
-        return number
-    if kind is FactKind.date:
-        return _date(raw)
-    if kind is FactKind.records:
-        if not isinstance(raw, list):
-            raise ValueError("expected a list of {date, violation}")
-        try:
-            return tuple(PriorViolation.model_validate(item) for item in raw)
-        except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            raise ValueError(f"record {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
-    raise ValueError(f"unsupported fact type {kind}")  # pragma: no cover
-
-
-def _integer(raw: Any) -> int:
-    if isinstance(raw, bool):
-        raise ValueError(f"expected a whole number, found {_short(raw)}")
-    value: int | None = None
-    if isinstance(raw, int):
-        value = raw
-    elif isinstance(raw, float | Decimal):
-        exact = Decimal(repr(raw)) if isinstance(raw, float) and math.isfinite(raw) else raw
-        # is_finite first: comparing a signalling NaN raises InvalidOperation
-        if isinstance(exact, Decimal) and exact.is_finite() and abs(exact) < 10 ** 16 and exact == exact.to_integral():
-            value = int(exact)
-    elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and len(raw) < 30:
-        value = int(raw)
-    if value is None:
-        raise ValueError(f"expected a whole number, found {_short(raw)}")
-    if abs(value) > 10 ** 15:  # a count or a number of days; keeps condition arithmetic bounded
-        raise ValueError(f"a whole number above 10^15 is not plausible, found {_short(raw)}")
-    return value
-
-
-def _hint(name: str, candidates: Iterable[str]) -> str | None:
-    """Did-you-mean only for names of a plausible length (difflib is quadratic in the worst case)."""
-    return did_you_mean(name, candidates) if len(name) <= 200 else None
-
-
-def _short(raw: Any) -> str:
-    """The value as found, cut short: a 10 MB string must not become a 10 MB message."""
-    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) >= 10 ** 60:
-        return f"a number of about {int(raw.bit_length() * 0.30103)} digits"  # str() refuses > 4300 digits
-    text = repr(raw)
-    return text if len(text) <= 80 else text[:60] + f"… ({len(text)} characters)"
-
-
-def _money(raw: Any) -> Decimal:
-    if isinstance(raw, bool):
-        raise ValueError(f"expected an amount in yuan, found {_short(raw)}")
-    try:
-        if isinstance(raw, float):
-            value = Decimal(repr(raw))
-        elif isinstance(raw, int | Decimal):
-            value = Decimal(raw)
-        elif isinstance(raw, str) and len(raw) <= 40:
-            value = Decimal(raw.strip().replace(",", ""))
-        else:
-            raise ValueError(f"expected an amount in yuan, found {type(raw).__name__}")
-    except InvalidOperation:
-        raise ValueError(f"expected an amount in yuan, found {_short(raw)}") from None
-    if not value.is_finite():
-        raise ValueError(f"an amount must be finite, found {_short(raw)}")
-    if value < 0:
-        raise ValueError(f"an amount cannot be negative, found {_short(raw)}")
-    if value.adjusted() > 15:  # first: quantizing a huge amount would exceed Decimal's precision
-        raise ValueError(f"an amount above 10^15 yuan is not plausible, found {_short(raw)}")
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"an amount in yuan has at most two decimal places (fen), found {_short(raw)}")
-    return value
-
-
-def _number(raw: Any) -> Decimal:
-    if isinstance(raw, bool):
-        raise ValueError(f"expected a number, found {_short(raw)}")
-    try:
-        if isinstance(raw, float):
-            value = Decimal(repr(raw))
-        elif isinstance(raw, int | Decimal) or (isinstance(raw, str) and len(raw) <= 40):
-            value = Decimal(raw.strip() if isinstance(raw, str) else raw)
-        else:
-            raise ValueError(f"expected a number, found {type(raw).__name__}")
-    except InvalidOperation:
-        raise ValueError(f"expected a number, found {_short(raw)}") from None
-    # bounded both ways so that condition arithmetic (depth ≤ 32) stays inside Decimal's exponent range
-    if not value.is_finite() or value.adjusted() > 15 or (value and value.adjusted() < -15):
-        raise ValueError(f"expected a finite number of plausible size, found {_short(raw)}")
-    return value
-
-
-def _date(raw: Any) -> date:
-    if isinstance(raw, datetime):  # a timestamp is a date only at midnight; a time of day is not a date
-        if raw.time() == time(0) and raw.tzinfo is None:
-            return raw.date()
-        raise ValueError(f"expected a date, found a date and time {raw.isoformat()}")
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str) and len(raw) == 10:
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            pass
-    raise ValueError(f"expected a date YYYY-MM-DD, found {_short(raw)}")
-
-
-def _bounds(spec: FactSpec, value: Decimal) -> None:
-    if spec.min is not None and value < spec.min:
-        raise ValueError(f"at least {spec.min} expected, found {value}")
-    if spec.max is not None and value > spec.max:
-        raise ValueError(f"at most {spec.max} expected, found {value}")
 
 
 def months_before(day: date, months: int) -> date:

@@ -17,6 +17,7 @@ from .errors import Location, Problem, RulesetError, did_you_mean
 from .expr import Condition, ExprSyntaxError, ExprTypeError, FactType, condition
 from .expr.checker import fact_names
 from .expr.parser import parse
+from .fact_values import coerce
 from .models.facts import FactKind, FactSpec
 from .models.penalty import Band, ConditionSpec, Fine, FineShape, Formula, Tier
 from .models.ruleset import ListItem, Ruleset, Violation
@@ -192,8 +193,6 @@ class _Compiler:
         for name, spec in self.model.facts.items():
             if not spec.implies:
                 continue
-            from .case import coerce  # only for a ruleset with implications: case validation is not cheap to import
-
             checked: dict[str, Any] = {}
             for target, value in spec.implies.items():
                 path: Path = ("facts", name, "implies", target)

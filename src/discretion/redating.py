@@ -17,8 +17,8 @@ from datetime import date
 from typing import Any
 
 from . import law
-from .case import coerce
 from .compile import CompiledRuleset
+from .fact_values import coerce
 from .models.outcome import Flag, Recommendation, build
 from .standard_facts import DATED_FACTS
 from .trace import dated_statute_step

@@ -18,7 +18,7 @@ PUBLIC = [
 
 # Stages in data-flow order; a module may import (at module level) only from its own stage or earlier.
 STAGES = [
-    {"errors", "_yaml"},
+    {"errors", "_yaml", "_lazy"},
     {"expr"},
     {"models"},
     {"standard_facts", "fact_values"},

@@ -15,9 +15,10 @@ worker that only needs part of it.
 from __future__ import annotations
 
 import sys
-from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+from ._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .case import Case, validate_case
@@ -93,18 +94,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name on first use and keep it, so later lookups are plain attribute reads."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'discretion' has no attribute {name!r}")
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, _WHERE, globals(), __all__)
 
 
 class _Package(ModuleType):

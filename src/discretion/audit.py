@@ -16,9 +16,9 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from .case import _money
 from .compile import CompiledRuleset
 from .errors import BackendUnavailable, CaseError, Location, Problem
+from .fact_values import _money
 
 __all__ = ["FINDINGS", "AuditReport", "audit"]
 

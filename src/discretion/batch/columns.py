@@ -19,9 +19,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..case import _integer, _money, _number
 from ..compile import CompiledRuleset
 from ..errors import CaseError, Location, Problem, did_you_mean
+from ..fact_values import _integer, _money, _number
 from ..models.facts import FactKind, FactSpec
 from .vector import EPOCH, Column
 

@@ -420,3 +420,35 @@ def test_results_recalled_across_dates_equal_fresh_evaluation(path: Path) -> Non
 
     check()
     assert recalled[0] > 0  # cases alike but for their dates were recalled, not only evaluated
+
+
+def test_a_window_that_finds_as_many_as_half_keeps_recording(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memo, "WINDOW", 8)
+    monkeypatch.setattr(memo, "PAUSE", 2)
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    cases = [discretion.Case.model_validate(
+        {"violation": "invoice-data", "facts": {"illegal_gains": f"{n}.01", "first_violation": True}})
+        for n in range(20)]
+    for case in cases[:4]:
+        discretion.evaluate(rs, case)
+        discretion.evaluate(rs, case)  # found
+    for case in cases[4:12]:
+        discretion.evaluate(rs, case)  # the window ends at the eighth miss: 4 found, recording goes on
+    assert memo.stats()["paused"] == 0 and memo.stats()["misses"] == 12 and memo.stats()["hits"] == 4
+    for case in cases[12:]:
+        discretion.evaluate(rs, case)  # the next window (misses 9 to 16) finds nothing: a pause
+    assert memo.stats()["paused"] == 4 and memo.stats()["misses"] == 16
+
+
+def test_a_window_that_finds_little_pauses_recording_then_it_resumes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memo, "WINDOW", 8)
+    monkeypatch.setattr(memo, "PAUSE", 2)
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    cases = [discretion.Case.model_validate(
+        {"violation": "invoice-data", "facts": {"illegal_gains": f"{n}.01", "first_violation": True}})
+        for n in range(40)]  # every amount new: nothing repeats
+    results = [discretion.evaluate(rs, case) for case in cases[:23]]  # the eighth miss ends a window: a pause
+    assert memo.stats()["misses"] == 8 and memo.stats()["paused"] == 15
+    discretion.evaluate(rs, cases[23])
+    assert memo.stats()["misses"] == 9  # recorded again: PAUSE * WINDOW lookups after the window's end
+    assert [r.model_dump_json() for r in results] == [_without_memo(rs, c).model_dump_json() for c in cases[:23]]

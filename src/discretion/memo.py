@@ -86,9 +86,13 @@ class _Trie:
 
 PAUSE = 4
 """When the memo fills up while its results were used less than once in 4 on average, runs are not
-recorded for the next ``PAUSE * LIMIT`` cases it does not find. Recording and keeping a result costs about a third of a
-run (measured, the garbage collector included), so it pays only for cases that come back; a stream
-that never repeats (unique amounts, say) then costs a failed walk for most cases."""
+recorded for the next ``PAUSE * LIMIT`` cases it does not find; nor for the next ``PAUSE * WINDOW``
+when, over the last ``WINDOW`` cases it did not find, it found fewer than half as many. Recording and
+keeping a result makes a run about twice as dear (measured, the garbage collector included), so it
+pays only for cases that come back; a stream that rarely repeats (unique amounts, say) then costs a
+failed walk for most cases."""
+
+WINDOW = 1024
 
 
 def _norm(value: Any) -> Any:
@@ -209,6 +213,8 @@ def remembered(ruleset: object, violation: str, jurisdiction: object | None, fac
         _COUNTS["paused"] += 1
         return run(facts)  # the run itself echoes the facts and carries the case id
     _COUNTS["misses"] += 1
+    if _RATE[0] - _WINDOW[0] >= WINDOW:
+        _check_window()
     log: list[tuple[str, Any]] = []
     try:
         result = run(_Reads(facts, log, set()))
@@ -287,6 +293,15 @@ class ByReads(Generic[T]):
 
 
 _RATE = [0, 0, 0]  # lookups that missed, hits since the memo was last emptied, end of a pause (in misses)
+_WINDOW = [0, 0]  # misses and hits when the last window began
+
+
+def _check_window() -> None:
+    """At the end of a window of ``WINDOW`` misses: pause recording if it found fewer than half as many."""
+    hits = _COUNTS["hits"] - _WINDOW[1]
+    if hits * 2 < _RATE[0] - _WINDOW[0]:
+        _RATE[2] = _RATE[0] + PAUSE * WINDOW
+    _WINDOW[:] = [max(_RATE[0], _RATE[2]), _COUNTS["hits"]]  # the next window starts after any pause
 
 
 def _walk(trie: _Trie, facts: Mapping[str, Any]) -> Any:
@@ -493,6 +508,7 @@ def clear() -> None:
         _PART_LEAVES[0] = 0
         _COUNTS.update(hits=0, misses=0, leaves=0, not_remembered=0, paused=0, repeats=0)
         _RATE[:] = [0, 0, 0]
+        _WINDOW[:] = [0, 0]
 
 
 def set_enabled(enabled: bool) -> None:

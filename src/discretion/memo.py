@@ -195,7 +195,8 @@ def remembered(ruleset: object, violation: str, jurisdiction: object | None, fac
     ``shown`` are the facts echoed in the result (default ``facts``); ``facts`` may add inputs the
     caller derived, under names beginning with ``HIDDEN``, which are never echoed. ``shared`` returns
     the remembered result itself, without this case's id and echo, for a caller that only reads its
-    decision (a batch row) and never hands it out.
+    decision (a batch row) and never hands it out; such runs are always recorded (a frame's rows are
+    its distinct fact patterns, and a frame is often evaluated again: what if a baseline changed).
     """
     if not _ENABLED[0]:
         return run(facts)
@@ -208,13 +209,14 @@ def remembered(ruleset: object, violation: str, jurisdiction: object | None, fac
             _RATE[1] += 1
             _COUNTS["hits"] += 1
             return leaf if shared else _for_case(leaf, shown, case_id)
-    _RATE[0] += 1
-    if _RATE[0] < _RATE[2]:
-        _COUNTS["paused"] += 1
-        return run(facts)  # the run itself echoes the facts and carries the case id
+    if not shared:  # a batch's rows are distinct by construction: their misses say nothing of repeats
+        _RATE[0] += 1
+        if _RATE[0] < _RATE[2]:
+            _COUNTS["paused"] += 1
+            return run(facts)  # the run itself echoes the facts and carries the case id
+        if _RATE[0] - _WINDOW[0] >= WINDOW:
+            _check_window()
     _COUNTS["misses"] += 1
-    if _RATE[0] - _WINDOW[0] >= WINDOW:
-        _check_window()
     log: list[tuple[str, Any]] = []
     try:
         result = run(_Reads(facts, log, set()))

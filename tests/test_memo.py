@@ -422,13 +422,19 @@ def test_results_recalled_across_dates_equal_fresh_evaluation(path: Path) -> Non
     assert recalled[0] > 0  # cases alike but for their dates were recalled, not only evaluated
 
 
-def test_a_window_that_finds_as_many_as_half_keeps_recording(monkeypatch: pytest.MonkeyPatch) -> None:
+def _small_windows(monkeypatch: pytest.MonkeyPatch, count: int) -> tuple[discretion.CompiledRuleset,
+                                                                           list[discretion.Case]]:
+    """Windows of 8 misses and pauses of 2 windows; ``count`` cases each with an amount of its own."""
     monkeypatch.setattr(memo, "WINDOW", 8)
     monkeypatch.setattr(memo, "PAUSE", 2)
     rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
-    cases = [discretion.Case.model_validate(
+    return rs, [discretion.Case.model_validate(
         {"violation": "invoice-data", "facts": {"illegal_gains": f"{n}.01", "first_violation": True}})
-        for n in range(20)]
+        for n in range(count)]
+
+
+def test_a_window_that_finds_as_many_as_half_keeps_recording(monkeypatch: pytest.MonkeyPatch) -> None:
+    rs, cases = _small_windows(monkeypatch, 20)
     for case in cases[:4]:
         discretion.evaluate(rs, case)
         discretion.evaluate(rs, case)  # found
@@ -441,12 +447,7 @@ def test_a_window_that_finds_as_many_as_half_keeps_recording(monkeypatch: pytest
 
 
 def test_a_window_that_finds_little_pauses_recording_then_it_resumes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(memo, "WINDOW", 8)
-    monkeypatch.setattr(memo, "PAUSE", 2)
-    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
-    cases = [discretion.Case.model_validate(
-        {"violation": "invoice-data", "facts": {"illegal_gains": f"{n}.01", "first_violation": True}})
-        for n in range(40)]  # every amount new: nothing repeats
+    rs, cases = _small_windows(monkeypatch, 40)  # every amount new: nothing repeats
     results = [discretion.evaluate(rs, case) for case in cases[:23]]  # the eighth miss ends a window: a pause
     assert memo.stats()["misses"] == 8 and memo.stats()["paused"] == 15
     discretion.evaluate(rs, cases[23])

@@ -334,3 +334,21 @@ def test_no_bundled_ruleset_overrides_the_statutory_layer() -> None:
 
     for path in find_ruleset_files(RULESETS):
         run_property("statute_not_overridden", discretion.load_ruleset(path), max_examples=15)
+
+
+@pytest.mark.parametrize(("act", "years", "end"), [
+    (date(2024, 2, 29), 2, date(2026, 2, 28)),
+    (date(2023, 5, 31), 5, date(2028, 5, 31)),
+    (date(9998, 6, 1), 2, date.max),  # past the calendar: the period never runs out
+])
+def test_add_years(act: date, years: int, end: date) -> None:
+    assert law.add_years(act, years) == end
+
+
+def test_an_act_near_the_end_of_the_calendar_gets_a_recommendation_not_an_error() -> None:
+    rs = discretion.load_ruleset(RULESETS / "tax" / "first-violation")
+    case = {"violation": "late-filing", "facts": {"act_date": "9999-06-01", "discovery_date": "9999-12-01"}}
+    for _ in range(3):  # the long way, then the word-for-word key
+        rec = discretion.evaluate(rs, case)
+        assert not any(s.matched for s in rec.trace if s.rule == law.ART36_BARRED.rule)
+    assert law.time_bars({"act_date": date(9999, 6, 1), "discovery_date": date(9999, 12, 1)}) == (False, False)

@@ -117,32 +117,47 @@ ART32_GROUNDS = {
 
 
 def add_years(day: date, years: int) -> date:
-    """The same calendar day ``years`` later (29 February becomes 28 February)."""
+    """The same calendar day ``years`` later (29 February becomes 28 February); the calendar's last day
+    when that lies past it (year 9999): such a period never runs out."""
+    if day.year + years > date.max.year:
+        return date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
 
 
+LIMITATION_YEARS, EXTENDED_LIMITATION_YEARS = 2, 5
+"""Art. 36 para. 1: two years; five where citizens' life, health or financial safety is involved and
+harm followed."""
+
+
+def _dates_of_limitation(facts: Mapping[str, Any]) -> tuple[date, date] | None:
+    """The day the period starts (the act's end for a continuing act, para. 2) and the day of discovery."""
+    start = facts.get("act_end_date") or facts.get("act_date")
+    found = facts.get("discovery_date")
+    return None if start is None or found is None else (start, found)
+
+
 def time_bars(facts: Mapping[str, Any]) -> tuple[bool, bool] | None:
     """Whether the act is time-barred on discovery after 2 years and after 5 (art. 36 para. 1); None
     when a date is unknown. All that the dates decide, whichever period the other facts make apply."""
-    start = facts.get("act_end_date") or facts.get("act_date")
-    found = facts.get("discovery_date")
-    if start is None or found is None:
+    dates = _dates_of_limitation(facts)
+    if dates is None:
         return None
-    return found > add_years(start, 2), found > add_years(start, 5)
+    start, found = dates
+    return found > add_years(start, LIMITATION_YEARS), found > add_years(start, EXTENDED_LIMITATION_YEARS)
 
 
 def limitation(facts: Mapping[str, Any]) -> tuple[bool | None, str]:
     """Art. 36: is the act time-barred on its discovery date? (None when a date is unknown.)"""
-    start = facts.get("act_end_date") or facts.get("act_date")
-    found = facts.get("discovery_date")
-    if start is None or found is None:
+    dates = _dates_of_limitation(facts)
+    if dates is None:
         return None, "act or discovery date unknown"
+    start, found = dates
     harm = facts.get("harm")
     extended = facts.get("life_health_financial_safety") is True and harm is not None and harm != "none"
-    years = 5 if extended else 2
+    years = EXTENDED_LIMITATION_YEARS if extended else LIMITATION_YEARS
     limit = add_years(start, years)
     basis = "act_end_date" if facts.get("act_end_date") else "act_date"
     return found > limit, f"{years} years from {basis} {start.isoformat()} end on {limit.isoformat()}; " \

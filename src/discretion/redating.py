@@ -34,7 +34,7 @@ def classed_key(ruleset: CompiledRuleset, key: tuple[Any, ...]) -> tuple[tuple[A
     """The key with the statute's dates replaced by what they decide, and those dates typed.
 
     Unchanged (with no dates) when the case gives none or a condition reads them; None when a date
-    is not valid or lies where the calendar cannot count years from it (the long way reports it).
+    is not valid (the long way reports it).
     """
     names = key[_NAMES]
     if _DATED.isdisjoint(names) or ruleset.conditions_read_dates:
@@ -48,13 +48,9 @@ def classed_key(ruleset: CompiledRuleset, key: tuple[Any, ...]) -> tuple[tuple[A
             except ValueError:
                 return None, {}
             values[index] = None  # its type stays in the key: text and a date object are told apart
-    try:
-        bars = law.time_bars(dates)
-    except (ValueError, OverflowError):  # years cannot be added near the calendar's end
-        return None, {}
     act = dates.get("act_date")
     in_force = None if act is None else ruleset.model.in_force_on(act)
-    return (*key[:_VALUES], tuple(values), *key[_VALUES + 1:-1], bars, in_force, key[-1]), dates
+    return (*key[:_VALUES], tuple(values), *key[_VALUES + 1:-1], law.time_bars(dates), in_force, key[-1]), dates
 
 
 def pattern(key: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..expr import nodes as n
+from ..law import EXTENDED_LIMITATION_YEARS, LIMITATION_YEARS
 from ..models.facts import FactKind, FactSpec
 
 __all__ = ["Column", "NotVectorisable", "Tri", "condition_mask", "exemption_masks", "in_codes", "leniency_masks"]
@@ -387,7 +388,8 @@ def _barred(columns: dict[str, Column], size: int) -> Tri:
         np.zeros(size, dtype=bool)
     extended = safety & harmful
     safe_start = np.where(known, start, 0).astype(np.int64)
-    limit = np.where(extended, add_years(safe_start, 5), add_years(safe_start, 2))
+    limit = np.where(extended, add_years(safe_start, EXTENDED_LIMITATION_YEARS),
+                     add_years(safe_start, LIMITATION_YEARS))
     return Tri((found.values > limit) & known, known)
 
 

@@ -44,9 +44,7 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
     'no_penalty'
     """
     key = memo.repeat_key(ruleset, jurisdiction, case) if backend == "native" else None
-    dates: dict[str, date] = {}
-    if key is not None:
-        key, dates = redating.classed_key(ruleset, key)  # the statute's dates by what they decide
+    key, dates = redating.classed_key(ruleset, key) if key is not None else (None, {})  # dates by what they decide
     if key is not None:
         seen = memo.recall(key, ruleset, jurisdiction)
         if seen is not None:

@@ -61,7 +61,7 @@ case kept word for word less (its parts are shared with the trie's), so the memo
 _MISSING = object()
 _PLAIN = frozenset({bool, str, type(None), date})  # keys as they are
 _LOCK = threading.Lock()
-_ROOTS: dict[tuple[int, str, int], tuple[object, object, _Trie]] = {}
+_ROOTS: _Tries = {}  # (ruleset, violation, jurisdiction) → the trie of whole results
 _COUNTS = {"hits": 0, "misses": 0, "leaves": 0, "not_remembered": 0, "paused": 0, "repeats": 0}
 _ENABLED = [True]
 
@@ -84,6 +84,8 @@ class _Trie:
         self.edges: dict[tuple[int, Any], int] = {}  # (node, value read) → child node
         self.size = 0  # leaves
 
+
+_Tries = dict[tuple[int, str, int], tuple[object, object, _Trie]]  # the entry keeps its owners alive
 
 PAUSE = 4
 """When the memo fills up while its results were used less than once in 4 on average, runs are not
@@ -203,13 +205,11 @@ def remembered(ruleset: object, violation: str, jurisdiction: object | None, fac
         return run(facts)
     shown = facts if shown is None else shown
     key = (id(ruleset), violation, id(jurisdiction))
-    entry = _ROOTS.get(key)
-    if entry is not None and entry[0] is ruleset and entry[1] is jurisdiction:
-        leaf = _walk(entry[2], facts)
-        if leaf is not None:
-            _RATE[1] += 1
-            _COUNTS["hits"] += 1
-            return leaf if shared else _for_case(leaf, shown, case_id)
+    leaf = _found(_ROOTS, key, ruleset, jurisdiction, facts)
+    if leaf is not None:
+        _RATE[1] += 1
+        _COUNTS["hits"] += 1
+        return leaf if shared else _for_case(leaf, shown, case_id)
     if not shared:  # a batch's rows are distinct by construction: their misses say nothing of repeats
         _RATE[0] += 1
         if _RATE[0] < _RATE[2]:
@@ -218,14 +218,12 @@ def remembered(ruleset: object, violation: str, jurisdiction: object | None, fac
         if _RATE[0] - _WINDOW[0] >= WINDOW:
             _check_window()
     _COUNTS["misses"] += 1
-    log: list[tuple[str, Any]] = []
-    try:
-        result = run(_Reads(facts, log, set()))
-    except _Unrememberable:
+    recorded = _recorded(run, facts)
+    if recorded is None:
         _COUNTS["not_remembered"] += 1
         return run(facts)  # the run itself echoes the facts and carries the case id
-    template = _template(result)
-    _insert(key, ruleset, jurisdiction, log, template)
+    template = _template(recorded[0])
+    _insert(key, ruleset, jurisdiction, recorded[1], template)
     return template if shared else _for_case(template, shown, case_id)
 
 
@@ -238,29 +236,22 @@ def remembered_part(ruleset: object, violation: str, jurisdiction: object | None
     if not _ENABLED[0]:
         return run(facts)
     key = (id(ruleset), violation, id(jurisdiction))
-    entry = _PARTS.get(key)
-    if entry is not None and entry[0] is ruleset and entry[1] is jurisdiction:
-        leaf = _walk(entry[2], facts)
-        if leaf is not None:
-            return cast(T, leaf[0])
-    log: list[tuple[str, Any]] = []
-    try:
-        result = run(_Reads(facts, log, set()))
-    except _Unrememberable:
+    leaf = _found(_PARTS, key, ruleset, jurisdiction, facts)
+    if leaf is not None:
+        return cast(T, leaf[0])
+    recorded = _recorded(run, facts)
+    if recorded is None:
         return run(facts)
     with _LOCK:
         if _PART_LEAVES[0] >= LIMIT:
             _PARTS.clear()
             _PART_LEAVES[0] = 0
-        entry = _PARTS.get(key)
-        if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:
-            entry = _PARTS[key] = (ruleset, jurisdiction, _Trie())
-        if _add(entry[2], log, (result,)):
+        if _add(_trie_for(_PARTS, key, ruleset, jurisdiction), recorded[1], (recorded[0],)):
             _PART_LEAVES[0] += 1
-    return result
+    return recorded[0]
 
 
-_PARTS: dict[tuple[int, str, int], tuple[object, object, _Trie]] = {}
+_PARTS: _Tries = {}  # the same for parts of a decision (remembered_part)
 _PART_LEAVES = [0]
 
 
@@ -283,16 +274,14 @@ class ByReads(Generic[T]):
         leaf = _walk(self.trie, facts)
         if leaf is not None:
             return cast(T, leaf[0])
-        log: list[tuple[str, Any]] = []
-        try:
-            result = self.function(_Reads(facts, log, set()))
-        except _Unrememberable:
+        recorded = _recorded(self.function, facts)
+        if recorded is None:
             return self.function(facts)
         with self.lock:
             if self.trie.size >= self.limit:
                 self.trie = _Trie()
-            _add(self.trie, log, (result,))
-        return result
+            _add(self.trie, recorded[1], (recorded[0],))
+        return recorded[0]
 
 
 _RATE = [0, 0, 0]  # lookups that missed, hits since the memo was last emptied, end of a pause (in misses)
@@ -472,11 +461,37 @@ def _insert(key: tuple[int, str, int], ruleset: object, jurisdiction: object | N
             _ROOTS.clear()
             _COUNTS["leaves"] = 0
             _RATE[1] = 0
-        entry = _ROOTS.get(key)
-        if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:
-            entry = _ROOTS[key] = (ruleset, jurisdiction, _Trie())
-        if _add(entry[2], path, template):
+        if _add(_trie_for(_ROOTS, key, ruleset, jurisdiction), path, template):
             _COUNTS["leaves"] += 1
+
+
+def _found(table: _Tries, key: tuple[int, str, int], ruleset: object, jurisdiction: object | None,
+           facts: Mapping[str, Any]) -> Any:
+    """The leaf this ruleset's and jurisdiction's trie holds for these facts, or None."""
+    entry = table.get(key)
+    if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:
+        return None
+    return _walk(entry[2], facts)
+
+
+def _trie_for(table: _Tries, key: tuple[int, str, int], ruleset: object, jurisdiction: object | None) -> _Trie:
+    """The trie of a ruleset, violation and jurisdiction, made if there is none (under ``_LOCK``).
+    The entry keeps the ruleset and jurisdiction, so that an id in the key is never reused for another."""
+    entry = table.get(key)
+    if entry is None or entry[0] is not ruleset or entry[1] is not jurisdiction:
+        entry = table[key] = (ruleset, jurisdiction, _Trie())
+    return entry[2]
+
+
+def _recorded(run: Callable[[Mapping[str, Any]], T],
+              facts: Mapping[str, Any]) -> tuple[T, list[tuple[str, Any]]] | None:
+    """``run`` over a recording view of the facts: its result and the facts it read, in order, with
+    their values; None if it read them in a way a path cannot describe (iterated them, say)."""
+    log: list[tuple[str, Any]] = []
+    try:
+        return run(_Reads(facts, log, set())), log
+    except _Unrememberable:
+        return None
 
 
 def _add(trie: _Trie, path: list[tuple[str, Any]], leaf: Any) -> bool:

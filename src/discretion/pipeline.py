@@ -421,7 +421,7 @@ class Evaluation(ProcedureFlags):
 
     def _optional_types(self, decision: _Decision, band: CompiledBand | None) -> tuple[PT, ...]:
         """Penalty types the statute leaves to the officer (并处 may), offered beside a penalty at least 从轻."""
-        if decision.outcome is Outcome.no_penalty or decision.outcome.rank < Outcome.lighter.rank:
+        if decision.outcome.rank < Outcome.lighter.rank:  # no penalty, or a mitigated one
             return ()
         return (band.model.optional_types if band else ()) or self.violation.model.statutory.optional_types
 

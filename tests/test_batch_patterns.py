@@ -21,7 +21,7 @@ from discretion import synthetic  # noqa: E402
 from discretion.batch import evaluate_frame  # noqa: E402
 from discretion.batch.engine import Frame  # noqa: E402
 from discretion.batch.keys import dense_codes, first_rows  # noqa: E402
-from discretion.batch.patterns import column_codes, distinct_rows  # noqa: E402
+from discretion.batch.patterns import column_coder, distinct_rows  # noqa: E402
 from discretion.loading import find_ruleset_files  # noqa: E402
 
 from .test_batch_provisions import _assert_same  # noqa: E402
@@ -77,6 +77,12 @@ def test_repeated_lists_of_provisions(tax: Any) -> None:
     frame = _repeated(base, 10, 2)
     assert _grouped(tax, frame)
     _assert_same(tax, frame)
+
+
+def column_codes(series: Any) -> tuple[Any, int] | None:
+    """A whole column's codes and how many values they take (None: cells not comparable exactly)."""
+    coder = column_coder(series)
+    return None if coder is None else (coder.codes(0, len(series)), coder.base)
 
 
 def test_cells_that_are_equal_but_not_identical_never_share_a_pattern() -> None:

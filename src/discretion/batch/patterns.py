@@ -64,15 +64,9 @@ def distinct_rows(columns: list[Any], provision_parts: list[Part], size: int) ->
     return Patterns(of_row, first)
 
 
-def column_codes(series: Any) -> Part | None:
-    """One column as small codes (0 for a missing cell), equal exactly when the cells are identical."""
-    coder = column_coder(series)
-    return None if coder is None else (coder.codes(0, len(series)), coder.base)
-
-
 def column_coder(series: Any) -> Coder | None:
-    """``column_codes`` given a slice of rows at a time (see ``keys``); None when the cells cannot be
-    compared exactly."""
+    """One column as small codes (0 for a missing cell), equal exactly when the cells are identical,
+    given a slice of rows at a time (see ``keys``); None when the cells cannot be compared exactly."""
     dtype = series.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         return _Shifted(series.array.codes, len(dtype.categories) + 1)  # -1 for a missing cell: 0 once shifted

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .compile import CompiledRuleset, CompiledViolation
     from .models.ruleset import Parameters
 
-__all__ = ["Case", "ValidCase", "coerce", "completed", "months_before", "plain_parts", "validate_case"]
+__all__ = ["Case", "ValidCase", "completed", "months_before", "plain_parts", "validate_case"]
 
 TIMELY = frozenset({"before_discovery", "immediately", "within_deadline"})
 

@@ -302,7 +302,8 @@ def _groups(codes: npt.NDArray[np.int64], count: int) -> Iterator[tuple[int, npt
 
 def _defaults_and_derived(ruleset: CompiledRuleset, columns: dict[str, Column], size: int) -> None:
     """``validate_case`` and ``case.derive`` on arrays: schema defaults, timely correction, first violation."""
-    from ..case import TIMELY, coerce
+    from ..case import TIMELY
+    from ..fact_values import coerce
 
     for name, spec in ruleset.schema.items():
         if spec.default is None or spec.type is FactKind.records:

@@ -103,7 +103,7 @@ def statutory_bounds(ruleset: CompiledRuleset, case: dict[str, Any]) -> None:
 
 
 def _typed_facts(ruleset: CompiledRuleset, rec: Recommendation) -> dict[str, Any]:
-    from ..case import coerce
+    from ..fact_values import coerce
 
     out: dict[str, Any] = {}
     for name, value in rec.facts.items():

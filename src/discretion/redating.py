@@ -2,9 +2,10 @@
 
 Real cases each carry their own act and discovery dates, so a case is rarely sent twice word for word.
 The statute reads those dates for two things only: art. 36's time bar (two years from the act or its
-end to discovery, five where life, health or financial safety was harmed) and art. 37's version in
-force on the act's date. When no condition of the ruleset reads them either, a case's result depends
-on its dates only through three answers: barred after two years? after five? the version in force?
+end to discovery, five where citizens' life and health or financial safety are involved and harm
+followed) and art. 37's version in force on the act's date. When no condition of the ruleset reads
+them either, a case's result depends on its dates only through three answers: barred after two
+years? after five? the version in force?
 (Both periods count: an answer to a question about harm may switch from one to the other.) The
 word-for-word key (``memo.repeat_key``) then takes those answers in place of the dates, and a result
 recalled under it gets the wording that quotes this case's dates: the facts' echo, the art. 36 trace

@@ -116,6 +116,7 @@ ART32_GROUNDS = {
 }
 
 
+@lru_cache(maxsize=8192)  # a case's period starts on one of a few thousand days; each is worked out once
 def add_years(day: date, years: int) -> date:
     """The same calendar day ``years`` later (29 February becomes 28 February); the calendar's last day
     when that lies past it (year 9999): such a period never runs out."""

@@ -30,7 +30,6 @@ that will never be asked for again.
 from __future__ import annotations
 
 import json
-import operator
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
@@ -371,7 +370,8 @@ _NEW, _SET = Recommendation.__new__, object.__setattr__
 def _for_case(template: Recommendation, facts: Mapping[str, Any] | None, case_id: str | None) -> Recommendation:
     """A result of its own for this case; ``facts`` None keeps the template's echo (a copy of it)."""
     data = template.__dict__.copy()
-    data.update(zip(_LISTS, map(list.copy, _LIST_VALUES(data)), strict=True))  # fresh top-level lists
+    for name in _LISTS:  # fresh top-level lists (a plain loop: the quickest way, measured)
+        data[name] = data[name].copy()
     data["case_id"] = case_id
     data["facts"] = _echoed(facts) if facts is not None else data["facts"].copy()
     return _copy(data, set(template.__pydantic_fields_set__))
@@ -449,7 +449,6 @@ def keep(key: tuple[Any, ...], ruleset: object, jurisdiction: object | None, res
 
 _LISTS = tuple(name for name, info in Recommendation.model_fields.items()
                if getattr(info.annotation, "__origin__", None) is list)
-_LIST_VALUES = operator.itemgetter(*_LISTS)
 
 
 def _insert(key: tuple[int, str, int], ruleset: object, jurisdiction: object | None,

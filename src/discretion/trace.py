@@ -13,7 +13,7 @@ from typing import Any
 from . import law
 from .compile import CompiledCondition
 from .models.common import Citation
-from .models.outcome import Condition, Flag, LabelOut, TraceStep, build, to_json_value
+from .models.outcome import Condition, Flag, LabelOut, TraceStep, build, replaced, to_json_value
 from .models.vocabulary import FLAGS
 
 __all__ = ["dated_statute_step", "explained", "interned_flag", "json_fact", "label_of", "label_out", "statute_step",
@@ -75,8 +75,13 @@ def statute_step(ground: law.StatutoryGround, holds: bool | None, why: str) -> T
 def dated_statute_step(ground: law.StatutoryGround, holds: bool | None, why: str) -> TraceStep:
     """A statute step whose wording quotes the case's own dates: built, not interned (it rarely recurs,
     and a stream of dated cases would otherwise crowd out the steps that do)."""
-    return build(TraceStep, rule=ground.rule, kind="statute", matched=holds, conditions=[], note=why,
-                 article=label_of(ground.citation))
+    undated = _UNDATED.get((ground.rule, holds))
+    if undated is None:  # a handful: law's few dated grounds, each matched, not or unknown
+        undated = _UNDATED[ground.rule, holds] = statute_step(ground, holds, "")
+    return replaced(undated, conditions=[], note=why)
+
+
+_UNDATED: dict[tuple[str, bool | None], TraceStep] = {}
 
 
 _LABELS_OUT: dict[tuple[str, str, str], LabelOut] = {}

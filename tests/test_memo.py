@@ -453,3 +453,39 @@ def test_a_window_that_finds_little_pauses_recording_then_it_resumes(monkeypatch
     discretion.evaluate(rs, cases[23])
     assert memo.stats()["misses"] == 9  # recorded again: PAUSE * WINDOW lookups after the window's end
     assert [r.model_dump_json() for r in results] == [_without_memo(rs, c).model_dump_json() for c in cases[:23]]
+
+
+# -- what the dated path remembers besides results ---------------------------------------------------
+
+
+def test_a_date_text_read_before_gives_the_same_date_and_a_bad_one_still_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    from discretion import fact_values
+
+    spec = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation").schema["act_date"]
+    monkeypatch.setattr(fact_values, "_DAYS_LIMIT", 3)
+    fact_values._DAYS.clear()
+    assert fact_values.coerce(spec, "2024-02-29") == fact_values.coerce(spec, "2024-02-29") == date(2024, 2, 29)
+    for _ in range(2):
+        with pytest.raises(ValueError, match="YYYY-MM-DD"):
+            fact_values.coerce(spec, "2023-02-29")  # never remembered, so never let through
+    for day in ("2024-01-01", "2024-01-02", "2024-01-03"):
+        fact_values.coerce(spec, day)
+    assert len(fact_values._DAYS) <= 3  # bounded: cleared when full
+    assert fact_values.coerce(spec, "2024-01-03") == date(2024, 1, 3)
+
+    class Text(str):
+        pass
+
+    fact_values.coerce(spec, Text("2024-05-06"))
+    assert "2024-05-06" not in fact_values._DAYS  # only plain text is remembered
+
+
+def test_replaced_gives_a_variant_and_leaves_the_model_alone() -> None:
+    from discretion.models.outcome import Flag, build, replaced
+
+    flag = build(Flag, code="ruleset_not_in_force", zh="版本未生效", en="not in force", article="行政处罚法第37条")
+    variant = replaced(flag, detail="act 2019-01-01")
+    assert (variant.detail, flag.detail) == ("act 2019-01-01", None)
+    assert variant.model_dump() == {**flag.model_dump(), "detail": "act 2019-01-01"}
+    assert variant.model_fields_set == flag.model_fields_set | {"detail"}
+    assert flag.model_fields_set == {"code", "zh", "en", "article"}

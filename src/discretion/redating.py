@@ -20,7 +20,7 @@ from typing import Any
 from . import law
 from .compile import CompiledRuleset
 from .fact_values import coerce
-from .models.outcome import Flag, Recommendation, build
+from .models.outcome import Recommendation, replaced
 from .standard_facts import DATED_FACTS
 from .trace import dated_statute_step
 
@@ -83,5 +83,4 @@ def stamp(rec: Recommendation, ruleset: CompiledRuleset, barred: bool | None, wh
         detail = f"version {model.version} is in force {model.effective}–{model.expires or ''}; act {act}"
         for index, flag in enumerate(rec.flags):
             if flag.code == "ruleset_not_in_force":  # the act's own date: built, not interned
-                rec.flags[index] = build(Flag, code=flag.code, zh=flag.zh, en=flag.en, article=flag.article,
-                                         detail=detail)
+                rec.flags[index] = replaced(flag, detail=detail)

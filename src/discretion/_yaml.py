@@ -101,6 +101,7 @@ class _Reader:
         yaml.reader.Reader(stream)  # refuses the control characters YAML does not allow, with their offset
         self._parser: Any = _Parser(stream) if _Parser is not None else yaml.SafeLoader(stream)
         self.source, self.limits = source, limits
+        self._max_depth, self._max_nodes = limits.max_depth, limits.max_nodes  # read for every value
         self.positions = Positions()
         self.problems: list[Problem] = []
         self.nodes = 0
@@ -202,16 +203,17 @@ class _Reader:
     def _value(self, path: Path, depth: int) -> Any:
         parser = self._parser
         event: Any = parser.peek_event()
-        if type(event) is _AliasEvent or event.anchor is not None:
+        kind = type(event)
+        if kind is _AliasEvent or event.anchor is not None:
             return self.build(self._compose(depth), path, depth)
         tag = event.tag
-        if (tag is not None and tag != "!") or depth > self.limits.max_depth:
+        if (tag is not None and tag != "!") or depth > self._max_depth:
             self._check_event(event, depth)  # raises
         parser.get_event()
         mark = event.start_mark
-        if type(event) is _ScalarEvent:
+        if kind is _ScalarEvent:
             self.nodes += 1
-            if self.nodes > self.limits.max_nodes:
+            if self.nodes > self._max_nodes:
                 self._count(mark, depth)  # raises
             style = event.style or None  # libyaml reports a plain scalar's style as ''
             self.positions.values[path] = (mark.line + 1, mark.column + 1, style)
@@ -219,7 +221,7 @@ class _Reader:
         self._open.append(depth)
         self._count(mark, depth)
         self.positions.values[path] = (mark.line + 1, mark.column + 1, None)
-        if type(event) is _SequenceStartEvent:
+        if kind is _SequenceStartEvent:
             items: list[Any] = []
             while type(parser.peek_event()) is not _SequenceEndEvent:
                 items.append(self._value((*path, len(items)), depth + 1))
@@ -239,7 +241,7 @@ class _Reader:
             if type(event) is _MappingEndEvent:
                 break
             if type(event) is _ScalarEvent and event.anchor is None:
-                if event.tag is not None or depth >= self.limits.max_depth:
+                if event.tag is not None or depth >= self._max_depth:
                     self._check_event(event, depth + 1)
                 parser.get_event()
                 if event.value == "<<" and not event.style:
@@ -262,8 +264,9 @@ class _Reader:
                 self._fail("duplicate-key", f"key '{key}' appears twice in the same mapping{where}", mark)
                 self._compose(depth + 1)  # the value: checked, not built
                 continue
-            keys[(*path, key)] = (mark.line + 1, mark.column + 1)
-            result[key] = self._value((*path, key), depth + 1)
+            inner = (*path, key)
+            keys[inner] = (mark.line + 1, mark.column + 1)
+            result[key] = self._value(inner, depth + 1)
         parser.get_event()
         self._open.pop()
         for key, value in merged.items():

@@ -8,7 +8,7 @@ item: "不符合清单第3项：未满足『首次发生』（初次违法 = 否
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,6 +18,7 @@ from .compile import CompiledRuleset, CompiledViolation
 from .models.outcome import Condition, Reason, Recommendation, TraceStep, build
 from .models.ruleset import ListItem
 from .models.vocabulary import LIST_KINDS, OUTCOMES, ListKind, Outcome
+from .trace import label_of
 
 __all__ = ["fact_text", "reasons_for"]
 
@@ -72,8 +73,38 @@ def _item_name(item: ListItem) -> str:
     return f"{LIST_KINDS[item.kind.value].zh}第{item.basis.item or item.id}项"
 
 
-def _steps(rec: Recommendation, kind: str) -> Iterable[TraceStep]:
-    return (step for step in rec.trace if step.kind == kind)
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A trace read once: its steps by kind and rule (the sentences look up steps by rule, once per
+    list item, tier and ground: scanning the trace each time was most of their cost)."""
+
+    steps: dict[tuple[str, str], TraceStep]  # the first step of each kind and rule, as the trace has it
+    statute: tuple[TraceStep, ...]
+    lenient_ground: bool  # art. 30 (14–17), 31 (partial capacity) or 32 holds
+
+    @classmethod
+    def of(cls, rec: Recommendation) -> _Read:
+        steps: dict[tuple[str, str], TraceStep] = {}
+        for step in rec.trace:
+            steps.setdefault((step.kind, step.rule), step)
+        statute = tuple(step for step in rec.trace if step.kind == "statute")
+        lenient = any(s.matched for s in statute if s.rule.startswith(("APL-30-14", "APL-31-p", "APL-32")))
+        return cls(steps, statute, lenient)
+
+    def step(self, kind: str, rule: str) -> TraceStep | None:
+        return self.steps.get((kind, rule))
+
+
+def _reason(stance: str, outcome: Outcome, rule: str, basis: str | None, zh: str, en: str) -> Reason:
+    """One frozen object per distinct reason: the same sentences recur across traces, and each object
+    the memo's results hold is one more for every pass of the garbage collector to walk."""
+    key = (stance, outcome, rule, basis, zh, en)
+    kept = _REASONS.get(key)
+    if kept is None:
+        if len(_REASONS) > _MEMO_LIMIT:
+            _REASONS.clear()
+        kept = _REASONS[key] = build(Reason, stance=stance, outcome=outcome, rule=rule, basis=basis, zh=zh, en=en)
+    return kept
 
 
 # Facts the sentences read besides those inside the trace's conditions (see _statutory_against).
@@ -102,129 +133,121 @@ def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
     if entry is None or entry[0] != alive:  # identical objects compare at C speed; equal ones agree anyway
         if len(_MEMO) > _MEMO_LIMIT:
             _MEMO.clear()
-        entry = _MEMO[key] = (alive, [_interned(reason) for reason in _reasons_for(ruleset, rec)])
+        entry = _MEMO[key] = (alive, _reasons_for(ruleset, rec))
     return list(entry[1])
 
 
 _REASONS: dict[tuple[Any, ...], Reason] = {}
-
-
-def _interned(reason: Reason) -> Reason:
-    """One frozen object per distinct reason: the same sentences recur across traces, and each object
-    the memo's results hold is one more for every pass of the garbage collector to walk."""
-    key = tuple(reason.__dict__.values())
-    kept = _REASONS.get(key)
-    if kept is None:
-        if len(_REASONS) > _MEMO_LIMIT:
-            _REASONS.clear()
-        kept = _REASONS[key] = reason
-    return kept
+_MORE_LENIENT = (Outcome.no_penalty, Outcome.mitigated, Outcome.lighter, Outcome.standard)
 
 
 def _reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
     violation = ruleset.violations[rec.violation.code]
-    out = _for(ruleset, violation, rec)
+    read = _Read.of(rec)
+    out = _for(ruleset, violation, rec, read)
     seen: set[str] = set()
-    for outcome in (Outcome.no_penalty, Outcome.mitigated, Outcome.lighter, Outcome.standard):
-        if outcome.rank >= rec.outcome.rank or outcome in rec.alternatives:
+    rank = rec.outcome.rank
+    for outcome in _MORE_LENIENT:
+        if outcome.rank >= rank or outcome in rec.alternatives:
             continue
-        for reason in _against(ruleset, violation, rec, outcome):
+        for reason in _against(ruleset, violation, rec, outcome, read):
             if reason.zh not in seen:  # one sentence for 从轻 and 减轻 alike
                 seen.add(reason.zh)
                 out.append(reason)
     return out
 
 
-def _for(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recommendation) -> list[Reason]:
+def _for(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recommendation, read: _Read) -> list[Reason]:
     out: list[Reason] = []
     label = OUTCOMES[rec.outcome.value]
     if rec.list_item:
         item = _item(ruleset, rec.list_item)
-        step = next((s for s in _steps(rec, "list_item") if s.rule == rec.list_item), None)
+        step = read.step("list_item", rec.list_item)
         if item is not None:
             met = "；".join(c.zh or c.condition for c in (step.conditions if step else []))
-            out.append(build(Reason, stance="for", outcome=rec.outcome, rule=item.id, basis=item.basis.label(),
-                              zh=f"符合{_item_name(item)}" + (f"「{item.text}」" if item.text else "")
-                              + (f"的适用条件：{met}" if met else ""),
-                              en=f"list item {item.id} applies: all its conditions hold"))
-    for step in _steps(rec, "statute"):
+            out.append(_reason("for", rec.outcome, item.id, label_of(item.basis),
+                               f"符合{_item_name(item)}" + (f"「{item.text}」" if item.text else "")
+                               + (f"的适用条件：{met}" if met else ""),
+                               f"list item {item.id} applies: all its conditions hold"))
+    for step in read.statute:
         ground = _GROUNDS.get(step.rule)
         if not step.matched or ground is None:
             continue
         if _STATUTE_OUTCOME.get(step.rule) is rec.outcome:
-            out.append(build(Reason, stance="for", outcome=rec.outcome, rule=step.rule, basis=step.article,
-                              zh=f"依照{step.article}：{ground.zh}", en=ground.en))
+            out.append(_reason("for", rec.outcome, step.rule, step.article, f"依照{step.article}：{ground.zh}",
+                               ground.en))
             break
         if rec.outcome in (Outcome.lighter, Outcome.mitigated) and ground.outcome is Outcome.lighter:
-            out.append(build(Reason, stance="for", outcome=rec.outcome, rule=step.rule, basis=step.article,
-                              zh=f"依照{step.article}：{ground.zh}", en=ground.en))
+            out.append(_reason("for", rec.outcome, step.rule, step.article, f"依照{step.article}：{ground.zh}",
+                               ground.en))
     if rec.tier:
         tier = next(t for t in violation.tiers if t.model.id == rec.tier)
-        step = next((s for s in _steps(rec, "tier") if s.rule.endswith(f"/{rec.tier}")), None)
+        step = read.step("tier", f"{violation.id}/{rec.tier}")
         met = "；".join(c.zh or c.condition for c in (step.conditions if step else []))
         wording = tier.model.text or met
         name = tier.model.label.zh if tier.model.label else label.zh
-        out.append(build(Reason, stance="for", outcome=rec.outcome, rule=f"{violation.id}/{tier.model.id}",
-                          basis=tier.model.basis.label() if tier.model.basis else None,
-                          zh=f"裁量阶次「{name}」" + (f"：{wording}" if wording else ""),
-                          en=f"baseline tier {tier.model.id} applies"))
+        out.append(_reason("for", rec.outcome, f"{violation.id}/{tier.model.id}",
+                           label_of(tier.model.basis) if tier.model.basis else None,
+                           f"裁量阶次「{name}」" + (f"：{wording}" if wording else ""),
+                           f"baseline tier {tier.model.id} applies"))
     if rec.band and len(violation.bands) > 1 and rec.outcome is not Outcome.no_penalty:
         band = next(b for b in violation.bands if b.model.id == rec.band)
         name = band.model.label.zh if band.model.label else band.model.id
-        out.append(build(Reason, stance="for", outcome=rec.outcome, rule=f"{violation.id}/{band.model.id}",
-                          basis="；".join(c.label() for c in violation.model.penalty_basis),
-                          zh=f"适用法定处罚幅度「{name}」", en=f"statutory band {band.model.id}"))
+        out.append(_reason("for", rec.outcome, f"{violation.id}/{band.model.id}", _penalty_basis(violation),
+                           f"适用法定处罚幅度「{name}」", f"statutory band {band.model.id}"))
     if not out:
-        out.append(build(Reason, stance="for", outcome=rec.outcome, rule=f"{violation.id}/statutory",
-                          basis="；".join(c.label() for c in violation.model.penalty_basis),
-                          zh=f"按{violation.model.penalty_basis[0].label()}规定的处罚幅度{label.zh}",
-                          en=f"{label.en} within the statutory range"))
+        out.append(_reason("for", rec.outcome, f"{violation.id}/statutory", _penalty_basis(violation),
+                           f"按{label_of(violation.model.penalty_basis[0])}规定的处罚幅度{label.zh}",
+                           f"{label.en} within the statutory range"))
     return out
 
 
+def _penalty_basis(violation: CompiledViolation) -> str:
+    return "；".join(label_of(c) for c in violation.model.penalty_basis)
+
+
 def _against(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recommendation,
-             outcome: Outcome) -> list[Reason]:
+             outcome: Outcome, read: _Read) -> list[Reason]:
     out: list[Reason] = []
     label = OUTCOMES[outcome.value]
     for item in violation.items:
         if _KIND_OUTCOME.get(item.model.kind) is not outcome:
             continue
-        step = next((s for s in _steps(rec, "list_item") if s.rule == item.model.id), None)
+        step = read.step("list_item", item.model.id)
         if step is None or step.matched:
             continue
         parts = [_failed_text(ruleset, c) for c in step.conditions if c.value is not True]
-        out.append(build(Reason, stance="against", outcome=outcome, rule=item.model.id, basis=item.model.basis.label(),
-                          zh=f"不适用{_item_name(item.model)}：" + "；".join(p[0] for p in parts),
-                          en=f"not {label.en}: list item {item.model.id} does not apply ("
-                          + "; ".join(p[1] for p in parts) + ")"))
+        out.append(_reason("against", outcome, item.model.id, label_of(item.model.basis),
+                           f"不适用{_item_name(item.model)}：" + "；".join(p[0] for p in parts),
+                           f"not {label.en}: list item {item.model.id} does not apply ("
+                           + "; ".join(p[1] for p in parts) + ")"))
     if outcome is Outcome.no_penalty:
-        out += _statutory_against(ruleset, rec)
-    if outcome in (Outcome.mitigated, Outcome.lighter) and not any(
-            s.matched for s in _steps(rec, "statute") if s.rule.startswith(("APL-30-14", "APL-31-p", "APL-32"))):
-        out.append(build(Reason, stance="against", outcome=outcome, rule="APL-32", basis="《行政处罚法》 第32条",
-                          zh="无行政处罚法第三十条、第三十一条、第三十二条规定的从轻或者减轻处罚情形",
-                          en=f"not {label.en}: no statutory ground for a lighter or mitigated penalty (art. 30–32)"))
+        out += _statutory_against(ruleset, rec, read)
+    if outcome in (Outcome.mitigated, Outcome.lighter) and not read.lenient_ground:
+        out.append(_reason("against", outcome, "APL-32", "《行政处罚法》 第32条",
+                           "无行政处罚法第三十条、第三十一条、第三十二条规定的从轻或者减轻处罚情形",
+                           f"not {label.en}: no statutory ground for a lighter or mitigated penalty (art. 30–32)"))
     if outcome is not Outcome.no_penalty:
         for tier in violation.tiers:
             if tier.model.outcome is not outcome:
                 continue
-            step = next((s for s in _steps(rec, "tier") if s.rule == f"{violation.id}/{tier.model.id}"), None)
+            step = read.step("tier", f"{violation.id}/{tier.model.id}")
             if step is None or step.matched or not step.conditions:
                 continue
             parts = [_failed_text(ruleset, c) for c in step.conditions if c.value is not True]
             name = tier.model.label.zh if tier.model.label else label.zh
-            out.append(build(Reason, stance="against", outcome=outcome, rule=f"{violation.id}/{tier.model.id}",
-                              basis=tier.model.basis.label() if tier.model.basis else None,
-                              zh=f"不适用裁量阶次「{name}」：" + "；".join(p[0] for p in parts),
-                              en=f"not {label.en}: tier {tier.model.id} does not apply"))
+            out.append(_reason("against", outcome, f"{violation.id}/{tier.model.id}",
+                               label_of(tier.model.basis) if tier.model.basis else None,
+                               f"不适用裁量阶次「{name}」：" + "；".join(p[0] for p in parts),
+                               f"not {label.en}: tier {tier.model.id} does not apply"))
     return out
 
 
-def _statutory_against(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
+def _statutory_against(ruleset: CompiledRuleset, rec: Recommendation, read: _Read) -> list[Reason]:
     out: list[Reason] = []
     facts = rec.facts
     for rule, (zh, en) in _STATUTE_ZH.items():
-        step = next((s for s in _steps(rec, "statute") if s.rule == rule), None)
+        step = read.step("statute", rule)
         if step is None or step.matched is not False:
             continue
         missing: list[str] = []
@@ -242,9 +265,9 @@ def _statutory_against(ruleset: CompiledRuleset, rec: Recommendation) -> list[Re
         if rule == "APL-33-2-no-fault":
             missing.append("无证据足以证明没有主观过错")
         if missing:
-            out.append(build(Reason, stance="against", outcome=Outcome.no_penalty, rule=rule, basis=step.article,
-                              zh=f"不符合{step.article}「{zh}」：" + "；".join(missing),
-                              en=f"not no penalty under {rule} ({en}): " + "; ".join(missing)))
+            out.append(_reason("against", Outcome.no_penalty, rule, step.article,
+                               f"不符合{step.article}「{zh}」：" + "；".join(missing),
+                               f"not no penalty under {rule} ({en}): " + "; ".join(missing)))
     return out
 
 

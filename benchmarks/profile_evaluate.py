@@ -2,14 +2,14 @@
 
 Not collected by pytest; not a benchmark (a profiler slows what it watches). Run
 
-    .venv/bin/python benchmarks/profile_evaluate.py [--path hit|first-sight|recall] [--cases 2000]
+    .venv/bin/python benchmarks/profile_evaluate.py [--path hit|first-sight|recall|distinct] [--cases 2000]
 
 with the ``bench`` extra installed (pyinstrument, a sampling profiler); without it, cProfile's table is
-printed instead. The three paths are the three costs the README's performance table reports:
+printed instead. The paths are the costs the README's performance table reports:
 
 * ``recall``: cases repeated word for word, answered from the results kept whole;
-* ``hit``: cases with their own act and discovery dates whose other facts repeat (the trie of the
-  memo answers, after validation and the time bar are worked out);
+* ``hit``: cases with their own act and discovery dates whose other facts repeat (recalled whole
+  under a key that holds what the dates decide, then given their own dates: ``redating``);
 * ``first-sight``: every case as if its fact pattern were new (the memo off);
 * ``distinct``: distinct cases with the memo on (the parts of a decision that recur are remembered:
   the statute's grounds, a question's answers; the results themselves are not seen again).

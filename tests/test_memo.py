@@ -489,3 +489,18 @@ def test_replaced_gives_a_variant_and_leaves_the_model_alone() -> None:
     assert variant.model_dump() == {**flag.model_dump(), "detail": "act 2019-01-01"}
     assert variant.model_fields_set == flag.model_fields_set | {"detail"}
     assert flag.model_fields_set == {"code", "zh", "en", "article"}
+
+
+def test_a_cleared_memo_is_a_cold_one_and_an_off_memo_writes_reasons_afresh() -> None:
+    from discretion import reasons
+
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    case = {"violation": "late-filing", "facts": {"first_violation": False, "harm": "minor"}}
+    first = discretion.evaluate(rs, case)
+    assert reasons._MEMO  # the sentences written for its trace are remembered
+    memo.clear()
+    assert not reasons._MEMO
+    memo.set_enabled(False)
+    again = discretion.evaluate(rs, case)
+    assert not reasons._MEMO  # off: written afresh, not remembered
+    assert again.reasons == first.reasons and again.reasons

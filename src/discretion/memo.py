@@ -42,8 +42,8 @@ from .case import plain_parts
 from .models.outcome import Recommendation
 from .trace import json_fact
 
-__all__ = ["HIDDEN", "LIMIT", "ByReads", "clear", "echo", "keep", "recall", "remembered", "remembered_part",
-           "repeat_key", "set_enabled", "stats"]
+__all__ = ["HIDDEN", "LIMIT", "ByReads", "clear", "clears_with", "echo", "enabled", "keep", "recall", "remembered",
+           "remembered_part", "repeat_key", "set_enabled", "stats"]
 
 T = TypeVar("T")
 
@@ -526,6 +526,8 @@ def clear() -> None:
         _COUNTS.update(hits=0, misses=0, leaves=0, not_remembered=0, paused=0, repeats=0)
         _RATE[:] = [0, 0, 0]
         _WINDOW[:] = [0, 0]
+        for forget in _ALSO_CLEARED:
+            forget()
 
 
 def set_enabled(enabled: bool) -> None:
@@ -533,6 +535,20 @@ def set_enabled(enabled: bool) -> None:
     _ENABLED[0] = enabled
     if not enabled:
         clear()
+
+
+def enabled() -> bool:
+    """Whether remembering is on: a table kept elsewhere (``clears_with``) is not used while it is off."""
+    return _ENABLED[0]
+
+
+def clears_with(forget: Callable[[], None]) -> None:
+    """Have ``clear`` also forget a table kept by another module that remembers what a result held
+    (``reasons``: the sentences written for a trace), so that a cleared memo is a cold one."""
+    _ALSO_CLEARED.append(forget)
+
+
+_ALSO_CLEARED: list[Callable[[], None]] = []
 
 
 def stats() -> dict[str, int]:

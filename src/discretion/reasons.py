@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from . import law
+from . import law, memo
 from .case import months_before
 from .compile import CompiledRuleset, CompiledViolation
 from .models.outcome import Condition, Reason, Recommendation, TraceStep, build
@@ -120,6 +120,8 @@ def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
     Remembered per distinct trace: the pipeline interns trace steps, so a trace seen before is the
     same objects, and the sentences (a third of an evaluation's cost) are written once.
     """
+    if not memo.enabled():
+        return _reasons_for(ruleset, rec)
     facts = rec.facts
     alive = (ruleset, *rec.trace)  # kept in the entry so that no id in the key is ever reused
     # The anchor date of the first-violation window is read only with prior-violation records, which
@@ -137,6 +139,7 @@ def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
     return list(entry[1])
 
 
+memo.clears_with(_MEMO.clear)  # a cleared memo is a cold one (the interned sentences stay: they recur)
 _REASONS: dict[tuple[Any, ...], Reason] = {}
 _MORE_LENIENT = (Outcome.no_penalty, Outcome.mitigated, Outcome.lighter, Outcome.standard)
 

@@ -73,6 +73,9 @@ def _item_name(item: ListItem) -> str:
     return f"{LIST_KINDS[item.kind.value].zh}第{item.basis.item or item.id}项"
 
 
+_LENIENT_GROUNDS = ("APL-30-14", "APL-31-p", "APL-32")  # art. 30 (14–17), 31 (partial capacity), 32
+
+
 @dataclass(frozen=True, slots=True)
 class _Read:
     """A trace read once: its steps by kind and rule (the sentences look up steps by rule, once per
@@ -85,11 +88,16 @@ class _Read:
     @classmethod
     def of(cls, rec: Recommendation) -> _Read:
         steps: dict[tuple[str, str], TraceStep] = {}
-        for step in rec.trace:
-            steps.setdefault((step.kind, step.rule), step)
-        statute = tuple(step for step in rec.trace if step.kind == "statute")
-        lenient = any(s.matched for s in statute if s.rule.startswith(("APL-30-14", "APL-31-p", "APL-32")))
-        return cls(steps, statute, lenient)
+        statute: list[TraceStep] = []
+        lenient = False
+        for step in rec.trace:  # one pass
+            kind, rule = step.kind, step.rule
+            if (kind, rule) not in steps:
+                steps[kind, rule] = step
+            if kind == "statute":
+                statute.append(step)
+                lenient = lenient or bool(step.matched and rule.startswith(_LENIENT_GROUNDS))
+        return cls(steps, tuple(statute), lenient)
 
     def step(self, kind: str, rule: str) -> TraceStep | None:
         return self.steps.get((kind, rule))

@@ -58,6 +58,20 @@ def fact_text(ruleset: CompiledRuleset, name: str, value: Any) -> str:
 
 
 def _failed_text(ruleset: CompiledRuleset, cond: Condition) -> tuple[str, str]:
+    """Why a condition failed, in Chinese and English; by identity, since explained conditions are
+    interned (``trace.explained``) and recur far more often than the traces that hold them."""
+    entry = _FAILED.get((id(ruleset), id(cond)))
+    if entry is None or entry[0] is not cond or entry[1] is not ruleset:
+        if len(_FAILED) > _MEMO_LIMIT:
+            _FAILED.clear()
+        entry = _FAILED[id(ruleset), id(cond)] = (cond, ruleset, _failed_text_afresh(ruleset, cond))
+    return entry[2]
+
+
+_FAILED: dict[tuple[int, int], tuple[Condition, CompiledRuleset, tuple[str, str]]] = {}
+
+
+def _failed_text_afresh(ruleset: CompiledRuleset, cond: Condition) -> tuple[str, str]:
     wording = cond.zh or cond.condition
     facts = "，".join(fact_text(ruleset, k, v) for k, v in cond.facts.items())
     state = "无法确定" if cond.value is None else "不满足"
@@ -118,24 +132,34 @@ def _reason(stance: str, outcome: Outcome, rule: str, basis: str | None, zh: str
 # Facts the sentences read besides those inside the trace's conditions (see _statutory_against).
 _READ = ("first_violation", "timely_corrected", "corrected", "harm", "minor_violation", "prior_violations",
          "prior_violation_count")
-_MEMO: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Reason]]] = {}
+_MEMO: dict[tuple[Any, ...], tuple[list[Any], list[Reason]]] = {}
 _MEMO_LIMIT = 65536
 
 
 def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
     """Reasons for the outcome, then against each more lenient outcome, most lenient first.
 
-    Remembered per distinct trace: the pipeline interns trace steps, so a trace seen before is the
-    same objects, and the sentences (a third of an evaluation's cost) are written once.
+    Remembered per distinct trace, as far as the sentences read it: the pipeline interns trace steps,
+    so a list item's or a tier's step seen before is the same object; of a statute step only its rule
+    and whether it held are read (its note quotes facts such as an age: it is left out), and band steps
+    not at all. The sentences (a quarter of a new case's cost) are then written once.
     """
     if not memo.enabled():
         return _reasons_for(ruleset, rec)
     facts = rec.facts
-    alive = (ruleset, *rec.trace)  # kept in the entry so that no id in the key is ever reused
+    read: list[Any] = []
+    alive: list[Any] = [ruleset]  # kept in the entry so that no id in the key is ever reused
+    for step in rec.trace:
+        kind = step.kind
+        if kind == "statute":
+            read.append((step.rule, step.matched))
+        elif kind != "band":
+            read.append(id(step))
+            alive.append(step)
     # The anchor date of the first-violation window is read only with prior-violation records, which
     # are not hashable: such cases are never remembered, so the date need not be in the key.
     key = (id(ruleset), rec.violation.code, rec.outcome, tuple(rec.alternatives), rec.list_item, rec.tier,
-           rec.band, *map(id, rec.trace), *[facts.get(name) for name in _READ])
+           rec.band, *read, *[facts.get(name) for name in _READ])
     try:
         entry = _MEMO.get(key)
     except TypeError:  # prior violations as records: not hashable, not worth remembering

@@ -132,34 +132,26 @@ def _reason(stance: str, outcome: Outcome, rule: str, basis: str | None, zh: str
 # Facts the sentences read besides those inside the trace's conditions (see _statutory_against).
 _READ = ("first_violation", "timely_corrected", "corrected", "harm", "minor_violation", "prior_violations",
          "prior_violation_count")
-_MEMO: dict[tuple[Any, ...], tuple[list[Any], list[Reason]]] = {}
+_MEMO: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Reason]]] = {}
 _MEMO_LIMIT = 65536
 
 
 def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
     """Reasons for the outcome, then against each more lenient outcome, most lenient first.
 
-    Remembered per distinct trace, as far as the sentences read it: the pipeline interns trace steps,
-    so a list item's or a tier's step seen before is the same object; of a statute step only its rule
-    and whether it held are read (its note quotes facts such as an age: it is left out), and band steps
-    not at all. The sentences (a quarter of a new case's cost) are then written once.
+    Remembered per distinct trace: the pipeline interns trace steps, so a trace seen before is the
+    same objects, and the sentences (a quarter of a new case's cost) are written once. (Keyed by what
+    the sentences read of each step instead, it found a quarter more traces on the distinct tax corpus
+    but cost more than it saved: reading every step and the objects its key held.)
     """
     if not memo.enabled():
         return _reasons_for(ruleset, rec)
     facts = rec.facts
-    read: list[Any] = []
-    alive: list[Any] = [ruleset]  # kept in the entry so that no id in the key is ever reused
-    for step in rec.trace:
-        kind = step.kind
-        if kind == "statute":
-            read.append((step.rule, step.matched))
-        elif kind != "band":
-            read.append(id(step))
-            alive.append(step)
+    alive = (ruleset, *rec.trace)  # kept in the entry so that no id in the key is ever reused
     # The anchor date of the first-violation window is read only with prior-violation records, which
     # are not hashable: such cases are never remembered, so the date need not be in the key.
     key = (id(ruleset), rec.violation.code, rec.outcome, tuple(rec.alternatives), rec.list_item, rec.tier,
-           rec.band, *read, *[facts.get(name) for name in _READ])
+           rec.band, *map(id, rec.trace), *[facts.get(name) for name in _READ])
     try:
         entry = _MEMO.get(key)
     except TypeError:  # prior violations as records: not hashable, not worth remembering

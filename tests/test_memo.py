@@ -504,3 +504,19 @@ def test_a_cleared_memo_is_a_cold_one_and_an_off_memo_writes_reasons_afresh() ->
     again = discretion.evaluate(rs, case)
     assert not reasons._MEMO  # off: written afresh, not remembered
     assert again.reasons == first.reasons and again.reasons
+
+
+def test_output_models_share_their_set_of_fields_and_stay_apart_when_copied() -> None:
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    first = discretion.evaluate(rs, {"violation": "late-filing", "facts": {"first_violation": False, "harm": "minor"}})
+    second = discretion.evaluate(rs, {"violation": "late-filing", "facts": {"first_violation": True, "harm": "none"}})
+    steps = [s for s in (*first.trace, *second.trace) if s.model_fields_set == first.trace[0].model_fields_set]
+    assert len({id(s.__pydantic_fields_set__) for s in steps}) == 1  # one set for all: one object to walk
+    assert "reasons" in first.model_fields_set
+    before = set(first.model_fields_set)
+    unset = next(name for name in Recommendation.model_fields if name not in before)
+    copied = first.model_copy(update={unset: None})  # pydantic copies the set before it adds to it
+    assert unset in copied.model_fields_set
+    assert first.model_fields_set == before and unset not in second.model_fields_set
+    with pytest.raises(ValueError):  # frozen: the only way pydantic would add to the shared set is refused
+        first.trace[0].note = "changed"  # type: ignore[misc]

@@ -39,11 +39,11 @@ from typing import Any, Generic, TypeVar, cast
 from pydantic import BaseModel
 
 from .case import plain_parts
-from .models.outcome import Recommendation
+from .models.outcome import Recommendation, shared_fields
 from .trace import json_fact
 
-__all__ = ["HIDDEN", "LIMIT", "ByReads", "clear", "clears_with", "echo", "enabled", "keep", "recall", "remembered",
-           "remembered_part", "repeat_key", "set_enabled", "stats"]
+__all__ = ["HIDDEN", "LIMIT", "ByReads", "clear", "clears_with", "echo", "enabled", "keep", "paused", "recall",
+           "remembered", "remembered_part", "repeat_key", "set_enabled", "stats"]
 
 T = TypeVar("T")
 
@@ -342,17 +342,10 @@ def _kept(result: Recommendation, facts: dict[str, Any]) -> Recommendation:
         data[name] = shared
     data["case_id"] = None
     data["facts"] = facts
-    fields = frozenset(result.__pydantic_fields_set__)
-    shared_fields = _FIELDS_SETS.get(fields)
-    if shared_fields is None:
-        if len(_FIELDS_SETS) >= 256:
-            _FIELDS_SETS.clear()
-        shared_fields = _FIELDS_SETS[fields] = set(fields)
-    return _copy(data, shared_fields)
+    return _copy(data, shared_fields(result.__pydantic_fields_set__))
 
 
 _SHARED: dict[tuple[Any, ...], list[Any]] = {}
-_FIELDS_SETS: dict[frozenset[str], set[str]] = {}  # a handful: which optional fields a result sets
 
 
 def _copy(data: dict[str, Any], fields: set[str]) -> Recommendation:
@@ -374,7 +367,7 @@ def _for_case(template: Recommendation, facts: Mapping[str, Any] | None, case_id
         data[name] = data[name].copy()
     data["case_id"] = case_id
     data["facts"] = _echoed(facts) if facts is not None else data["facts"].copy()
-    return _copy(data, set(template.__pydantic_fields_set__))
+    return _copy(data, template.__pydantic_fields_set__)  # shared: results are frozen (models.outcome.shared_fields)
 
 
 # -- whole cases seen before ---------------------------------------------------------------------
@@ -540,6 +533,12 @@ def set_enabled(enabled: bool) -> None:
 def enabled() -> bool:
     """Whether remembering is on: a table kept elsewhere (``clears_with``) is not used while it is off."""
     return _ENABLED[0]
+
+
+def paused() -> bool:
+    """Whether recording is paused because the stream of cases is not repeating (see ``WINDOW``): a
+    table kept elsewhere should not grow then either, each entry being more for the collector to walk."""
+    return _RATE[0] < _RATE[2]
 
 
 def clears_with(forget: Callable[[], None]) -> None:

@@ -36,6 +36,7 @@ from .models.outcome import (
     Recommendation,
     TraceStep,
     build,
+    shared_fields,
 )
 from .models.penalty import Fine
 from .models.ruleset import ListItem
@@ -416,7 +417,7 @@ class Evaluation(ProcedureFlags):
         )
         # Filled in place: rec was built just now and nobody else holds it yet.
         rec.__dict__["reasons"] = reasons_for(self.ruleset, rec)
-        rec.__pydantic_fields_set__.add("reasons")
+        object.__setattr__(rec, "__pydantic_fields_set__", shared_fields((*rec.__pydantic_fields_set__, "reasons")))
         return rec
 
     def _optional_types(self, decision: _Decision, band: CompiledBand | None) -> tuple[PT, ...]:

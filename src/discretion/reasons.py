@@ -157,6 +157,8 @@ def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
     except TypeError:  # prior violations as records: not hashable, not worth remembering
         return _reasons_for(ruleset, rec)
     if entry is None or entry[0] != alive:  # identical objects compare at C speed; equal ones agree anyway
+        if memo.paused():  # a stream that does not repeat: written, not kept
+            return _reasons_for(ruleset, rec)
         if len(_MEMO) > _MEMO_LIMIT:
             _MEMO.clear()
         entry = _MEMO[key] = (alive, _reasons_for(ruleset, rec))

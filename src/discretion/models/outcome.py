@@ -4,7 +4,7 @@ Top-level JSON keys (a contract apps rely on): ``outcome``, ``mandatory``, ``mea
 ``penalties``, ``fine``, ``citations``, ``flags``, ``trace``, ``ruleset``; further keys are additions.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, Literal, Self, TypeVar
@@ -30,6 +30,7 @@ __all__ = [
     "TraceStep",
     "build",
     "replaced",
+    "shared_fields",
     "to_json_value",
 ]
 
@@ -250,7 +251,7 @@ def build(cls: type[M], /, **values: Any) -> M:
             data[name] = default
     obj = cls.__new__(cls)
     _SET(obj, "__dict__", data)
-    _SET(obj, "__pydantic_fields_set__", set(values))
+    _SET(obj, "__pydantic_fields_set__", shared_fields(values))
     _SET(obj, "__pydantic_extra__", None)
     _SET(obj, "__pydantic_private__", None)
     return obj
@@ -263,7 +264,27 @@ def replaced(model: M, /, **values: Any) -> M:
     data.update(values)
     obj = model.__class__.__new__(model.__class__)
     _SET(obj, "__dict__", data)
-    _SET(obj, "__pydantic_fields_set__", model.__pydantic_fields_set__.union(values))
+    _SET(obj, "__pydantic_fields_set__", shared_fields(model.__pydantic_fields_set__.union(values)))
     _SET(obj, "__pydantic_extra__", None)
     _SET(obj, "__pydantic_private__", None)
     return obj
+
+
+def shared_fields(names: Iterable[str]) -> set[str]:
+    """One ``__pydantic_fields_set__`` object for every output model that sets these fields.
+
+    Output models are frozen, so pydantic never changes the set (``model_copy`` copies it first); a
+    set of its own per model was one more object for the garbage collector to walk for every trace
+    step, reason and condition kept, a sixth of what a stream of new cases leaves behind. Never add
+    to the set returned: give the model another one from here.
+    """
+    key = frozenset(names)
+    shared = _FIELDS_SETS.get(key)
+    if shared is None:
+        if len(_FIELDS_SETS) >= 1024:  # a few dozen in practice: which optional fields a model sets
+            _FIELDS_SETS.clear()
+        shared = _FIELDS_SETS[key] = set(key)
+    return shared
+
+
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}

@@ -520,3 +520,21 @@ def test_output_models_share_their_set_of_fields_and_stay_apart_when_copied() ->
     assert first.model_fields_set == before and unset not in second.model_fields_set
     with pytest.raises(ValueError):  # frozen: the only way pydantic would add to the shared set is refused
         first.trace[0].note = "changed"  # type: ignore[misc]
+
+
+def test_trace_parts_are_interned_on_their_second_sight_and_equal_either_way() -> None:
+    from discretion import law, trace
+
+    rule = f"R-once-{id(object())}"
+    first, second, third = (trace.step(rule, "list_item", False, note="amount = 12.34") for _ in range(3))
+    assert first is not second and second is third  # kept from the second sight on
+    assert first == second
+    rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
+    case = {"violation": "late-filing", "facts": {"first_violation": False, "harm": "minor", "age_at_act": 37}}
+    results = [_without_memo(rs, case) for _ in range(4)]
+    assert len({r.model_dump_json() for r in results}) == 1
+    # a step is keyed by its interned conditions, themselves kept on their second sight: the third
+    # evaluation keeps the steps, and from then on a trace is the same objects
+    same = [a is b for a, b in zip(results[2].trace, results[3].trace, strict=True)]
+    del same[law.LIMITATION_POSITION]  # art. 36's step quotes the case's dates: made for each case
+    assert all(same)

@@ -18,7 +18,7 @@ from .compile import CompiledRuleset, CompiledViolation
 from .models.outcome import Condition, Reason, Recommendation, TraceStep, build
 from .models.ruleset import ListItem
 from .models.vocabulary import LIST_KINDS, OUTCOMES, ListKind, Outcome
-from .trace import label_of
+from .trace import label_of, seen_before
 
 __all__ = ["fact_text", "reasons_for"]
 
@@ -60,15 +60,20 @@ def fact_text(ruleset: CompiledRuleset, name: str, value: Any) -> str:
 def _failed_text(ruleset: CompiledRuleset, cond: Condition) -> tuple[str, str]:
     """Why a condition failed, in Chinese and English; by identity, since explained conditions are
     interned (``trace.explained``) and recur far more often than the traces that hold them."""
-    entry = _FAILED.get((id(ruleset), id(cond)))
+    key = (id(ruleset), id(cond))
+    entry = _FAILED.get(key)
     if entry is None or entry[0] is not cond or entry[1] is not ruleset:
+        text = _failed_text_afresh(ruleset, cond)
+        if not seen_before(_FAILED_SEEN, key):  # kept on a second sight (see trace.seen_before)
+            return text
         if len(_FAILED) > _MEMO_LIMIT:
             _FAILED.clear()
-        entry = _FAILED[id(ruleset), id(cond)] = (cond, ruleset, _failed_text_afresh(ruleset, cond))
+        entry = _FAILED[key] = (cond, ruleset, text)
     return entry[2]
 
 
 _FAILED: dict[tuple[int, int], tuple[Condition, CompiledRuleset, tuple[str, str]]] = {}
+_FAILED_SEEN: dict[tuple[Any, ...], None] = {}
 
 
 def _failed_text_afresh(ruleset: CompiledRuleset, cond: Condition) -> tuple[str, str]:
@@ -123,9 +128,12 @@ def _reason(stance: str, outcome: Outcome, rule: str, basis: str | None, zh: str
     key = (stance, outcome, rule, basis, zh, en)
     kept = _REASONS.get(key)
     if kept is None:
+        kept = build(Reason, stance=stance, outcome=outcome, rule=rule, basis=basis, zh=zh, en=en)
+        if not seen_before(_REASONS_SEEN, key):  # kept on a second sight (see trace.seen_before)
+            return kept
         if len(_REASONS) > _MEMO_LIMIT:
             _REASONS.clear()
-        kept = _REASONS[key] = build(Reason, stance=stance, outcome=outcome, rule=rule, basis=basis, zh=zh, en=en)
+        _REASONS[key] = kept
     return kept
 
 
@@ -167,6 +175,7 @@ def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
 
 memo.clears_with(_MEMO.clear)  # a cleared memo is a cold one (the interned sentences stay: they recur)
 _REASONS: dict[tuple[Any, ...], Reason] = {}
+_REASONS_SEEN: dict[tuple[Any, ...], None] = {}
 _MORE_LENIENT = (Outcome.no_penalty, Outcome.mitigated, Outcome.lighter, Outcome.standard)
 
 

@@ -16,8 +16,8 @@ from .models.common import Citation
 from .models.outcome import Condition, Flag, LabelOut, TraceStep, build, replaced, to_json_value
 from .models.vocabulary import FLAGS
 
-__all__ = ["dated_statute_step", "explained", "interned_flag", "json_fact", "label_of", "label_out", "statute_step",
-           "step"]
+__all__ = ["dated_statute_step", "explained", "interned_flag", "json_fact", "label_of", "label_out", "seen_before",
+           "statute_step", "step"]
 
 # Per-process caches of frozen output parts that recur from case to case. Keyed by the identity of
 # long-lived compiled objects (kept alive in the entry, so an id is never confused with a reused
@@ -61,11 +61,33 @@ def step(rule: str, kind: str, matched: bool | None, conditions: list[Condition]
     key = (rule, kind, matched, note, article, *map(id, conds))
     entry = _STEPS.get(key)
     if entry is None or entry[0] != conds:  # identical objects compare at C speed; equal ones agree anyway
+        made = build(TraceStep, rule=rule, kind=kind, matched=matched, conditions=list(conds), note=note,
+                     article=article)
+        if not seen_before(_STEPS_SEEN, key):
+            return made
         if len(_STEPS) > _CACHE_LIMIT:
             _STEPS.clear()
-        entry = _STEPS[key] = (conds, build(TraceStep, rule=rule, kind=kind, matched=matched,
-                                            conditions=list(conds), note=note, article=article))
+        entry = _STEPS[key] = (conds, made)
     return entry[1]
+
+
+def seen_before(seen: dict[tuple[Any, ...], None], key: tuple[Any, ...]) -> bool:
+    """Whether a part's key was met before, noting it if not: a part is interned on its second sight.
+
+    On a stream of new cases most steps and explained conditions occur once (they quote an amount, an
+    age); interned, each stayed for every full pass of the garbage collector to walk. A key of plain
+    values is itself untracked by the collector, so noting it costs no such pass.
+    """
+    if key in seen:
+        return True
+    if len(seen) > _CACHE_LIMIT:
+        seen.clear()
+    seen[key] = None
+    return False
+
+
+_STEPS_SEEN: dict[tuple[Any, ...], None] = {}
+_EXPLAINED_SEEN: dict[tuple[Any, ...], None] = {}
 
 
 def statute_step(ground: law.StatutoryGround, holds: bool | None, why: str) -> TraceStep:
@@ -123,9 +145,12 @@ def explained(cond: CompiledCondition, value: bool | None, facts: dict[str, Any]
     except TypeError:  # an unhashable value: explain afresh
         return _explain_afresh(cond, value, facts)
     if entry is None or entry[0] is not cond:
+        made = _explain_afresh(cond, value, facts)
+        if not seen_before(_EXPLAINED_SEEN, key):
+            return made
         if len(_EXPLAINED) > _CACHE_LIMIT:
             _EXPLAINED.clear()
-        entry = _EXPLAINED[key] = (cond, _explain_afresh(cond, value, facts))
+        entry = _EXPLAINED[key] = (cond, made)
     return entry[1]
 
 

@@ -538,3 +538,16 @@ def test_trace_parts_are_interned_on_their_second_sight_and_equal_either_way() -
     same = [a is b for a, b in zip(results[2].trace, results[3].trace, strict=True)]
     del same[law.LIMITATION_POSITION]  # art. 36's step quotes the case's dates: made for each case
     assert all(same)
+
+
+def test_reasons_are_not_kept_while_recording_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    from discretion import reasons
+
+    rs, cases = _small_windows(monkeypatch, 24)  # every amount new: the eighth miss starts a pause
+    for case in cases[:8]:
+        discretion.evaluate(rs, case)
+    kept = len(reasons._MEMO)
+    assert kept > 0 and memo.paused()
+    paused = [discretion.evaluate(rs, case) for case in cases[8:23]]
+    assert memo.stats()["paused"] == 15 and len(reasons._MEMO) == kept  # written, not kept
+    assert [r.model_dump_json() for r in paused] == [_without_memo(rs, c).model_dump_json() for c in cases[8:23]]

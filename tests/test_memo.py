@@ -481,14 +481,16 @@ def test_a_date_text_read_before_gives_the_same_date_and_a_bad_one_still_fails(m
 
 
 def test_replaced_gives_a_variant_and_leaves_the_model_alone() -> None:
-    from discretion.models.outcome import Flag, build, replaced
+    from discretion.models.outcome import replaced
+    from discretion.trace import interned_flag
 
-    flag = build(Flag, code="ruleset_not_in_force", zh="版本未生效", en="not in force", article="行政处罚法第37条")
-    variant = replaced(flag, detail="act 2019-01-01")
-    assert (variant.detail, flag.detail) == ("act 2019-01-01", None)
-    assert variant.model_dump() == {**flag.model_dump(), "detail": "act 2019-01-01"}
-    assert variant.model_fields_set == flag.model_fields_set | {"detail"}
-    assert flag.model_fields_set == {"code", "zh", "en", "article"}
+    flag = interned_flag("ruleset_not_in_force", "行政处罚法第37条", None)
+    dumped, fields = flag.model_dump(), set(flag.model_fields_set)
+    variant = replaced(flag, detail="act 2019-01-01", article=None)
+    assert (variant.detail, variant.article) == ("act 2019-01-01", None)
+    assert variant.model_dump() == {**dumped, "detail": "act 2019-01-01", "article": None}
+    assert variant.model_fields_set == fields | {"detail", "article"}
+    assert flag.model_dump() == dumped and flag.model_fields_set == fields  # the model itself is left alone
 
 
 def test_a_cleared_memo_is_a_cold_one_and_an_off_memo_writes_reasons_afresh() -> None:
@@ -511,7 +513,7 @@ def test_output_models_share_their_set_of_fields_and_stay_apart_when_copied() ->
     first = discretion.evaluate(rs, {"violation": "late-filing", "facts": {"first_violation": False, "harm": "minor"}})
     second = discretion.evaluate(rs, {"violation": "late-filing", "facts": {"first_violation": True, "harm": "none"}})
     steps = [s for s in (*first.trace, *second.trace) if s.model_fields_set == first.trace[0].model_fields_set]
-    assert len({id(s.__pydantic_fields_set__) for s in steps}) == 1  # one set for all: one object to walk
+    assert len(steps) > 2 and len({id(s.__pydantic_fields_set__) for s in steps}) == 1  # one set: one object
     assert "reasons" in first.model_fields_set
     before = set(first.model_fields_set)
     unset = next(name for name in Recommendation.model_fields if name not in before)
@@ -538,6 +540,20 @@ def test_trace_parts_are_interned_on_their_second_sight_and_equal_either_way() -
     same = [a is b for a, b in zip(results[2].trace, results[3].trace, strict=True)]
     del same[law.LIMITATION_POSITION]  # art. 36's step quotes the case's dates: made for each case
     assert all(same)
+
+
+def test_an_interned_table_keeps_a_part_on_its_second_offer_and_stays_bounded() -> None:
+    from discretion.trace import Interned
+
+    table: Interned[str] = Interned(limit=2)
+    table.offer("a", "first")
+    assert table.get("a") is None  # noted, not kept
+    table.offer("a", "second")
+    assert table.get("a") == "second"
+    for key in ("b", "c", "d"):
+        table.offer(key, key)
+        table.offer(key, key)
+    assert table.get("d") == "d" and table.get("a") is None  # cleared once past the limit, not grown
 
 
 def test_reasons_are_not_kept_while_recording_pauses(monkeypatch: pytest.MonkeyPatch) -> None:

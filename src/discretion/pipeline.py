@@ -36,7 +36,6 @@ from .models.outcome import (
     Recommendation,
     TraceStep,
     build,
-    shared_fields,
 )
 from .models.penalty import Fine
 from .models.ruleset import ListItem
@@ -414,10 +413,10 @@ class Evaluation(ProcedureFlags):
             facts=memo.echo(self.facts),
             deadlines=self.deadlines,
             jurisdiction=self.jurisdiction.id if self.jurisdiction else None,
+            reasons=[],  # written from rec itself, just below
         )
         # Filled in place: rec was built just now and nobody else holds it yet.
         rec.__dict__["reasons"] = reasons_for(self.ruleset, rec)
-        object.__setattr__(rec, "__pydantic_fields_set__", shared_fields((*rec.__pydantic_fields_set__, "reasons")))
         return rec
 
     def _optional_types(self, decision: _Decision, band: CompiledBand | None) -> tuple[PT, ...]:

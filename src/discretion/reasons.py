@@ -18,7 +18,7 @@ from .compile import CompiledRuleset, CompiledViolation
 from .models.outcome import Condition, Reason, Recommendation, TraceStep, build
 from .models.ruleset import ListItem
 from .models.vocabulary import LIST_KINDS, OUTCOMES, ListKind, Outcome
-from .trace import label_of, seen_before
+from .trace import Interned, label_of
 
 __all__ = ["fact_text", "reasons_for"]
 
@@ -62,18 +62,14 @@ def _failed_text(ruleset: CompiledRuleset, cond: Condition) -> tuple[str, str]:
     interned (``trace.explained``) and recur far more often than the traces that hold them."""
     key = (id(ruleset), id(cond))
     entry = _FAILED.get(key)
-    if entry is None or entry[0] is not cond or entry[1] is not ruleset:
-        text = _failed_text_afresh(ruleset, cond)
-        if not seen_before(_FAILED_SEEN, key):  # kept on a second sight (see trace.seen_before)
-            return text
-        if len(_FAILED) > _MEMO_LIMIT:
-            _FAILED.clear()
-        entry = _FAILED[key] = (cond, ruleset, text)
-    return entry[2]
+    if entry is not None and entry[0] is cond and entry[1] is ruleset:
+        return entry[2]
+    text = _failed_text_afresh(ruleset, cond)
+    _FAILED.offer(key, (cond, ruleset, text))
+    return text
 
 
-_FAILED: dict[tuple[int, int], tuple[Condition, CompiledRuleset, tuple[str, str]]] = {}
-_FAILED_SEEN: dict[tuple[Any, ...], None] = {}
+_FAILED: Interned[tuple[Condition, CompiledRuleset, tuple[str, str]]] = Interned()
 
 
 def _failed_text_afresh(ruleset: CompiledRuleset, cond: Condition) -> tuple[str, str]:
@@ -95,7 +91,7 @@ def _item_name(item: ListItem) -> str:
 _LENIENT_GROUNDS = ("APL-30-14", "APL-31-p", "APL-32")  # art. 30 (14–17), 31 (partial capacity), 32
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Read:
     """A trace read once: its steps by kind and rule (the sentences look up steps by rule, once per
     list item, tier and ground: scanning the trace each time was most of their cost)."""
@@ -123,17 +119,13 @@ class _Read:
 
 
 def _reason(stance: str, outcome: Outcome, rule: str, basis: str | None, zh: str, en: str) -> Reason:
-    """One frozen object per distinct reason: the same sentences recur across traces, and each object
-    the memo's results hold is one more for every pass of the garbage collector to walk."""
+    """One frozen object per distinct reason from its second sight: the same sentences recur across
+    traces, and each object the memo's results hold is one more for every pass of the collector."""
     key = (stance, outcome, rule, basis, zh, en)
     kept = _REASONS.get(key)
     if kept is None:
         kept = build(Reason, stance=stance, outcome=outcome, rule=rule, basis=basis, zh=zh, en=en)
-        if not seen_before(_REASONS_SEEN, key):  # kept on a second sight (see trace.seen_before)
-            return kept
-        if len(_REASONS) > _MEMO_LIMIT:
-            _REASONS.clear()
-        _REASONS[key] = kept
+        _REASONS.offer(key, kept)
     return kept
 
 
@@ -147,10 +139,11 @@ _MEMO_LIMIT = 65536
 def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
     """Reasons for the outcome, then against each more lenient outcome, most lenient first.
 
-    Remembered per distinct trace: the pipeline interns trace steps, so a trace seen before is the
-    same objects, and the sentences (a quarter of a new case's cost) are written once. (Keyed by what
-    the sentences read of each step instead, it found a quarter more traces on the distinct tax corpus
-    but cost more than it saved: reading every step and the objects its key held.)
+    Remembered per distinct trace: the pipeline interns trace steps (from their second sight), so a
+    trace seen before is the same objects, and the sentences (a quarter of a new case's cost) are
+    written once. (Keyed by what the sentences read of each step instead, it found a quarter more
+    traces on the distinct tax corpus but cost more than it saved: reading every step and the objects
+    its key held.)
     """
     if not memo.enabled():
         return _reasons_for(ruleset, rec)
@@ -174,8 +167,7 @@ def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
 
 
 memo.clears_with(_MEMO.clear)  # a cleared memo is a cold one (the interned sentences stay: they recur)
-_REASONS: dict[tuple[Any, ...], Reason] = {}
-_REASONS_SEEN: dict[tuple[Any, ...], None] = {}
+_REASONS: Interned[Reason] = Interned()
 _MORE_LENIENT = (Outcome.no_penalty, Outcome.mitigated, Outcome.lighter, Outcome.standard)
 
 

@@ -1,14 +1,15 @@
 """Trace parts built cheaply: frozen output pieces interned per process and shared between results.
 
 Evaluation is the hot path; most trace steps, explained conditions, flags and citation labels recur
-from case to case, so each is built once and reused. Shared pieces are frozen models: callers read
-them, never change them.
+from case to case, so each is built once and reused (steps and explained conditions from their second
+sight on: see ``Interned``). Shared pieces are frozen models: callers read them, never change them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from . import law
 from .compile import CompiledCondition
@@ -16,16 +17,52 @@ from .models.common import Citation
 from .models.outcome import Condition, Flag, LabelOut, TraceStep, build, replaced, to_json_value
 from .models.vocabulary import FLAGS
 
-__all__ = ["dated_statute_step", "explained", "interned_flag", "json_fact", "label_of", "label_out", "seen_before",
+__all__ = ["Interned", "dated_statute_step", "explained", "interned_flag", "json_fact", "label_of", "label_out",
            "statute_step", "step"]
 
 # Per-process caches of frozen output parts that recur from case to case. Keyed by the identity of
 # long-lived compiled objects (kept alive in the entry, so an id is never confused with a reused
 # one) and the values read; cleared when they grow past a bound rather than evicted one by one.
 _CACHE_LIMIT = 65536
-_EXPLAINED: dict[tuple[Any, ...], tuple[CompiledCondition, Condition]] = {}
+V = TypeVar("V")
+
+
+class Interned(Generic[V]):
+    """A bounded table of output parts that keeps a part on its second sight, not its first.
+
+    On a stream of new cases most steps and explained conditions occur once (they quote an amount, an
+    age); kept at once, each stayed for every full pass of the garbage collector to walk. So the first
+    time only the key is noted (a key of plain values is itself untracked by the collector) and the
+    part is kept the second time. Past ``limit`` entries the table is cleared at once rather than
+    evicted one by one. A key that holds ids may be noted for an object since freed: that only keeps
+    a part early, and callers check the entry they get back.
+    """
+
+    __slots__ = ("_kept", "_limit", "_noted", "get")
+
+    def __init__(self, limit: int = _CACHE_LIMIT) -> None:
+        self._kept: dict[Hashable, V] = {}
+        self._noted: dict[Hashable, None] = {}
+        self._limit = limit
+        # The part kept under a key, or None (TypeError for a key that cannot be hashed): the dict's own
+        # method, since every step and condition of every case asks (the table is cleared, never replaced).
+        self.get: Callable[[Hashable], V | None] = self._kept.get
+
+    def offer(self, key: Hashable, part: V) -> None:
+        """Keep ``part`` under ``key`` if the key was offered before; note the key otherwise."""
+        if key not in self._noted:
+            if len(self._noted) > self._limit:
+                self._noted.clear()
+            self._noted[key] = None
+            return
+        if len(self._kept) > self._limit:
+            self._kept.clear()
+        self._kept[key] = part
+
+
+_EXPLAINED: Interned[tuple[CompiledCondition, Condition]] = Interned()
 _FLAGS: dict[tuple[str, str | None, str | None], Flag] = {}
-_STEPS: dict[tuple[Any, ...], tuple[tuple[Condition, ...], TraceStep]] = {}
+_STEPS: Interned[tuple[tuple[Condition, ...], TraceStep]] = Interned()
 _READS: dict[int, tuple[CompiledCondition, tuple[str, ...]]] = {}
 _LABELS: dict[int, tuple[Citation, str]] = {}
 _PLAIN = frozenset({bool, str, int, type(None)})
@@ -53,41 +90,20 @@ def _key(value: Any) -> Any:
 
 def step(rule: str, kind: str, matched: bool | None, conditions: list[Condition] | None = None,
           note: str | None = None, article: str | None = None) -> TraceStep:
-    """A trace step, interned: the same rule with the same (interned) conditions is one frozen object.
+    """A trace step, interned from its second sight: the same rule with the same (interned) conditions
+    is then one frozen object.
 
     Interning makes a trace cheap to build and lets ``reasons`` recognise a trace it has read before.
     """
     conds = tuple(conditions) if conditions else ()
     key = (rule, kind, matched, note, article, *map(id, conds))
     entry = _STEPS.get(key)
-    if entry is None or entry[0] != conds:  # identical objects compare at C speed; equal ones agree anyway
-        made = build(TraceStep, rule=rule, kind=kind, matched=matched, conditions=list(conds), note=note,
-                     article=article)
-        if not seen_before(_STEPS_SEEN, key):
-            return made
-        if len(_STEPS) > _CACHE_LIMIT:
-            _STEPS.clear()
-        entry = _STEPS[key] = (conds, made)
-    return entry[1]
-
-
-def seen_before(seen: dict[tuple[Any, ...], None], key: tuple[Any, ...]) -> bool:
-    """Whether a part's key was met before, noting it if not: a part is interned on its second sight.
-
-    On a stream of new cases most steps and explained conditions occur once (they quote an amount, an
-    age); interned, each stayed for every full pass of the garbage collector to walk. A key of plain
-    values is itself untracked by the collector, so noting it costs no such pass.
-    """
-    if key in seen:
-        return True
-    if len(seen) > _CACHE_LIMIT:
-        seen.clear()
-    seen[key] = None
-    return False
-
-
-_STEPS_SEEN: dict[tuple[Any, ...], None] = {}
-_EXPLAINED_SEEN: dict[tuple[Any, ...], None] = {}
+    if entry is not None and entry[0] == conds:  # identical objects compare at C speed; equal ones agree
+        return entry[1]
+    made = build(TraceStep, rule=rule, kind=kind, matched=matched, conditions=list(conds), note=note,
+                 article=article)
+    _STEPS.offer(key, (conds, made))
+    return made
 
 
 def statute_step(ground: law.StatutoryGround, holds: bool | None, why: str) -> TraceStep:
@@ -133,7 +149,8 @@ def interned_flag(code: str, article: str | None, detail: str | None) -> Flag:
 
 
 def explained(cond: CompiledCondition, value: bool | None, facts: dict[str, Any]) -> Condition:
-    """The condition as evaluated, shared between cases that read the same values (it is frozen)."""
+    """The condition as evaluated, shared from its second sight between cases that read the same values
+    (it is frozen)."""
     names = _READS.get(id(cond))
     if names is None or names[0] is not cond:
         if len(_READS) > _CACHE_LIMIT:
@@ -144,14 +161,11 @@ def explained(cond: CompiledCondition, value: bool | None, facts: dict[str, Any]
         entry = _EXPLAINED.get(key)
     except TypeError:  # an unhashable value: explain afresh
         return _explain_afresh(cond, value, facts)
-    if entry is None or entry[0] is not cond:
-        made = _explain_afresh(cond, value, facts)
-        if not seen_before(_EXPLAINED_SEEN, key):
-            return made
-        if len(_EXPLAINED) > _CACHE_LIMIT:
-            _EXPLAINED.clear()
-        entry = _EXPLAINED[key] = (cond, made)
-    return entry[1]
+    if entry is not None and entry[0] is cond:
+        return entry[1]
+    made = _explain_afresh(cond, value, facts)
+    _EXPLAINED.offer(key, (cond, made))
+    return made
 
 
 def _explain_afresh(cond: CompiledCondition, value: bool | None, facts: dict[str, Any]) -> Condition:

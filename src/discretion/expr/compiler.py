@@ -164,13 +164,7 @@ def _compare(node: n.Compare) -> Matcher:
     fn = _CMP[node.op]
     left, right = node.left, node.right
     if isinstance(left, n.Name) and isinstance(right, n.Literal):  # the common case, kept lean
-        name, constant = left.fact, right.value
-
-        def fact_vs_literal(facts: Facts) -> Any:
-            value = facts.get(name)
-            return None if value is None else fn(value, constant)
-
-        return fact_vs_literal
+        return _FACT_VS_LITERAL[node.op](left.fact, right.value)
     lhs, rhs = compile_condition(left), compile_condition(right)
 
     def general(facts: Facts) -> Any:
@@ -181,6 +175,18 @@ def _compare(node: n.Compare) -> Matcher:
         return None if b is None else fn(a, b)
 
     return general
+
+
+# ``fact OP literal``, one closure per operator with the comparison written out: calling
+# ``operator.eq`` and the like from a closure was one C call more per comparison (about 8 of 45 ns).
+_FACT_VS_LITERAL: dict[str, Callable[[str, Any], Matcher]] = {
+    "==": lambda name, c: lambda facts: None if (v := facts.get(name)) is None else v == c,
+    "!=": lambda name, c: lambda facts: None if (v := facts.get(name)) is None else v != c,
+    "<": lambda name, c: lambda facts: None if (v := facts.get(name)) is None else v < c,
+    "<=": lambda name, c: lambda facts: None if (v := facts.get(name)) is None else v <= c,
+    ">": lambda name, c: lambda facts: None if (v := facts.get(name)) is None else v > c,
+    ">=": lambda name, c: lambda facts: None if (v := facts.get(name)) is None else v >= c,
+}
 
 
 def _member(node: n.Member) -> Matcher:

@@ -181,6 +181,7 @@ def _plan(ruleset: CompiledRuleset) -> _Plan:
 
 
 _CASE_KEYS = frozenset({"id", "violation", "facts"})
+_TEXT = frozenset({str})  # fact names must be plain text: checked without a generator per case
 
 
 def plain_parts(case: Any) -> tuple[str | None, str, dict[str, Any]] | None:
@@ -189,7 +190,7 @@ def plain_parts(case: Any) -> tuple[str | None, str, dict[str, Any]] | None:
     if type(case) is dict and _CASE_KEYS.issuperset(case):
         case_id, vid, facts = case.get("id"), case.get("violation"), case.get("facts", {})
         if (type(vid) is str and 0 < len(vid) <= 200 and (case_id is None or (type(case_id) is str
-                and len(case_id) <= 200)) and type(facts) is dict and all(type(k) is str for k in facts)):
+                and len(case_id) <= 200)) and type(facts) is dict and _TEXT.issuperset(map(type, facts))):
             return case_id, vid, facts
     return None
 

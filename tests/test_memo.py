@@ -493,6 +493,18 @@ def test_replaced_gives_a_variant_and_leaves_the_model_alone() -> None:
     assert flag.model_dump() == dumped and flag.model_fields_set == fields  # the model itself is left alone
 
 
+def test_replaced_again_on_a_field_already_set_keeps_the_set_of_fields_right() -> None:
+    from discretion.models.outcome import replaced
+    from discretion.trace import interned_flag
+
+    flag = interned_flag("ruleset_not_in_force", "行政处罚法第37条", None)
+    once = replaced(flag, detail="act 2019-01-01")
+    twice = replaced(once, detail="act 2020-02-02")  # detail is already set: the set is reused as it is
+    assert twice.model_fields_set is once.model_fields_set and "detail" in twice.model_fields_set
+    assert twice.model_dump(exclude_unset=True) == {**once.model_dump(exclude_unset=True), "detail": "act 2020-02-02"}
+    assert once.detail == "act 2019-01-01"  # the model it was made from is left alone
+
+
 def test_a_cleared_memo_is_a_cold_one_and_an_off_memo_writes_reasons_afresh() -> None:
     from discretion import reasons
 

@@ -264,7 +264,8 @@ def replaced(model: M, /, **values: Any) -> M:
     data.update(values)
     obj = model.__class__.__new__(model.__class__)
     _SET(obj, "__dict__", data)
-    _SET(obj, "__pydantic_fields_set__", shared_fields(model.__pydantic_fields_set__.union(values)))
+    fields = model.__pydantic_fields_set__
+    _SET(obj, "__pydantic_fields_set__", fields if fields.issuperset(values) else shared_fields(fields.union(values)))
     _SET(obj, "__pydantic_extra__", None)
     _SET(obj, "__pydantic_private__", None)
     return obj

@@ -5,7 +5,10 @@ Not collected by pytest; not a benchmark (a profiler slows what it watches). Run
     .venv/bin/python benchmarks/profile_evaluate.py [--path hit|first-sight|recall|distinct] [--cases 2000]
 
 with the ``bench`` extra installed (pyinstrument, a sampling profiler); without it, cProfile's table is
-printed instead. The paths are the costs the README's performance table reports:
+printed instead. py-spy (also in the extra) samples the same run from outside the process, as it would
+a service or a batch job that cannot be changed, and draws a flame graph:
+``py-spy record -o profile.svg -- .venv/bin/python benchmarks/profile_evaluate.py --path distinct``.
+The paths are the costs the README's performance table reports:
 
 * ``recall``: cases repeated word for word, answered from the results kept whole;
 * ``hit``: cases with their own act and discovery dates whose other facts repeat (recalled whole

@@ -50,6 +50,26 @@ def test_evaluates(text: str, facts: dict[str, object], expected: bool) -> None:
     assert value(text, **facts) is expected
 
 
+_OPERATORS = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+              "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+
+@pytest.mark.parametrize("op", sorted(_OPERATORS))
+@pytest.mark.parametrize(("fact", "literal", "values"), [
+    ("count", "3", [2, 3, 4]),
+    ("gains", "0.5", [Decimal("0.49"), Decimal("0.50"), Decimal("0.5"), Decimal(1)]),
+    ("act", 'date("2021-04-01")', [date(2021, 3, 31), date(2021, 4, 1), date(2021, 4, 2)]),
+])
+def test_a_fact_against_a_literal_compares_as_python_does(op: str, fact: str, literal: str,
+                                                          values: list[object]) -> None:
+    """``fact OP literal`` has a closure of its own per operator: each must agree with the operator
+    below, at and above the literal, and give unknown for an unknown fact."""
+    constant = {"count": 3, "gains": Decimal("0.5"), "act": date(2021, 4, 1)}[fact]
+    for v in values:
+        assert value(f"{fact} {op} {literal}", **{fact: v}) is _OPERATORS[op](v, constant), (op, v)
+    assert value(f"{fact} {op} {literal}") is None
+
+
 def test_unknown_facts_give_unknown_under_kleene_logic() -> None:
     assert value("first and days > 3") is None
     assert value("first and days > 3", first=False) is False

@@ -161,10 +161,10 @@ def _pair(op: str, first: Matcher, second: Matcher) -> Matcher:
 
 
 def _compare(node: n.Compare) -> Matcher:
-    fn = _CMP[node.op]
     left, right = node.left, node.right
     if isinstance(left, n.Name) and isinstance(right, n.Literal):  # the common case, kept lean
         return _FACT_VS_LITERAL[node.op](left.fact, right.value)
+    fn = _CMP[node.op]
     lhs, rhs = compile_condition(left), compile_condition(right)
 
     def general(facts: Facts) -> Any:

@@ -1,7 +1,8 @@
 """Cases per second of ``discretion.batch.evaluate_frame`` on one core, 10^3 to 10^6 rows (10^7 with --big).
 
 Not collected by pytest. Run: ``taskset -c 0 .venv/bin/python benchmarks/bench_batch.py [--ruleset PATH] [--big]
-[--repeat N] [--kinds patterns,random]``.
+[--repeat N] [--kinds patterns,random] [--max-rows N]`` (``--max-rows`` leaves out the larger sizes: a smoke
+run, as tests/test_benchmarks.py makes).
 Two corpora: ``patterns`` (rows drawn from 2,000 distinct synthetic fact patterns, as real case files
 repeat themselves) and ``random`` (every row drawn independently: the worst case for grouping).
 
@@ -84,11 +85,13 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="also 10^7 rows")
     parser.add_argument("--kinds", default="patterns,random")
     parser.add_argument("--repeat", type=int, default=2, help="warm runs per size; the best is reported")
+    parser.add_argument("--max-rows", type=int, default=None, help="only the sizes up to this many rows")
     args = parser.parse_args()
     ruleset = load_ruleset(args.ruleset)
     print(f"Machine: {machine()}\n")
     print(f"fixed cost of a call (one-row frame, warm): {fixed_cost(ruleset) * 1000:.1f} ms CPU")
-    sizes = [*SIZES, *((10**7,) if args.big else ())]
+    sizes = [rows for rows in (*SIZES, *((10**7,) if args.big else ()))
+             if args.max_rows is None or rows <= args.max_rows]
     lines = []
     for kind in args.kinds.split(","):
         for rows in sizes:

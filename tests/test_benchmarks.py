@@ -3,8 +3,9 @@
 Figures are not judged here: speed goals live in ``benchmarks/results.md``, measured on one core by
 ``benchmarks/run``. These runs only keep the scripts from rotting as the library changes (a renamed
 function, a changed signature). Not run here: ``bench_alternatives.py`` (it needs rule-engine and
-zen-engine from the ``bench`` extra), ``bench_batch.py`` and ``bench_scaling.py`` (a million rows at
-their smallest), and ``bench_load.py`` beyond its import rows.
+zen-engine from the ``bench`` extra), ``bench_scaling.py`` (a thousand rules and a million rows at its
+smallest; its batch table uses ``bench_batch``'s functions, run here), and ``bench_load.py`` beyond
+its import rows.
 """
 
 from __future__ import annotations
@@ -84,6 +85,17 @@ def test_bench_collections_counts_each_generation() -> None:
     for generation in (0, 1, 2):
         assert found(rf"generation {generation}: (\d+) collections, [\d.]+ ms", output) >= 0
     assert found(r"objects tracked at the end: ([\d,]+)", output) > 0
+
+
+def test_bench_batch_times_each_kind_of_frame_cold_and_warm() -> None:
+    output = run("bench_batch.py", "--max-rows", "1000", "--repeat", "1")
+    assert found(r"fixed cost of a call \(one-row frame, warm\): ([\d.]+) ms CPU", output) > 0
+    lines = [line for line in output.splitlines() if line.startswith("|")][2:]
+    kinds = {line.strip("|").split("|")[0].strip(): figures([c.strip() for c in line.strip("|").split("|")[1:]])
+             for line in lines}
+    assert set(kinds) == {"patterns", "random"}  # 1,000 rows each: the larger sizes are left out
+    for kind, values in kinds.items():
+        assert values[0] == 1000 and len(values) == 7 and all(v > 0 for v in values), (kind, values)
 
 
 @pytest.mark.parametrize("path", ["hit", "first-sight", "recall", "distinct"])

@@ -90,3 +90,31 @@ def test_schema_is_json_schema_and_matches_the_shipped_file() -> None:
 def test_unknown_command_exits_2() -> None:
     code, _, _ = run("frobnicate")
     assert code == 2
+
+
+class _ClosedPipe(io.StringIO):
+    """A reader that went away: every write fails as it would on a closed pipe."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_reader_that_goes_away_is_not_an_internal_error() -> None:
+    err = io.StringIO()
+    assert main(["rulesets", str(RULESETS)], out=_ClosedPipe(), err=err) == 141  # as after SIGPIPE
+    assert err.getvalue() == ""
+
+
+def test_a_closed_pipe_ends_the_process_quietly() -> None:
+    """`discretion rulesets | head -1`: the reader closes first; no internal error, no complaint at exit."""
+    import subprocess
+    import sys
+
+    with subprocess.Popen([sys.executable, "-m", "discretion", "rulesets", str(RULESETS)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        assert child.stdout is not None and child.stderr is not None
+        child.stdout.close()  # before the child has even imported discretion: its first write fails
+        stderr = child.stderr.read().decode()
+        status = child.wait(timeout=120)
+    assert status == 141, stderr
+    assert stderr == ""

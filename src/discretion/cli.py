@@ -1,6 +1,8 @@
 """The command line: ``discretion evaluate | show | schema | test``. The only module that prints.
 
-Exit status: 0 success, 1 findings or failed tests, 2 bad input (a located message, never a traceback).
+Exit status: 0 success, 1 findings or failed tests, 2 bad input (a located message, never a traceback),
+141 when the reader of the output went away (``discretion rulesets | head -1``), as for a process ended
+by SIGPIPE, 70 an error of ours.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -281,9 +284,23 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+    except BrokenPipeError:  # the reader went away (``| head``): nothing is wrong, nothing more to say
+        if out is sys.__stdout__:
+            _quiet_stdout()
+        return 141
     except Exception as exc:  # a bug of ours: say so plainly instead of a traceback
         err.write(f"discretion: internal error ({type(exc).__name__}: {exc}); please report it with the input\n")
         return 70
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not report the closed pipe again."""
+    stdout = sys.__stdout__
+    try:
+        if stdout is not None:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+    except OSError:  # stdout already closed: nothing left to quiet
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

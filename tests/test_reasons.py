@@ -82,6 +82,65 @@ def test_unknown_facts_give_possible_outcomes_and_deciding_questions(tax: Any) -
     assert {(o.value, o.outcome.value) for o in question.options} == {(True, "no_penalty"), (False, "standard")}
 
 
+def test_facts_that_decide_only_together_are_asked_and_keep_their_outcomes_possible(tax: Any) -> None:
+    """No single answer decides an empty case (the list item needs a first violation, minor harm and
+    a correction together); the outcomes within reach and the questions say so all the same."""
+    rec = discretion.evaluate(tax, late_filing())
+    assert [o.value for o in rec.possible_outcomes] == ["no_penalty", "standard"]
+    asked = {q.fact: q for q in rec.questions}
+    assert {"first_violation", "harm", "corrected"} <= set(asked)
+    first = asked["first_violation"]
+    assert {o.value: [p.value for p in o.possible_outcomes] for o in first.options} == {
+        True: ["no_penalty", "standard"], False: ["standard"]}
+    assert {o.outcome.value for o in first.options} == {"standard"}  # alone, with the rest unknown
+
+
+_DOMAINS = {"first_violation": [True, False], "harm": ["none", "minor", "moderate", "serious"],
+            "corrected": ["before_discovery", "immediately", "within_deadline", "late", "not_corrected"]}
+
+
+@pytest.mark.parametrize("facts", [{}, {"first_violation": True}, {"harm": "minor"}, {"corrected": "late"}])
+def test_every_way_of_answering_ends_within_the_outcomes_said_possible(tax: Any, facts: dict[str, Any]) -> None:
+    """Every completion of the facts the list item reads (all their values) ends in an outcome the
+    case said was possible, and within what each answer to its questions said was still possible."""
+    import itertools
+
+    rec = discretion.evaluate(tax, late_filing(**facts))
+    possible = rec.possible_outcomes or [rec.outcome]  # a decided case lists none: its own is the only one
+    options = {q.fact: {json.dumps(o.value): o for o in q.options} for q in rec.questions}
+    open_facts = [name for name in _DOMAINS if name not in facts]
+    for values in itertools.product(*(_DOMAINS[name] for name in open_facts)):
+        answers = dict(zip(open_facts, values, strict=True))
+        done = discretion.evaluate(tax, late_filing(**facts, **answers))
+        assert done.outcome in possible, (facts, answers)
+        for fact, value in answers.items():
+            if fact in options:
+                assert done.outcome in options[fact][json.dumps(value)].possible_outcomes, (facts, answers)
+
+
+def test_answering_the_top_question_each_time_reaches_every_possible_outcome(tax: Any) -> None:
+    for goal in ("no_penalty", "standard"):
+        facts: dict[str, Any] = {}
+        for _ in range(8):
+            rec = discretion.evaluate(tax, late_filing(**facts))
+            if not rec.questions:
+                break
+            top = rec.questions[0]
+            chosen = next(o for o in top.options if goal in [p.value for p in o.possible_outcomes])
+            facts[top.fact] = chosen.value
+        assert rec.outcome.value == goal and not rec.has_flag("facts_unknown"), (goal, facts)
+
+
+def test_beyond_the_exploring_budget_answers_count_one_at_a_time(tax: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from discretion import memo, questions
+
+    memo.clear()
+    monkeypatch.setattr(questions, "MAX_EXPLORED", 0)
+    rec = discretion.evaluate(tax, late_filing())
+    assert rec.questions == [] and [o.value for o in rec.possible_outcomes] == ["standard"]  # as before joint answers
+    memo.clear()
+
+
 def test_questions_are_ordered_by_how_much_they_decide(shapes: Any) -> None:
     rec = discretion.evaluate(shapes, {"violation": "range", "facts": {}})
     assert rec.questions and rec.questions == sorted(rec.questions, key=lambda q: -q.narrows)
@@ -90,6 +149,20 @@ def test_questions_are_ordered_by_how_much_they_decide(shapes: Any) -> None:
 def test_a_decided_case_asks_nothing(tax: Any) -> None:
     rec = discretion.evaluate(tax, late_filing(first_violation=True, harm="minor", corrected="within_deadline"))
     assert rec.questions == [] and rec.possible_outcomes == []
+
+
+def test_ask_starts_from_an_empty_case_and_ends_decided(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"violation": "late-filing", "facts": {}}))
+    # corrected: within the deadline (3); first violation: yes (2); harm: minor (2)
+    monkeypatch.setattr("sys.stdin", io.StringIO("3\n2\n2\n"))
+    out = io.StringIO()
+    assert main(["evaluate", str(TAX), str(case), "--ask"], out=out) == 0
+    text = out.getvalue()
+    assert "仍可能的结果 Possible outcomes: no_penalty、standard" in text
+    assert "3. 责令改正期限内改正 → 仍可能 still possible: no_penalty、standard" in text
+    assert "1. 否 → standard" in text and "危害后果 (harm)?" in text
+    assert "处理结果 Outcome: 不予处罚" in text
 
 
 def test_ask_turns_questions_into_a_questionnaire(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -96,7 +96,10 @@ def _ask(ruleset: Any, case: Any, source: str, args: argparse.Namespace, out: Te
         possible = "、".join(o.value for o in rec.possible_outcomes)
         out.write(f"\n仍可能的结果 Possible outcomes: {possible}\n{question.zh} ({question.en})?\n")
         for number, option in enumerate(question.options, 1):
-            out.write(f"  {number}. {option.zh} → {option.outcome.value}\n")
+            reachable = option.possible_outcomes
+            leads = ("仍可能 still possible: " + "、".join(o.value for o in reachable) if len(reachable) > 1
+                     else option.outcome.value)
+            out.write(f"  {number}. {option.zh} → {leads}\n")
         out.write("> ")
         out.flush()
         line = answers.readline()

@@ -130,15 +130,18 @@ def _statute_view(ruleset: CompiledRuleset, facts: dict[str, Any]) -> tuple[dict
 
 
 def _answer(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
-            jurisdiction: Jurisdiction | None) -> tuple[Outcome, FineRange | None]:
-    """A question's answer: the outcome and fine of the case completed with it, decided without the
-    recommendation around them and remembered apart (``memo.remembered_part``)."""
+            jurisdiction: Jurisdiction | None) -> tuple[Outcome, FineRange | None, bool]:
+    """A question's answer: the outcome and fine of the case completed with it, and whether a rule
+    still reads facts left unknown; decided without the recommendation around them and remembered
+    apart (``memo.remembered_part``)."""
     violation = ruleset.violations[case.violation]
     view = _statute_view(ruleset, case.facts)[0]
 
-    def run(read: Mapping[str, Any]) -> tuple[Outcome, FineRange | None]:
+    def run(read: Mapping[str, Any]) -> tuple[Outcome, FineRange | None, bool]:
         valid = ValidCase(case.id, case.violation, read, case.given)  # type: ignore[arg-type]
-        return Evaluation(ruleset, violation, valid, matcher(violation, read), jurisdiction).outcome_and_fine()
+        evaluation = Evaluation(ruleset, violation, valid, matcher(violation, read), jurisdiction)
+        outcome, fine = evaluation.outcome_and_fine()
+        return outcome, fine, evaluation.undecided()
 
     if matcher is match_native:
         return memo.remembered_part(ruleset, violation.id, jurisdiction, view, run)

@@ -64,6 +64,7 @@ def _statute_layer(grounds: Callable[[Mapping[str, Any]], list[tuple[law.Statuto
     return memo.ByReads(layer)
 
 
+_RULE_KINDS = frozenset({"band", "tier", "list_item"})  # trace steps of the ruleset's own rules
 _EXEMPTIONS = _statute_layer(law.exemption_undated)
 _LENIENCY = _statute_layer(law.mandatory_leniency)
 
@@ -136,6 +137,11 @@ class Evaluation(ProcedureFlags):
         question is read for (``questions``)."""
         decision, band, _ = self._decide()
         return decision.outcome, self._fine(decision, self._optional_types(decision, band))
+
+    def undecided(self) -> bool:
+        """After the decision: whether a band, tier or list item still reads facts left unknown, so that
+        answering them may change it (``questions`` explores those answers)."""
+        return any(s.matched is None and s.kind in _RULE_KINDS for s in self.trace)
 
     def _decide(self) -> tuple[_Decision, CompiledBand | None, dict[ListKind, list[ListItem]]]:
         exemptions = self._statutory_exemptions()

@@ -2,12 +2,16 @@
 
 A case may leave facts unknown. For each unknown fact that an undecided condition reads, each of its
 values (enum values, true/false, and the points around the thresholds the conditions compare it
-with) is tried; a question's worth is how many distinct results its answers lead to.
+with) is tried. Several unknown facts often decide only together (a list item needs a first violation
+*and* minor harm *and* correction): so the answers are also explored jointly, fact after fact, until
+each branch is decided (at most ``MAX_EXPLORED`` decisions; beyond that, one fact at a time as
+before). An answer then leads to the results still reachable after it, and a question's worth is how
+many distinct such results its answers lead to: a question is asked when its answer narrows them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .case import ValidCase, completed
@@ -20,7 +24,12 @@ from .models.vocabulary import Outcome
 __all__ = ["MAX_QUESTIONS", "questions_for"]
 
 MAX_QUESTIONS = 8
-Evaluator = Callable[[ValidCase], tuple[Outcome, FineRange | None]]
+MAX_EXPLORED = 256
+"""Decisions spent exploring joint answers per case (each remembered by the facts it read)."""
+Answer = tuple[Outcome, FineRange | None, bool]
+"""An answer's outcome and fine, and whether a rule still reads facts left unknown."""
+Evaluator = Callable[[ValidCase], Answer]
+Result = tuple[Outcome, tuple[Any, Any] | None]  # an outcome and its fine range's bounds, comparable
 
 
 def _candidates(rec: Recommendation) -> list[str]:
@@ -70,26 +79,68 @@ def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation
                   evaluate: Evaluator) -> tuple[list[Question], list[Outcome]]:
     """Questions ordered by how much their answers decide, and the outcomes still possible.
 
-    ``evaluate`` gives each answer's outcome and fine.
+    ``evaluate`` gives each answer's outcome and fine, and whether it leaves the decision open.
     """
+    given = {name: case.facts[name] for name in case.given}
+
+    def answer(answers: dict[str, Any]) -> Answer:
+        facts = completed(ruleset, case.violation, {**given, **answers})
+        return evaluate(ValidCase(case.id, case.violation, facts, frozenset(facts)))
+
+    candidates = [name for name in _candidates(rec) if _options(ruleset, name)]
+    leaves = _explore(ruleset, candidates, answer)
     questions: list[Question] = []
     possible = {rec.outcome}
-    given = {name: case.facts[name] for name in case.given}
-    for name in _candidates(rec):
+    if leaves is not None:
+        possible.update(result[0] for _, result in leaves)
+    for name in candidates:
         options: list[AnswerOption] = []
+        narrowed: set[Any] = set()
         for value in _options(ruleset, name):
-            facts = completed(ruleset, case.violation, {**given, name: value})
-            outcome, fine = evaluate(ValidCase(case.id, case.violation, facts, frozenset(facts)))
+            outcome, fine, _ = answer({name: value})
             possible.add(outcome)
+            if leaves is None:  # too many joint answers to explore: this answer alone
+                reachable: frozenset[Result] = frozenset({_result(outcome, fine)})
+            else:  # a branch decided before it came to this fact holds whatever the answer
+                reachable = frozenset(result for answers, result in leaves if answers.get(name, value) == value)
+            narrowed.add(reachable)
             options.append(build(AnswerOption, value=to_json_value(value), zh=_label(ruleset, name, value),
-                                 outcome=outcome, fine=fine))
-        if not options:
-            continue
-        distinct = {(o.outcome, None if o.fine is None else (o.fine.min, o.fine.max)) for o in options}
-        if len(distinct) < 2:
-            continue  # every answer leads to the same result: not worth asking
+                                 outcome=outcome, fine=fine, possible_outcomes=_ranked(r[0] for r in reachable)))
+        if len(narrowed) < 2:
+            continue  # every answer leaves the same results within reach: not worth asking
         spec = ruleset.schema[name]
         questions.append(build(Question, fact=name, zh=spec.zh, en=spec.en or name, options=options,
-                               narrows=len(distinct)))
+                               narrows=len(narrowed)))
     questions.sort(key=lambda q: (-q.narrows, q.fact))
-    return questions, sorted(possible, key=lambda o: o.rank)
+    return questions, _ranked(possible)
+
+
+def _explore(ruleset: CompiledRuleset, names: list[str], answer: Callable[[dict[str, Any]], Answer]
+             ) -> list[tuple[dict[str, Any], Result]] | None:
+    """Every branch of answers to the facts in turn, each as far as it takes to be decided (or to the
+    last fact): its answers and its result. None when that takes more than ``MAX_EXPLORED`` decisions."""
+    leaves: list[tuple[dict[str, Any], Result]] = []
+    pending: list[dict[str, Any]] = [{}] if names else []  # depth first, in the order the facts were found
+    spent = 0
+    while pending:
+        answers = pending.pop()
+        name = names[len(answers)]
+        for value in reversed(_options(ruleset, name)):
+            spent += 1
+            if spent > MAX_EXPLORED:
+                return None
+            branch = {**answers, name: value}
+            outcome, fine, undecided = answer(branch)
+            if undecided and len(branch) < len(names):
+                pending.append(branch)
+            else:
+                leaves.append((branch, _result(outcome, fine)))
+    return leaves
+
+
+def _result(outcome: Outcome, fine: FineRange | None) -> Result:
+    return outcome, None if fine is None else (fine.min, fine.max)
+
+
+def _ranked(outcomes: Iterable[Outcome]) -> list[Outcome]:
+    return sorted(set(outcomes), key=lambda o: o.rank)

@@ -139,6 +139,9 @@ class AnswerOption(_Out):
     zh: str
     outcome: Outcome
     fine: FineRange | None = None
+    possible_outcomes: list[Outcome] = Field(
+        default_factory=list, description="outcomes still reachable after this answer, other unknown facts "
+        "answered in every way (the answer's own outcome above leaves them unknown)")
 
 
 class Question(_Out):

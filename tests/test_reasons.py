@@ -118,6 +118,25 @@ def test_every_way_of_answering_ends_within_the_outcomes_said_possible(tax: Any,
                 assert done.outcome in options[fact][json.dumps(value)].possible_outcomes, (facts, answers)
 
 
+def test_answers_decided_without_explanations_decide_alike(tax: Any) -> None:
+    """Answers are decided without explaining each condition (a third of their cost): the same outcome
+    and fine, for every combination of the list item's facts, known or not."""
+    import itertools
+
+    from discretion.case import validate_case
+    from discretion.evaluate import match_native
+    from discretion.pipeline import Evaluation
+
+    violation = tax.violations["late-filing"]
+    for values in itertools.product(*([None, *domain] for domain in _DOMAINS.values())):
+        facts = {name: value for name, value in zip(_DOMAINS, values, strict=True) if value is not None}
+        case = validate_case(tax, late_filing(**facts))
+        full, lean = (Evaluation(tax, violation, case, match_native(violation, case.facts), explain=explain)
+                      for explain in (True, False))
+        assert full.outcome_and_fine() == lean.outcome_and_fine(), facts
+        assert [(s.rule, s.matched) for s in full.trace] == [(s.rule, s.matched) for s in lean.trace], facts
+
+
 def test_answering_the_top_question_each_time_reaches_every_possible_outcome(tax: Any) -> None:
     for goal in ("no_penalty", "standard"):
         facts: dict[str, Any] = {}

@@ -87,8 +87,9 @@ class Evaluation(ProcedureFlags):
     """One evaluation: built per case, run once; its bookkeeping (trace, flags) is its own."""
 
     def __init__(self, ruleset: CompiledRuleset, violation: CompiledViolation, case: ValidCase,
-                 matches: Matches, jurisdiction: Jurisdiction | None = None) -> None:
+                 matches: Matches, jurisdiction: Jurisdiction | None = None, *, explain: bool = True) -> None:
         self.ruleset, self.violation, self.case, self.matches = ruleset, violation, case, matches
+        self.explain = explain  # False: the trace's steps without the conditions' explanations (answers)
         self.jurisdiction = jurisdiction
         self.deadlines: list[Deadline] = []
         self.fine_condition: str | None = None  # set when the statute fines only if a condition holds
@@ -112,7 +113,8 @@ class Evaluation(ProcedureFlags):
         for index, cond in enumerate(conditions):
             value = self.matches.get(f"{prefix}:{index}")
             values.append(value)
-            out.append(self._explain(cond, value))
+            if self.explain:
+                out.append(self._explain(cond, value))
         return _all(values), out
 
     def _explain(self, cond: CompiledCondition, value: bool | None) -> Condition:
@@ -138,10 +140,12 @@ class Evaluation(ProcedureFlags):
         decision, band, _ = self._decide()
         return decision.outcome, self._fine(decision, self._optional_types(decision, band))
 
-    def undecided(self) -> bool:
-        """After the decision: whether a band, tier or list item still reads facts left unknown, so that
-        answering them may change it (``questions`` explores those answers)."""
-        return any(s.matched is None and s.kind in _RULE_KINDS for s in self.trace)
+    def undecided(self, outcome: Outcome) -> bool:
+        """After the decision: whether answering the facts left unknown may still change it, i.e. a band,
+        tier or list item still reads them (``questions`` explores those answers). No penalty is final:
+        every rule that ranks above the one that gave it also leads to no penalty, without a fine."""
+        return outcome is not Outcome.no_penalty and any(
+            s.matched is None and s.kind in _RULE_KINDS for s in self.trace)
 
     def _decide(self) -> tuple[_Decision, CompiledBand | None, dict[ListKind, list[ListItem]]]:
         exemptions = self._statutory_exemptions()
@@ -169,7 +173,7 @@ class Evaluation(ProcedureFlags):
                 conditions: list[Condition] = []
             else:
                 matched = self.matches.get(f"band:{band.model.id}:when")
-                conditions = [self._explain(band.when, matched)]
+                conditions = [self._explain(band.when, matched)] if self.explain else []
             self.trace.append(step(rule=f"{self.violation.id}/{band.model.id}", kind="band",
                                         matched=matched if chosen is None else False, conditions=conditions,
                                         note=None if chosen is None else "an earlier band applies"))
@@ -186,7 +190,8 @@ class Evaluation(ProcedureFlags):
         if chosen.only_if is not None:
             applies = self.matches.get(f"band:{chosen.model.id}:only_if")
             self.trace.append(step(rule=f"{self.violation.id}/{chosen.model.id}/only_if", kind="band",
-                                        matched=applies, conditions=[self._explain(chosen.only_if, applies)],
+                                        matched=applies,
+                                        conditions=[self._explain(chosen.only_if, applies)] if self.explain else [],
                                         note="the fine applies only when this holds"))
             if not applies:
                 self.fine_condition = chosen.only_if.spec.when

@@ -56,6 +56,51 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     assert {p.code for p in info.value.problems} == {"unknown-fact", "unknown-violation"}
 
 
+def test_structural_and_condition_problems_come_in_one_report(tmp_path: Path) -> None:
+    """A misspelt key and a misspelt fact in a condition: both at once, each at its line, although the
+    conditions of a file whose structure does not validate are read from its raw data."""
+    text = (RULESETS / "tax" / "first-violation" / "ruleset.yaml").read_text(encoding="utf-8")
+    text = text.replace("\ntitle:", "\ntitel:", 1).replace("- when: first_violation\n", "- when: first_violaton\n", 1)
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        discretion.load_ruleset(path)
+    codes = [p.code for p in info.value.problems]
+    assert {"missing-key", "unknown-key", "unknown-fact"} <= set(codes), codes
+    typo = next(p for p in info.value.problems if p.code == "unknown-fact")
+    lines = text.splitlines()
+    assert typo.location is not None and "first_violaton" in lines[typo.location.line - 1]
+    assert typo.hint and "first_violation" in typo.hint
+    # once the key is mended, compiling reports the same condition problems, word for word
+    path.write_text(text.replace("\ntitel:", "\ntitle:", 1), encoding="utf-8")
+    with pytest.raises(RulesetError) as again:
+        discretion.load_ruleset(path)
+    assert [str(p) for p in again.value.problems] == [str(p) for p in info.value.problems if p.code == "unknown-fact"]
+
+
+def test_conditions_are_not_read_against_facts_that_do_not_validate(tmp_path: Path) -> None:
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    assert "type: days" in text
+    text = text.replace("type: days", "type: dayz", 1).replace("days_late <= 10", "days_lat <= 10")
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        discretion.load_ruleset(path)
+    assert "unknown-fact" not in {p.code for p in info.value.problems}  # no guess against broken facts
+
+
+def test_the_raw_reading_of_conditions_finds_nothing_in_a_valid_ruleset() -> None:
+    from discretion._yaml import parse_yaml
+    from discretion.compile import condition_problems
+    from discretion.loading import find_ruleset_files
+
+    files = list(find_ruleset_files(RULESETS))
+    assert len(files) > 40
+    for file in files:
+        document = parse_yaml(Path(file).read_bytes(), str(file))
+        assert condition_problems(document.data, document.source, document.positions) == [], file
+
+
 def test_alias_bomb_is_refused_with_its_own_code(tmp_path: Path) -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 9):

@@ -6,11 +6,13 @@ The compiled form is immutable and holds no per-case state, so one instance serv
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
 
 from ._yaml import Positions
 from .errors import Location, Problem, RulesetError, did_you_mean
@@ -19,7 +21,7 @@ from .expr.checker import fact_names
 from .expr.parser import parse
 from .fact_values import coerce
 from .models.facts import FactKind, FactSpec
-from .models.penalty import Band, ConditionSpec, Fine, FineShape, Formula, Tier
+from .models.penalty import Band, ConditionSpec, Fine, FineShape, Formula, Tier, normalise_conditions
 from .models.ruleset import ListItem, Ruleset, Violation
 from .models.vocabulary import MEASURES, Label
 from .standard_facts import DATED_FACTS, STANDARD_FACTS
@@ -157,9 +159,78 @@ def compile_ruleset(model: Ruleset, *, source: str = "<ruleset>", positions: Pos
     return _Compiler(model, source, positions or Positions(), sha256).run()
 
 
-class _Compiler:
-    def __init__(self, model: Ruleset, source: str, positions: Positions, sha256: str) -> None:
-        self.model, self.source, self.positions, self.sha256 = model, source, positions, sha256
+def condition_problems(data: Any, source: str, positions: Positions) -> list[Problem]:
+    """The problems of the facts and conditions of a file whose structure did not validate, found on its
+    raw data, so that the file's first report names them beside the structural ones.
+
+    Every condition text under the violations (bands, their fine's ``only_if``, tiers, criminal
+    referral) and the list items is checked against the declared facts, as compiling would. Nothing is
+    said when the facts themselves do not validate: the conditions cannot be checked against them yet.
+    """
+    raw_facts = data.get("facts") if isinstance(data, dict) else None
+    if not isinstance(raw_facts, dict):
+        return []
+    facts: dict[str, FactSpec] = {}
+    for name, spec in raw_facts.items():
+        try:
+            facts[str(name)] = FactSpec.model_validate(spec)
+        except ValidationError:
+            return []
+    checker = _Checker(source, positions)
+    checker.declare(facts)
+    for raw, base, rule, single in _raw_conditions(data):
+        specs = [{"when": raw}] if single else normalise_conditions(raw)
+        for index, spec in enumerate(specs if isinstance(specs, list) else ()):
+            text = spec.get("when") if isinstance(spec, dict) else None
+            if not isinstance(text, str):
+                continue  # not a text: a structural error, reported as such
+            try:
+                checked = ConditionSpec(when=text)
+            except ValidationError:  # empty or too long: the same
+                continue
+            checker.condition(checked, base if single else checker.condition_path(base, index, len(specs)), rule)
+    return checker.problems
+
+
+def _raw_conditions(data: dict[str, Any]) -> Iterator[tuple[Any, Path, str, bool]]:
+    """Each condition text or list of conditions in raw ruleset data, with its path, the rule it belongs
+    to, and whether it is a single text (a band's ``when`` and its fine's ``only_if``)."""
+    violations = data.get("violations")
+    for vid, violation in violations.items() if isinstance(violations, dict) else ():
+        if not isinstance(violation, dict):
+            continue
+        base: Path = ("violations", vid)
+        statutory = violation.get("statutory")
+        bands = statutory.get("bands") if isinstance(statutory, dict) else None
+        fine = statutory.get("fine") if isinstance(statutory, dict) else None
+        if bands is None and isinstance(fine, dict):  # one band, the statutory fine itself
+            yield fine.get("only_if"), (*base, "statutory", "fine", "only_if"), f"{vid}/default", True
+        for index, band in enumerate(bands if isinstance(bands, list) else ()):
+            if isinstance(band, dict):
+                rule = f"{vid}/{band.get('id')}"
+                path: Path = (*base, "statutory", "bands", index)
+                yield band.get("when"), (*path, "when"), rule, True
+                fine = band.get("fine")
+                if isinstance(fine, dict):
+                    yield fine.get("only_if"), (*path, "fine", "only_if"), rule, True
+        tiers = violation.get("tiers")
+        for index, tier in enumerate(tiers if isinstance(tiers, list) else ()):
+            if isinstance(tier, dict):
+                yield tier.get("when"), (*base, "tiers", index, "when"), f"{vid}/{tier.get('id')}", False
+        referral = violation.get("criminal_referral")
+        if isinstance(referral, dict):
+            yield referral.get("when"), (*base, "criminal_referral", "when"), f"{vid}/criminal_referral", False
+    items = data.get("list_items")
+    for index, item in enumerate(items if isinstance(items, list) else ()):
+        if isinstance(item, dict):
+            yield item.get("when"), ("list_items", index, "when"), str(item.get("id", f"list item {index + 1}")), False
+
+
+class _Checker:
+    """Conditions checked against the declared facts, each problem located in the file."""
+
+    def __init__(self, source: str, positions: Positions) -> None:
+        self.source, self.positions = source, positions
         self.problems: list[Problem] = []
         self.schema: dict[str, FactSpec] = dict(STANDARD_FACTS)
         self.types: dict[str, FactType] = {}
@@ -170,47 +241,9 @@ class _Compiler:
     def fail(self, code: str, message: str, path: Path, hint: str | None = None, subject: str | None = None) -> None:
         self.problems.append(Problem(code, message, self.at(path), hint, subject))
 
-    def run(self) -> CompiledRuleset:
-        self._facts()
-        measures: dict[str, Label] = dict(MEASURES)
-        measures.update({code: Label(text.zh, text.en) for code, text in self.model.measures.items()})
-        formulas = {f.id: f for f in self.model.formulas}
-        violations: dict[str, CompiledViolation] = {}
-        items_by_violation: dict[str, list[CompiledItem]] = {vid: [] for vid in self.model.violations}
-        self._items(items_by_violation, measures)
-        for vid, violation in self.model.violations.items():
-            violations[vid] = self._violation(vid, violation, formulas, items_by_violation[vid])
-        implications = self._implications()
-        if self.problems:
-            raise RulesetError(self.problems)
-        return CompiledRuleset(self.model, self.source, self.sha256, MappingProxyType(self.schema),
-                               MappingProxyType(violations), MappingProxyType(measures), self.positions,
-                               MappingProxyType(implications))
-
-    def _implications(self) -> dict[str, Mapping[str, Any]]:
-        """Facts that imply others when true; each target checked against its declared type."""
-        out: dict[str, Mapping[str, Any]] = {}
-        for name, spec in self.model.facts.items():
-            if not spec.implies:
-                continue
-            checked: dict[str, Any] = {}
-            for target, value in spec.implies.items():
-                path: Path = ("facts", name, "implies", target)
-                target_spec = self.schema.get(target)
-                if target_spec is None:
-                    self.fail("unknown-fact", f"fact '{name}' implies '{target}', which is not a fact", path,
-                              did_you_mean(target, self.schema), name)
-                    continue
-                try:
-                    checked[target] = coerce(target_spec, value)
-                except ValueError as exc:
-                    self.fail("type-error", f"fact '{name}' implies {target} = {value!r}: {exc}", path, subject=name)
-            if checked:
-                out[name] = MappingProxyType(checked)
-        return out
-
-    def _facts(self) -> None:
-        for name, spec in self.model.facts.items():
+    def declare(self, facts: Mapping[str, FactSpec]) -> None:
+        """The ruleset's own facts beside the standard ones, and every fact's type."""
+        for name, spec in facts.items():
             path: Path = ("facts", name)
             if name in STANDARD_FACTS:
                 self.fail("standard-fact-redefined", f"'{name}' is a standard fact shared by every ruleset; "
@@ -252,13 +285,13 @@ class _Compiler:
     def conditions(self, specs: tuple[ConditionSpec, ...], base: Path, rule: str) -> tuple[CompiledCondition, ...]:
         out: list[CompiledCondition] = []
         for index, spec in enumerate(specs):
-            path = self._condition_path(base, index, len(specs))
+            path = self.condition_path(base, index, len(specs))
             compiled = self.condition(spec, path, rule)
             if compiled is not None:
                 out.append(compiled)
         return tuple(out)
 
-    def _condition_path(self, base: Path, index: int, count: int) -> Path:
+    def condition_path(self, base: Path, index: int, count: int) -> Path:
         for candidate in ((*base, index, "when"), (*base, index), base):
             if candidate in self.positions.values:
                 return candidate
@@ -266,6 +299,54 @@ class _Compiler:
 
     def _single(self, text: str | None, path: Path, rule: str) -> CompiledCondition | None:
         return None if text is None else self.condition(ConditionSpec(when=text), path, rule)
+
+
+
+class _Compiler(_Checker):
+    """A validated ruleset compiled: its facts, list items, violations and implications."""
+
+    def __init__(self, model: Ruleset, source: str, positions: Positions, sha256: str) -> None:
+        super().__init__(source, positions)
+        self.model, self.sha256 = model, sha256
+
+    def run(self) -> CompiledRuleset:
+        self.declare(self.model.facts)
+        measures: dict[str, Label] = dict(MEASURES)
+        measures.update({code: Label(text.zh, text.en) for code, text in self.model.measures.items()})
+        formulas = {f.id: f for f in self.model.formulas}
+        violations: dict[str, CompiledViolation] = {}
+        items_by_violation: dict[str, list[CompiledItem]] = {vid: [] for vid in self.model.violations}
+        self._items(items_by_violation, measures)
+        for vid, violation in self.model.violations.items():
+            violations[vid] = self._violation(vid, violation, formulas, items_by_violation[vid])
+        implications = self._implications()
+        if self.problems:
+            raise RulesetError(self.problems)
+        return CompiledRuleset(self.model, self.source, self.sha256, MappingProxyType(self.schema),
+                               MappingProxyType(violations), MappingProxyType(measures), self.positions,
+                               MappingProxyType(implications))
+
+    def _implications(self) -> dict[str, Mapping[str, Any]]:
+        """Facts that imply others when true; each target checked against its declared type."""
+        out: dict[str, Mapping[str, Any]] = {}
+        for name, spec in self.model.facts.items():
+            if not spec.implies:
+                continue
+            checked: dict[str, Any] = {}
+            for target, value in spec.implies.items():
+                path: Path = ("facts", name, "implies", target)
+                target_spec = self.schema.get(target)
+                if target_spec is None:
+                    self.fail("unknown-fact", f"fact '{name}' implies '{target}', which is not a fact", path,
+                              did_you_mean(target, self.schema), name)
+                    continue
+                try:
+                    checked[target] = coerce(target_spec, value)
+                except ValueError as exc:
+                    self.fail("type-error", f"fact '{name}' implies {target} = {value!r}: {exc}", path, subject=name)
+            if checked:
+                out[name] = MappingProxyType(checked)
+        return out
 
     def _items(self, by_violation: dict[str, list[CompiledItem]], measures: Mapping[str, Label]) -> None:
         seen: dict[str, int] = {}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from ._yaml import LIMITS, Limits, Positions, YamlDocument, parse_yaml
-from .compile import CompiledRuleset, compile_ruleset
+from .compile import CompiledRuleset, compile_ruleset, condition_problems
 from .errors import Location, Problem, RulesetError, did_you_mean
 from .models.ruleset import Ruleset
 
@@ -91,8 +91,10 @@ def validate_document(document: YamlDocument) -> Ruleset:
     try:
         return Ruleset.model_validate(document.data)
     except ValidationError as exc:
-        raise RulesetError(validation_problems(exc, document.data, document.positions, document.source,
-                                               Ruleset)) from None
+        problems = validation_problems(exc, document.data, document.positions, document.source, Ruleset)
+        # the conditions too, read from the raw data: every problem of the file in one report
+        problems += condition_problems(document.data, document.source, document.positions)
+        raise RulesetError(problems) from None
 
 
 def validation_problems(exc: ValidationError, data: Any, positions: Positions, source: str,

@@ -118,3 +118,12 @@ def test_a_closed_pipe_ends_the_process_quietly() -> None:
         status = child.wait(timeout=120)
     assert status == 141, stderr
     assert stderr == ""
+
+
+def test_check_counts_the_files_that_did_not_load(tmp_path: Path) -> None:
+    text = (RULESETS / "tax" / "first-violation" / "ruleset.yaml").read_text(encoding="utf-8")
+    (tmp_path / "ruleset.yaml").write_text(text.replace("\ntitle:", "\ntitel:", 1), encoding="utf-8")
+    status, out, _ = run("check", str(tmp_path))
+    assert status == 1
+    assert out.splitlines()[-1] == "0 ruleset(s): 0 error(s), 0 warning(s), 0 note(s); 1 file(s) not loaded, " \
+        "2 problem(s) above"

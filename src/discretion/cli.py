@@ -181,8 +181,12 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         for finding in shown:
             out.write(f"{finding}\n")
         counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
-        out.write(f"{len(rulesets)} ruleset(s): {counts[Severity.error]} error(s), {counts[Severity.warning]} "
-                  f"warning(s), {counts[Severity.info]} note(s)\n")
+        summary = (f"{len(rulesets)} ruleset(s): {counts[Severity.error]} error(s), "
+                   f"{counts[Severity.warning]} warning(s), {counts[Severity.info]} note(s)")
+        if problems:  # files that did not load are no ruleset: say so rather than "0 errors"
+            files = {p.location.path for p in problems if p.location is not None}
+            summary += f"; {max(len(files), 1)} file(s) not loaded, {len(problems)} problem(s) above"
+        out.write(summary + "\n")
     return 1 if problems or any(f.severity is Severity.error for f in findings) else 0
 
 

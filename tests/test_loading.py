@@ -56,6 +56,21 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     assert {p.code for p in info.value.problems} == {"unknown-fact", "unknown-violation"}
 
 
+def test_all_problems_are_reported_at_once_beside_structural_ones(tmp_path: Path) -> None:
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("days_late <= 10", "days_lat <= 10").replace("violation: v1", "violation: v9")
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text.replace("\ntitle:", "\ntitel:", 1), encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        discretion.load_ruleset(path)
+    assert {p.code for p in info.value.problems} == {"missing-key", "unknown-key", "unknown-fact", "unknown-violation"}
+    path.write_text(text, encoding="utf-8")  # the key mended: compiling reports the same two, word for word
+    with pytest.raises(RulesetError) as again:
+        discretion.load_ruleset(path)
+    assert sorted(map(str, again.value.problems)) == sorted(
+        str(p) for p in info.value.problems if p.code in ("unknown-fact", "unknown-violation"))
+
+
 def test_structural_and_condition_problems_come_in_one_report(tmp_path: Path) -> None:
     """A misspelt key and a misspelt fact in a condition: both at once, each at its line, although the
     conditions of a file whose structure does not validate are read from its raw data."""

@@ -160,23 +160,26 @@ def compile_ruleset(model: Ruleset, *, source: str = "<ruleset>", positions: Pos
 
 
 def condition_problems(data: Any, source: str, positions: Positions) -> list[Problem]:
-    """The problems of the facts and conditions of a file whose structure did not validate, found on its
-    raw data, so that the file's first report names them beside the structural ones.
+    """The problems of the list items' references, the facts and the conditions of a file whose structure
+    did not validate, found on its raw data, so that the file's first report names them beside the
+    structural ones.
 
-    Every condition text under the violations (bands, their fine's ``only_if``, tiers, criminal
-    referral) and the list items is checked against the declared facts, as compiling would. Nothing is
-    said when the facts themselves do not validate: the conditions cannot be checked against them yet.
+    Each list item's violation is looked up among the violations written, and every condition text
+    under the violations (bands, their fine's ``only_if``, tiers, criminal referral) and the list items
+    is checked against the declared facts, as compiling would. The conditions are left alone when the
+    facts themselves do not validate: there is nothing to check them against yet.
     """
-    raw_facts = data.get("facts") if isinstance(data, dict) else None
-    if not isinstance(raw_facts, dict):
+    checker = _Checker(source, positions)
+    if not isinstance(data, dict):
         return []
+    _raw_references(data, checker)
+    raw_facts = data.get("facts")
     facts: dict[str, FactSpec] = {}
-    for name, spec in raw_facts.items():
+    for name, spec in raw_facts.items() if isinstance(raw_facts, dict) else ():
         try:
             facts[str(name)] = FactSpec.model_validate(spec)
         except ValidationError:
-            return []
-    checker = _Checker(source, positions)
+            return checker.problems
     checker.declare(facts)
     for raw, base, rule, single in _raw_conditions(data):
         specs = [{"when": raw}] if single else normalise_conditions(raw)
@@ -190,6 +193,21 @@ def condition_problems(data: Any, source: str, positions: Positions) -> list[Pro
                 continue
             checker.condition(checked, base if single else checker.condition_path(base, index, len(specs)), rule)
     return checker.problems
+
+
+def _raw_references(data: dict[str, Any], checker: _Checker) -> None:
+    """Each list item's violation, looked up among the violations as written."""
+    violations, items = data.get("violations"), data.get("list_items")
+    if not isinstance(violations, dict):
+        return
+    for index, item in enumerate(items if isinstance(items, list) else ()):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            one, several = item.get("violation"), item.get("violations")
+            named = [one] if isinstance(one, str) else several if isinstance(several, list) else []
+            key = "violation" if isinstance(one, str) else "violations"
+            for vid in named:
+                if isinstance(vid, str):
+                    checker.violation_declared(item["id"], vid, violations, ("list_items", index, key))
 
 
 def _raw_conditions(data: dict[str, Any]) -> Iterator[tuple[Any, Path, str, bool]]:
@@ -297,6 +315,12 @@ class _Checker:
                 return candidate
         return base
 
+    def violation_declared(self, item: str, vid: str, declared: Mapping[str, Any], path: Path) -> None:
+        """A list item's reference to a violation: a problem unless it is declared."""
+        if vid not in declared:
+            self.fail("unknown-violation", f"list item {item} refers to violation '{vid}', which is not declared",
+                      path, did_you_mean(vid, declared), item)
+
     def _single(self, text: str | None, path: Path, rule: str) -> CompiledCondition | None:
         return None if text is None else self.condition(ConditionSpec(when=text), path, rule)
 
@@ -357,10 +381,8 @@ class _Compiler(_Checker):
                           f"{seen[item.id] + 1})", (*path, "id"), subject=item.id)
             seen.setdefault(item.id, index)
             for vid in item.applies_to:
-                if vid not in by_violation:
-                    self.fail("unknown-violation", f"list item {item.id} refers to violation '{vid}', which "
-                              "is not declared", (*path, "violation" if item.violation else "violations"),
-                              did_you_mean(vid, by_violation), item.id)
+                self.violation_declared(item.id, vid, by_violation, (*path, "violation" if item.violation
+                                                                       else "violations"))
             for code in item.measures:
                 if code not in measures:
                     self.fail("unknown-measure", f"list item {item.id} names measure '{code}', which is neither "

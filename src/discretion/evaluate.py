@@ -139,9 +139,7 @@ def _answer(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
 
     def run(read: Mapping[str, Any]) -> tuple[Outcome, FineRange | None, bool]:
         valid = ValidCase(case.id, case.violation, read, case.given)  # type: ignore[arg-type]
-        evaluation = Evaluation(ruleset, violation, valid, matcher(violation, read), jurisdiction, explain=False)
-        outcome, fine = evaluation.outcome_and_fine()
-        return outcome, fine, evaluation.undecided(outcome)
+        return Evaluation(ruleset, violation, valid, matcher(violation, read), jurisdiction, explain=False).answer()
 
     if matcher is match_native:
         return memo.remembered_part(ruleset, violation.id, jurisdiction, view, run)

@@ -134,18 +134,16 @@ class Evaluation(ProcedureFlags):
             self.flag("no_coercive_measures", "行政强制法第16条第2款", f"list item {item.id}")
         return self._compose(decision, band)
 
-    def outcome_and_fine(self) -> tuple[Outcome, FineRange | None]:
+    def answer(self) -> tuple[Outcome, FineRange | None, bool]:
         """The decision alone, without the recommendation composed around it: what the answer to a
-        question is read for (``questions``)."""
-        decision, band, _ = self._decide()
-        return decision.outcome, self._fine(decision, self._optional_types(decision, band))
-
-    def undecided(self, outcome: Outcome) -> bool:
-        """After the decision: whether answering the facts left unknown may still change it, i.e. a band,
-        tier or list item still reads them (``questions`` explores those answers). No penalty is final:
+        question is read for (``questions``). Its outcome and fine, and whether answering the facts
+        still unknown may change it: a band, tier or list item still reads them. No penalty is final:
         every rule that ranks above the one that gave it also leads to no penalty, without a fine."""
-        return outcome is not Outcome.no_penalty and any(
+        decision, band, _ = self._decide()
+        outcome = decision.outcome
+        open_rule = outcome is not Outcome.no_penalty and any(
             s.matched is None and s.kind in _RULE_KINDS for s in self.trace)
+        return outcome, self._fine(decision, self._optional_types(decision, band)), open_rule
 
     def _decide(self) -> tuple[_Decision, CompiledBand | None, dict[ListKind, list[ListItem]]]:
         exemptions = self._statutory_exemptions()

@@ -82,10 +82,15 @@ def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation
     ``evaluate`` gives each answer's outcome and fine, and whether it leaves the decision open.
     """
     given = {name: case.facts[name] for name in case.given}
+    decided: dict[tuple[tuple[str, Any], ...], Answer] = {}  # the first fact's answers: explored, then asked
 
     def answer(answers: dict[str, Any]) -> Answer:
-        facts = completed(ruleset, case.violation, {**given, **answers})
-        return evaluate(ValidCase(case.id, case.violation, facts, frozenset(facts)))
+        key = tuple(answers.items())
+        got = decided.get(key)
+        if got is None:
+            facts = completed(ruleset, case.violation, {**given, **answers})
+            got = decided[key] = evaluate(ValidCase(case.id, case.violation, facts, frozenset(facts)))
+        return got
 
     candidates = [name for name in _candidates(rec) if _options(ruleset, name)]
     leaves = _explore(ruleset, candidates, answer)

@@ -116,6 +116,47 @@ def test_the_raw_reading_of_conditions_finds_nothing_in_a_valid_ruleset() -> Non
         assert condition_problems(document.data, document.source, document.positions) == [], file
 
 
+def test_the_raw_reading_of_conditions_says_what_compiling_says_on_every_bundled_ruleset() -> None:
+    """Reading conditions from raw data walks the violations and list items again: it must find them
+    all, at the same places and under the same rules. Each fact of its own that a bundled ruleset's
+    conditions read has that fact's declaration renamed, one fact at a time; both readings then report the same
+    condition problems (bands, their fines' only_if, tiers, criminal referrals, list items)."""
+    import copy
+    from collections import Counter
+
+    from discretion._yaml import parse_yaml
+    from discretion.compile import compile_ruleset, condition_problems
+    from discretion.loading import find_ruleset_files
+    from discretion.models.ruleset import Ruleset
+
+    compared = 0
+    for file in find_ruleset_files(RULESETS):
+        document = parse_yaml(Path(file).read_bytes(), str(file))
+        ruleset = discretion.load_ruleset(file)
+        read = Counter(name for violation in ruleset.violations.values()
+                       for _, cond in violation.keyed_conditions for name in cond.compiled.facts
+                       if name in ruleset.model.facts)
+        for name in read:  # one at a time
+            data = copy.deepcopy(document.data)
+            data["facts"] = {("renamed_" + k if k == name else k): v for k, v in data["facts"].items()}
+            with pytest.raises(RulesetError) as info:
+                compile_ruleset(Ruleset.model_validate(data), source=str(file), positions=document.positions)
+            compiled = sorted(str(p) for p in info.value.problems if " in rule " in p.message)
+            raw = sorted(str(p) for p in condition_problems(data, str(file), document.positions))
+            assert compiled and raw == compiled, (file, name)
+            compared += 1
+        text = Path(file).read_text(encoding="utf-8")
+        if "only_if: " in text:  # fines' conditions read standard facts only: make them read an unknown one
+            document = parse_yaml(text.replace("only_if: ", "only_if: undeclared_fact and ").encode(), str(file))
+            with pytest.raises(RulesetError) as info:
+                compile_ruleset(Ruleset.model_validate(document.data), source=str(file), positions=document.positions)
+            compiled = sorted(str(p) for p in info.value.problems if " in rule " in p.message)
+            raw = sorted(str(p) for p in condition_problems(document.data, str(file), document.positions))
+            assert compiled and raw == compiled, (file, "only_if")
+            compared += 1
+    assert compared > 100
+
+
 def test_alias_bomb_is_refused_with_its_own_code(tmp_path: Path) -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 9):

@@ -325,7 +325,6 @@ class _Checker:
         return None if text is None else self.condition(ConditionSpec(when=text), path, rule)
 
 
-
 class _Compiler(_Checker):
     """A validated ruleset compiled: its facts, list items, violations and implications."""
 
@@ -424,18 +423,18 @@ class _Compiler(_Checker):
         base: Path = ("violations", vid)
         bands: list[CompiledBand] = []
         for index, band in enumerate(violation.statutory.bands):
-            band_path: Path = (*base, "statutory", "bands", index) if (*base, "statutory", "bands") in \
-                self.positions.values else (*base, "statutory", "fine")
+            listed = (*base, "statutory", "bands") in self.positions.values  # else one band: the fine itself
+            band_path: Path = (*base, "statutory", "bands", index) if listed else (*base, "statutory", "fine")
+            fine_path = (*band_path, "fine") if listed else band_path
             rule = f"{vid}/{band.id}"
             when = self._single(band.when, (*band_path, "when"), rule)
             only_if = None
             if band.fine is not None:
-                self._fine(band.fine, (*band_path, "fine") if band.id != "default" else band_path, rule,
-                           statutory=True)
+                self._fine(band.fine, fine_path, rule, statutory=True)
                 if band.fine.shape is FineShape.percent:
                     self.fail("invalid-value", f"band {rule}: a statutory fine cannot be a percentage",
                               band_path, subject=rule)
-                only_if = self._single(band.fine.only_if, (*band_path, "fine", "only_if"), rule)
+                only_if = self._single(band.fine.only_if, (*fine_path, "only_if"), rule)
             bands.append(CompiledBand(band, when, only_if, self.at(band_path)))
         band_ids = {band.id for band in violation.statutory.bands}
         formula = None

@@ -103,6 +103,11 @@ def load_case_file(path: str | Path) -> list[CaseSpec]:
     file = Path(path)
     document = parse_yaml(file.read_bytes(), str(file))
     data, positions = document.data, document.positions
+    if not isinstance(data, (dict, list)):  # empty, or a lone value: say what a case file holds
+        found = "nothing (the file is empty)" if data is None else f"a {type(data).__name__}"
+        raise RulesetError([Problem("invalid-case-file", f"a case file holds a list of cases, or a mapping with "
+                                    f"'cases:' (and optionally 'ruleset:'); found {found}",
+                                    positions.locate(str(file), ()))])
     if isinstance(data, list):  # a bare list of cases: file positions gain the implied "cases" key
         data = {"cases": data}
         positions = Positions({("cases", *k): v for k, v in positions.keys.items()},

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -30,12 +31,18 @@ _EXTENSIONS: tuple[str, ...] = ("publish_cli", "analysis_cli", "replay_cli")
 
 def _read_case(spec: str, stdin: TextIO) -> tuple[Any, str]:
     """A case from a .json/.yaml file or '-' (stdin, JSON or YAML): plain data, money kept exact."""
+    data, source, _ = _read_cases(spec, stdin)
+    return data, source
+
+
+def _read_cases(spec: str, stdin: TextIO) -> tuple[Any, str, Any]:
+    """``_read_case`` with the YAML positions (None for JSON), to say on which line a case of a list begins."""
     from decimal import Decimal
 
     from ._yaml import parse_yaml
 
     if spec == "-":
-        text, source = stdin.read(), "<stdin>"
+        text, source = _stdin_text(stdin), "<stdin>"
     else:
         path = Path(spec)
         try:
@@ -46,10 +53,32 @@ def _read_case(spec: str, stdin: TextIO) -> tuple[Any, str]:
     stripped = text.lstrip()
     if spec.endswith(".json") or stripped.startswith(("{", "[")):
         try:
-            return json.loads(text, parse_float=Decimal), source
+            return json.loads(text, parse_float=Decimal), source, None
         except json.JSONDecodeError as exc:
             raise RulesetError([Problem("json-syntax", exc.msg, Location(source, exc.lineno, exc.colno))]) from None
-    return parse_yaml(text, source).data, source
+        except ValueError:  # an integer past Python's 4,300-digit guard for turning text into int
+            raise RulesetError([Problem("json-number", "a number of more than 4,300 digits", Location(source))]
+                               ) from None
+        except RecursionError:
+            raise RulesetError([Problem("json-too-deep", "lists or objects nested too deeply", Location(source))]
+                               ) from None
+    document = parse_yaml(text, source)
+    return document.data, source, document.positions
+
+
+def _stdin_text(stdin: TextIO) -> str:
+    """Standard input as UTF-8, strictly, as case files are read: Python's own decoding of stdin may let
+    other encodings through as escaped bytes, which would come out again in the JSON."""
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is None:  # already text (a StringIO in tests, or a wrapper): nothing to decode
+        return stdin.read()
+    raw: bytes = buffer.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RulesetError([Problem("encoding", f"standard input is not UTF-8 (byte 0x{raw[exc.start]:02x} at "
+                                    f"offset {exc.start})", Location("<stdin>", line))]) from None
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
@@ -58,14 +87,18 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     from .render import recommendation_text, trace_text
 
     ruleset = load_ruleset(args.ruleset)
-    data, source = _read_case(args.case, sys.stdin)
+    data, source, positions = _read_cases(args.case, sys.stdin)
     if args.ask:
         if isinstance(data, list) or args.case == "-":
             raise RulesetError([Problem("ask-needs-one-case", "--ask asks at the terminal: give one case in a file",
                                         Location(source))])
         return _ask(ruleset, data, source, args, out, sys.stdin)
-    cases = data if isinstance(data, list) else [data]
-    results = [evaluate(ruleset, case, backend=args.backend, source=source) for case in cases]
+    if isinstance(data, list):
+        if not data:  # an empty list is almost always a mistake (a filter that matched nothing): say so
+            raise CaseError([Problem("no-cases", "the list holds no case", Location(source))])
+        results = _evaluate_each(ruleset, data, source, positions, args.backend)
+    else:
+        results = [evaluate(ruleset, data, backend=args.backend, source=source)]
     if args.json:
         payload = [r.model_dump(mode="json") for r in results]
         out.write(json.dumps(payload if isinstance(data, list) else payload[0], ensure_ascii=False, indent=2))
@@ -80,6 +113,28 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _evaluate_each(ruleset: Any, cases: list[Any], source: str, positions: Any, backend: str) -> list[Any]:
+    """Every case of a list evaluated; CaseError naming each bad case (its line and number) and field at once."""
+    from .evaluate import evaluate
+
+    results: list[Any] = []
+    problems: list[Problem] = []
+    for index, case in enumerate(cases):
+        try:
+            results.append(evaluate(ruleset, case, backend=backend, source=_case_source(source, positions, index)))
+        except CaseError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise CaseError(problems)
+    return results
+
+
+def _case_source(source: str, positions: Any, index: int) -> str:
+    """Where case ``index`` of a list is: its line in a YAML file, and its number (from 1) in any case."""
+    where = positions.of((index,)) if positions is not None else None
+    return f"{source}:{where[0]} (case {index + 1})" if where else f"{source} (case {index + 1})"
+
+
 def _ask(ruleset: Any, case: Any, source: str, args: argparse.Namespace, out: TextIO, answers: TextIO) -> int:
     """A questionnaire: ask the most deciding unknown fact, re-evaluate, until nothing is left to ask."""
     from .evaluate import evaluate
@@ -88,10 +143,8 @@ def _ask(ruleset: Any, case: Any, source: str, args: argparse.Namespace, out: Te
     if not isinstance(case, dict) or not isinstance(case.get("facts", {}), dict):
         raise CaseError([Problem("invalid-case", "a case is a mapping with 'violation' and 'facts'", Location(source))])
     facts = dict(case.get("facts") or {})
-    while True:
-        rec = evaluate(ruleset, {**case, "facts": facts}, backend=args.backend, source=source)
-        if not rec.questions:
-            break
+    rec = evaluate(ruleset, {**case, "facts": facts}, backend=args.backend, source=source)
+    while rec.questions:
         question = rec.questions[0]
         possible = "、".join(o.value for o in rec.possible_outcomes)
         out.write(f"\n仍可能的结果 Possible outcomes: {possible}\n{question.zh} ({question.en})?\n")
@@ -103,22 +156,27 @@ def _ask(ruleset: Any, case: Any, source: str, args: argparse.Namespace, out: Te
         out.write("> ")
         out.flush()
         line = answers.readline()
-        if not line:
-            break
         choice = line.strip()
-        if choice.isdigit() and 1 <= int(choice) <= len(question.options):
-            facts[question.fact] = question.options[int(choice) - 1].value
-        elif choice:
-            facts[question.fact] = choice if choice.lower() not in ("true", "false") else choice.lower() == "true"
-        else:
+        if not choice:  # end of input, or an empty answer: stop asking
             break
+        if choice.isdigit() and 1 <= int(choice) <= len(question.options):
+            answer: Any = question.options[int(choice) - 1].value
+        else:
+            answer = choice if choice.lower() not in ("true", "false") else choice.lower() == "true"
+        try:
+            rec = evaluate(ruleset, {**case, "facts": {**facts, question.fact: answer}}, backend=args.backend,
+                           source=source)
+        except CaseError as exc:  # a mistyped answer: say why and ask again, the case file is not at fault
+            reasons = "; ".join(p.message for p in exc.problems)
+            out.write(f"无效的回答 not a valid answer: {choice!r} ({reasons}); "
+                      f"请输入 1–{len(question.options)} answer 1–{len(question.options)}\n")
+            continue
+        facts[question.fact] = answer
     out.write("\n" + recommendation_text(rec) + "\n")
     return 0
 
 
 def _notice(args: argparse.Namespace, out: TextIO) -> int:
-    from datetime import date
-
     from .evaluate import evaluate
     from .loading import load_ruleset
     from .notice import render_notice
@@ -126,10 +184,18 @@ def _notice(args: argparse.Namespace, out: TextIO) -> int:
     ruleset = load_ruleset(args.ruleset)
     data, source = _read_case(args.case, sys.stdin)
     rec = evaluate(ruleset, data, source=source)
-    on = date.fromisoformat(args.date) if args.date else None
+    on: date | None = args.date
     out.write(render_notice(ruleset, rec, party=args.party, agency=args.agency, on=on,
                             templates=Path(args.templates) if args.templates else None))
     return 0
+
+
+def _iso_date(text: str) -> date:
+    """An option's date: argparse reports anything else as a usage error (exit 2), naming the option."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD, e.g. 2025-05-01") from None
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
@@ -153,6 +219,9 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+_NO_RULESETS = ("not-found", "no-rulesets")  # registry.no_rulesets: a path that names no ruleset
+
+
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     """Static checks of every ruleset found; exit 1 when any finding is an error."""
     from .checks.static import Finding, Severity, check, check_versions
@@ -166,6 +235,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         found, broken = load_all(spec)
         rulesets.extend(ruleset for _, ruleset in found)
         problems.extend(broken)
+    unnamed = [p for p in problems if p.code in _NO_RULESETS]
+    if unnamed:  # a mistyped path: bad input (exit 2), not "0 rulesets, 0 errors"
+        raise RulesetError(unnamed)
     for ruleset in rulesets:
         findings.extend(check(ruleset))
     findings.extend(check_versions(rulesets))
@@ -213,12 +285,26 @@ def _test(args: argparse.Namespace, out: TextIO) -> int:
     """Run pytest in a fresh interpreter: the plugin must import discretion itself, after pytest starts."""
     import subprocess
 
+    # argparse leaves options given after ``--`` among the paths when they follow one: pytest sorts them out
+    missing = [Problem("not-found", "no such file or folder", Location(p)) for p in args.paths
+               if not p.startswith("-") and not Path(p).exists()]
+    if missing:
+        raise RulesetError(missing)
     extra = [a for a in args.pytest_args if a != "--"]
     command = [sys.executable, "-m", "pytest", *args.paths, *extra]
     completed = subprocess.run(command, check=False, capture_output=True, text=True)
     out.write(completed.stdout)
     sys.stderr.write(completed.stderr)
+    if completed.returncode == _PYTEST_NO_TESTS:  # nothing tested is a failure to say, not a pass
+        paths = ", ".join(p for p in args.paths if not p.startswith("-"))
+        sys.stderr.write(f"discretion test: nothing to test: no ruleset.yaml or *.cases.yaml under {paths}\n")
+        return 2
+    if completed.returncode == _PYTEST_USAGE:  # pytest's usage error (an unknown option): bad input
+        return 2
     return completed.returncode
+
+
+_PYTEST_USAGE, _PYTEST_NO_TESTS = 4, 5  # pytest.ExitCode.USAGE_ERROR, NO_TESTS_COLLECTED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -241,7 +327,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("case")
     p.add_argument("--party", default="当事人", help="the party's name")
     p.add_argument("--agency", default="（执法机关）", help="the enforcement agency's name")
-    p.add_argument("--date", help="date of the notice, YYYY-MM-DD (default today)")
+    p.add_argument("--date", type=_iso_date, help="date of the notice, YYYY-MM-DD (default today)")
     p.add_argument("--templates", help="a folder with notice_penalty.txt / notice_no_penalty.txt to use instead")
     p.set_defaults(run=_notice)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from ._yaml import Positions
-from .errors import Location, Problem, RulesetError, did_you_mean
+from .errors import CaseError, Location, Problem, RulesetError, did_you_mean
 from .expr import Condition, ExprSyntaxError, ExprTypeError, FactType, condition
 from .expr.checker import fact_names
 from .expr.parser import parse
@@ -134,6 +134,15 @@ class CompiledRuleset:
         alike but for those dates differ only where the statute reads them (see ``redating``)."""
         return any(name in cond.compiled.facts for violation in self.violations.values()
                    for _, cond in violation.keyed_conditions for name in DATED_FACTS)
+
+    def violation(self, vid: str) -> CompiledViolation:
+        """The compiled violation ``vid``, for functions that take its id (plots, strategies): an unknown id
+        is a CaseError naming the nearest ids, as in a case, rather than a bare KeyError."""
+        found = self.violations.get(vid)
+        if found is None:
+            raise CaseError([Problem("unknown-violation", f"'{vid}' is not a violation of ruleset {self.id}",
+                                     Location("violation"), did_you_mean(vid, self.violations))])
+        return found
 
     def __repr__(self) -> str:
         return f"<CompiledRuleset {self.id} {self.version} sha256={self.sha256[:12]}…>"

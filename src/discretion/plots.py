@@ -35,7 +35,7 @@ def _pyplot() -> Any:
 
 def ladder_rows(ruleset: CompiledRuleset, violation: str) -> list[tuple[str, Range]]:
     """The rungs that have a fixed range: each band, its tiers, and the 减轻 floor (label, (min, max))."""
-    compiled = ruleset.violations[violation]
+    compiled = ruleset.violation(violation)
     rows: list[tuple[str, Range]] = []
     for band in compiled.bands:
         if band.model.fine is None:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .models.jurisdiction import Jurisdiction
     from .models.outcome import Recommendation
 
-__all__ = ["Registry", "lightness", "load_all", "load_registry", "ruleset_files"]
+__all__ = ["Registry", "lightness", "load_all", "load_registry", "no_rulesets", "ruleset_files"]
 
 
 def _without_unverified(ruleset: CompiledRuleset) -> CompiledRuleset:
@@ -53,11 +53,29 @@ def ruleset_files(root: str | Path) -> list[Path]:
     return files
 
 
+def no_rulesets(path: str | Path, files: list[Path] | None = None) -> Problem | None:
+    """A problem when a path names no ruleset: it does not exist, or no ruleset.yaml lies below it.
+
+    A mistyped path must not read as "0 rulesets, 0 errors" (a CI job would pass on a typo).
+    """
+    base = Path(path)
+    if not base.exists():
+        return Problem("not-found", "no such file or folder", Location(str(path)))
+    if not (ruleset_files(base) if files is None else files):
+        return Problem("no-rulesets", f"no {RULESET_FILE} below this folder", Location(str(path)))
+    return None
+
+
 def load_all(path: str | Path) -> tuple[list[tuple[Path, CompiledRuleset]], list[Problem]]:
-    """Every ruleset version below a folder with its file, and the problems of the files that do not load."""
+    """Every ruleset version below a folder with its file, and the problems of the files that do not load
+    (or of the path itself, when it names no ruleset)."""
     loaded: list[tuple[Path, CompiledRuleset]] = []
     problems: list[Problem] = []
-    for file in ruleset_files(path):
+    files = ruleset_files(path)
+    missing = no_rulesets(path, files)
+    if missing is not None:
+        return loaded, [missing]
+    for file in files:
         try:
             loaded.append((file, load_ruleset(file)))
         except RulesetError as exc:

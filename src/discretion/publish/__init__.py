@@ -41,12 +41,16 @@ def publish(sources: Sequence[str | Path], out: str | Path, *, templates: str | 
     """
     from ..errors import Problem, RulesetError
     from ..loading import load_ruleset
-    from ..registry import ruleset_files
+    from ..registry import no_rulesets, ruleset_files
 
     rulesets = []
     problems: list[Problem] = []
     for source in sources:
-        for path in ruleset_files(source):
+        files = ruleset_files(source)
+        missing = no_rulesets(source, files)
+        if missing is not None:  # a mistyped path publishes nothing rather than an empty site
+            problems.append(missing)
+        for path in files:
             try:
                 rulesets.append(load_ruleset(path))
             except RulesetError as exc:

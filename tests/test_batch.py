@@ -159,3 +159,60 @@ def test_rows_read_for_a_frame_are_always_remembered(monkeypatch: Any) -> None:
     again = [evaluate_read_only(ruleset, case, match_native) for case in cases]
     assert memo.stats()["hits"] == 30 and all(a is b for a, b in zip(first, again, strict=True))
     memo.clear()
+
+
+UNREADABLE = {  # file name, its bytes, and the code and words of the message that names it
+    "empty.csv": (b"", "empty-file", "header row"),
+    "quote.csv": (b'violation,first_violation\n"late-filing,true\n', "malformed-csv", "never closed"),
+    "long.csv": (b"violation,harm\nlate-filing,minor\nlate-filing,minor,extra\n", "malformed-csv", "line 3"),
+    "shifted.csv": (b"violation,harm\nlate-filing,minor,extra\n", "malformed-csv", "more fields than the header"),
+    "gbk.csv": ("violation,harm\n逾期,minor\n".encode("gbk"), "not-utf8", "UTF-8"),
+    "corrupt.parquet": (b"PAR1 not really parquet", "unreadable-frame", "Parquet"),
+    "corrupt.arrow": (b"xx", "unreadable-frame", "Arrow"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_unreadable_files_are_named_not_raised_from_pandas(tmp_path: Path, tax: Any, name: str) -> None:
+    content, code, words = UNREADABLE[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CaseError) as info:
+        evaluate_frame(tax, path)
+    assert info.value.code == code and str(path) in str(info.value) and words in str(info.value)
+
+
+def test_a_missing_file_is_named(tmp_path: Path, tax: Any) -> None:
+    with pytest.raises(CaseError, match="file-not-found") as info:
+        evaluate_frame(tax, tmp_path / "nowhere.csv")
+    assert str(tmp_path / "nowhere.csv") in str(info.value)
+
+
+def test_unknown_column_of_a_file_names_the_file(tmp_path: Path, tax: Any) -> None:
+    pd.DataFrame({"violation": ["late-filing"], "harms": ["minor"]}).to_csv(tmp_path / "c.csv")  # index too
+    with pytest.raises(CaseError) as info:
+        evaluate_frame(tax, tmp_path / "c.csv")
+    text = str(info.value)
+    assert f"{tmp_path / 'c.csv'}: column harms" in text and "did you mean 'harm'?" in text
+    assert "column Unnamed: 0" in text and "index=False" in text
+
+
+@pytest.mark.parametrize("size", [3, 100])  # row by row, and the vectorised path with its patterns
+def test_one_bad_cell_spoils_only_its_own_row_of_a_bool_column(tmp_path: Path, tax: Any, size: int) -> None:
+    cells = (["true", "", "yes", "False", "TRUE"] * size)[:size]
+    lines = ["violation,first_violation,harm,corrected"] + [f"late-filing,{c},minor,within_deadline" for c in cells]
+    (tmp_path / "cases.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = evaluate_frame(tax, tmp_path / "cases.csv")
+    expected = {"true": "no_penalty", "TRUE": "no_penalty", "": "standard", "False": "standard", "yes": None}
+    for i, cell in enumerate(cells):
+        if expected[cell] is None:
+            assert out.loc[i, "error"].endswith("expected true or false, found 'yes'"), i
+        else:
+            assert out.loc[i, "error"] is None and out.loc[i, "outcome"] == expected[cell], (i, cell)
+
+
+def test_text_booleans_leave_the_callers_frame_alone(tax: Any) -> None:
+    frame = pd.DataFrame({"violation": ["late-filing"] * 2, "first_violation": pd.array(["true", None],
+                          dtype="string"), "harm": ["minor"] * 2, "corrected": ["within_deadline"] * 2})
+    assert list(evaluate_frame(tax, frame)["outcome"]) == ["no_penalty", "standard"]
+    assert frame["first_violation"].tolist() == ["true", pd.NA]

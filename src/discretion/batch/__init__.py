@@ -32,7 +32,7 @@ from ..compile import CompiledRuleset
 from ..errors import CaseError, Location, Problem
 from ..models.jurisdiction import Jurisdiction
 from ..models.vocabulary import Outcome
-from .columns import read_frame, unknown_columns
+from .columns import read_frame, text_booleans, unknown_columns
 from .engine import Frame, Row, evaluate_rows
 
 __all__ = ["RESULT_COLUMNS", "evaluate_frame", "read_frame"]
@@ -83,6 +83,8 @@ def evaluate_frame(ruleset: CompiledRuleset | str | Path, frame: Any, *, violati
         return evaluate_dask(compiled, frame, violation=violation, id_column=id_column, passthrough=passthrough,
                              jurisdiction=jurisdiction)
     data = read_frame(frame)
+    if isinstance(frame, str | Path):  # name the file in the message: evaluate_pandas sees only the frame
+        unknown_columns(compiled, data.columns, passthrough, source=str(frame))
     return evaluate_pandas(compiled, data, violation=violation, id_column=id_column, passthrough=passthrough,
                            progress=progress, jurisdiction=jurisdiction)
 
@@ -97,6 +99,7 @@ def evaluate_pandas(ruleset: CompiledRuleset, data: Any, *, violation: str | Non
                                  Location(f"column {id_column}"))])
     data = data.reset_index(drop=True)
     data.attrs = {}  # this copy's only: pandas deep-copies attrs into every column it hands out (~0.2 ms each)
+    text_booleans(ruleset, data)  # text columns only: 'true'/'false' cells as booleans, the rest per row
     several = data["violations"] if "violations" in data.columns else None
     if several is not None and _text(several.dtype):
         raise CaseError([Problem("violations-not-lists", "column 'violations' holds text, not lists of provisions "

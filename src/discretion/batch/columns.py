@@ -9,6 +9,8 @@ evaluated one by one through ``discretion.evaluate``, which gives them their exa
 from __future__ import annotations
 
 import math
+import re
+import warnings
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,7 +28,7 @@ from ..models.facts import FactKind, FactSpec
 from .vector import EPOCH, Column
 
 __all__ = ["DEFAULT_PASSTHROUGH", "cells", "coerce_column", "python_value", "python_values", "read_frame",
-           "to_pandas", "unknown_columns"]
+           "text_booleans", "to_pandas", "unknown_columns"]
 
 DEFAULT_PASSTHROUGH = ("id", "case_id", "synthetic", "violation", "violations")
 MAX_FEN = 10**18
@@ -34,23 +36,61 @@ NUMBER_SCALE = 4  # decimal places kept for 'number' facts on the fast path; mor
 NUMBER_FACTOR = 10**NUMBER_SCALE
 PER_DAY = {"D": 1, "s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
 FIRST_DAY, LAST_DAY = (date(1, 1, 1) - EPOCH).days, (date(9999, 12, 31) - EPOCH).days
+TRUE_TEXT, FALSE_TEXT = ("true", "True", "TRUE"), ("false", "False", "FALSE")  # as pandas reads a CSV
 PLAIN = frozenset({str, bool, int, Decimal, date})  # cells that are already what a case carries
 
 
 def read_frame(source: Any) -> Any:
-    """A pandas DataFrame from a DataFrame (pandas or polars), an Arrow table, or a CSV/Parquet/Arrow path."""
-    if isinstance(source, str | Path):
-        path = Path(source)
-        suffix = path.suffix.lower()
-        if suffix == ".csv":
-            return pd.read_csv(path, dtype_backend="numpy_nullable", keep_default_na=True)
-        if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        if suffix in (".arrow", ".feather", ".ipc"):
-            return pd.read_feather(path)
+    """A pandas DataFrame from a DataFrame (pandas or polars), an Arrow table, or a CSV/Parquet/Arrow path.
+
+    A file that cannot be read (missing, empty, not UTF-8, malformed CSV, corrupt Parquet) is a
+    CaseError naming the file, never pandas' or pyarrow's own exception from deep inside.
+    """
+    if not isinstance(source, str | Path):
+        return to_pandas(source)
+    path = Path(source)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet", ".pq", ".arrow", ".feather", ".ipc"):
         raise CaseError([Problem("unreadable-frame", f"cannot read cases from '{path.name}': expected .csv, "
                                  ".parquet or .arrow/.feather", Location(str(path)))])
-    return to_pandas(source)
+    try:
+        with warnings.catch_warnings():
+            # a row longer than the header would shift every value into the wrong column: an error here
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            if suffix == ".csv":
+                return pd.read_csv(path, dtype_backend="numpy_nullable", keep_default_na=True, index_col=False)
+            if suffix in (".parquet", ".pq"):
+                return pd.read_parquet(path)
+            return pd.read_feather(path)
+    except (OSError, ValueError, pd.errors.ParserWarning) as exc:
+        raise CaseError([_unreadable(path, exc)]) from None
+
+
+def _unreadable(path: Path, exc: Exception) -> Problem:
+    """What is wrong with a file pandas or pyarrow could not read, located as well as the reader says."""
+    where = Location(str(path))
+    if isinstance(exc, FileNotFoundError):
+        return Problem("file-not-found", "no such file", where)
+    if isinstance(exc, IsADirectoryError):
+        return Problem("unreadable-frame", "a folder, not a file of cases", where)
+    if isinstance(exc, OSError):
+        return Problem("unreadable-frame", f"cannot read the file: {exc.strerror or exc}", where)
+    if isinstance(exc, pd.errors.EmptyDataError):
+        return Problem("empty-file", "the file is empty: expected a header row naming the columns", where)
+    if isinstance(exc, UnicodeDecodeError):
+        return Problem("not-utf8", f"not UTF-8 text (byte {exc.start}); save the CSV as UTF-8 (GBK is not read)",
+                       where)
+    if isinstance(exc, pd.errors.ParserWarning):
+        return Problem("malformed-csv", "a row has more fields than the header (a comma too many, or an unnamed "
+                       "column)", where)
+    message = str(exc).replace("Error tokenizing data. C error: ", "").strip()
+    line = re.search(r"\bline (\d+)", message)
+    if isinstance(exc, pd.errors.ParserError):
+        if message.startswith("EOF inside string"):
+            message = f"a quote is opened and never closed ({message})"
+        return Problem("malformed-csv", message, Location(str(path), int(line.group(1))) if line else where)
+    kind = "Parquet" if path.suffix.lower() in (".parquet", ".pq") else "Arrow"
+    return Problem("unreadable-frame", f"not a readable {kind} file: {message}", where)
 
 
 def to_pandas(frame: Any) -> Any:
@@ -65,18 +105,53 @@ def to_pandas(frame: Any) -> Any:
     raise TypeError(f"expected a pandas or polars DataFrame, an Arrow table or a file path, got {type(frame)!r}")
 
 
-def unknown_columns(ruleset: CompiledRuleset, columns: Iterable[str], passthrough: Sequence[str]) -> None:
-    """Raise CaseError naming every column that is neither a fact nor declared as passed through."""
-    allowed = set(passthrough) | set(DEFAULT_PASSTHROUGH)
+def unknown_columns(ruleset: CompiledRuleset, columns: Iterable[str], passthrough: Sequence[str], *,
+                    source: str | None = None, facts: Iterable[str] = ()) -> None:
+    """Raise CaseError naming every column that is neither a fact (of the ruleset, or in ``facts``)
+    nor passed through; ``source``: the file, named in each location."""
+    allowed = set(passthrough) | set(DEFAULT_PASSTHROUGH) | set(facts)
+    where = f"{source}: " if source else ""
     problems = [
-        Problem("unknown-column", f"column '{name}' is not a fact of ruleset {ruleset.id}; pass it with "
-                "passthrough=[...] if it is an id or a recorded decision", Location(f"column {name}"),
-                did_you_mean(str(name), ruleset.schema))
+        Problem("unknown-column", f"column '{name}' is not a fact of ruleset {ruleset.id}; if it is data to keep "
+                "rather than a misspelt fact, pass it with passthrough=[...] (discretion audit/diff: --passthrough "
+                f"{name}) or name it recorded_*", Location(f"{where}column {name}"), _column_hint(str(name), ruleset))
         for name in columns
         if name not in ruleset.schema and name not in allowed and not str(name).startswith("recorded_")
     ]
     if problems:
         raise CaseError(problems)
+
+
+def _column_hint(name: str, ruleset: CompiledRuleset) -> str | None:
+    if name.startswith("Unnamed: "):
+        return "a column with an empty header: often a DataFrame's index written by to_csv without index=False"
+    return did_you_mean(name, ruleset.schema)
+
+
+def text_booleans(ruleset: CompiledRuleset, data: Any) -> None:
+    """Bool facts given as text, read cell by cell (in place): 'true' and 'false' (pandas' CSV
+    spellings) become booleans; any other text stays, to be its own row's error.
+
+    Why: pandas reads a clean column of a CSV as booleans, but one stray cell ('yes') leaves the whole
+    column as text, and every row of it would then fail. Only text columns are looked at.
+    """
+    for name in data.columns:
+        spec = ruleset.schema.get(name)
+        if spec is None or spec.type is not FactKind.bool:
+            continue
+        series = data[name]
+        if series.dtype != object and not pd.api.types.is_string_dtype(series.dtype):
+            continue
+        true = np.asarray(series.isin(TRUE_TEXT), dtype=bool)
+        false = np.asarray(series.isin(FALSE_TEXT), dtype=bool)
+        if not (true.any() or false.any()):
+            continue
+        values = np.array(series.to_numpy(dtype=object), dtype=object)  # a copy: the caller's frame is untouched
+        values[true], values[false] = True, False
+        if (true | false | _nulls(series)).all():
+            data[name] = pd.array(values, dtype="boolean")  # all read: the vectorised path's own dtype
+        else:
+            data[name] = pd.Series(values, index=series.index, dtype=object)
 
 
 def _nulls(series: Any) -> npt.NDArray[np.bool_]:

@@ -67,3 +67,97 @@ def test_cli_audit(tmp_path: Path) -> None:
     assert status == 1 and "fine_outside_range" in out.getvalue()
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<html>")
     assert len(pd.read_csv(tmp_path / "f.csv")) == 4
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_invalid_rows_are_reported_not_skipped(tax: Any) -> None:
+    frame = _frame()
+    frame.loc[1, "violation"] = "late-filling"
+    frame["act_date"] = [None, None, "2024-02-30", None, None]
+    report = audit(tax, frame)
+    assert report.invalid_rows == 2 and report.audited == 3
+    problems = {(p.row, p.case_id, p.column, p.code) for p in report.invalid.itertuples()}
+    assert problems == {(1, "too-high", "violation", "unknown-violation"), (2, "same-1", "act_date", "invalid-fact")}
+    assert "did you mean 'late-filing'?" in report.invalid.loc[0, "message"]
+    assert not set(report.findings["row"]) & {1, 2}
+    assert report.cases.loc[2, "error"] is not None and report.cases.loc[0, "error"] is None
+    assert [str(p.location) for p in report.problems()] == ["row 1, column violation", "row 2, column act_date"]
+    exempt = report.summary.set_index("kind").loc["exemption_not_used"]
+    assert exempt["cases"] == 1 and exempt["share"] == round(1 / 3, 4)  # of the cases audited
+    assert "Invalid rows, not audited (2" in report.to_html()
+
+
+def test_cli_audit_of_a_file_where_every_row_is_invalid_fails(tmp_path: Path) -> None:
+    frame = _frame()
+    frame["first_violation"] = [0, 0, 0, 0, 1]  # booleans written as 1/0
+    frame.to_csv(tmp_path / "a.csv", index=False)
+    status, out, err = _run("audit", str(TAX), str(tmp_path / "a.csv"), "--invalid-csv", str(tmp_path / "bad.csv"))
+    assert status == 2
+    assert "0 cases audited; 5 of 5 rows invalid" in out
+    assert f"{tmp_path / 'a.csv'}: row 4, column first_violation: invalid-fact:" in err
+    assert "expected true or false, found 1" in err
+    assert list(pd.read_csv(tmp_path / "bad.csv")["row"]) == [0, 1, 2, 3, 4]
+
+
+def test_cli_lists_the_first_problems_and_counts_the_rest(tmp_path: Path) -> None:
+    frame = pd.concat([_frame()] * 6, ignore_index=True)
+    frame["recorded_outcome"] = "standrd"
+    frame.to_csv(tmp_path / "a.csv", index=False)
+    status, _out, err = _run("audit", str(TAX), str(tmp_path / "a.csv"))
+    assert status == 2 and err.count("invalid-recorded-outcome") == 20
+    assert err.strip().endswith("invalid-rows: 10 more problems not shown (30 in 30 invalid rows)")
+
+
+def test_misspelt_fact_column_is_an_error_not_an_unknown_fact(tmp_path: Path, tax: Any) -> None:
+    frame = _frame().rename(columns={"harm": "harms"})
+    with pytest.raises(CaseError, match="did you mean 'harm'") as info:
+        audit(tax, frame)
+    assert info.value.code == "unknown-column"
+    frame.to_csv(tmp_path / "a.csv", index=False)
+    status, _out, err = _run("audit", str(TAX), str(tmp_path / "a.csv"))
+    assert status == 2 and f"{tmp_path / 'a.csv'}: column harms: unknown-column" in err
+    kept = _frame().assign(officer=["x"] * 5)  # a column of its own, declared
+    assert list(audit(tax, kept, passthrough=["officer"]).cases["officer"]) == ["x"] * 5
+    kept.to_csv(tmp_path / "kept.csv", index=False)
+    assert _run("audit", str(TAX), str(tmp_path / "kept.csv"), "--passthrough", "officer")[0] == 1
+
+
+def test_recorded_outcomes_are_checked(tax: Any) -> None:
+    frame = _frame()
+    frame["recorded_outcome"] = ["standrd", "standard", None, "一般处罚", "不予处罚"]
+    frame.loc[4, "recorded_fine"] = None
+    report = audit(tax, frame)
+    problems = report.invalid.set_index("row")
+    assert list(problems.index) == [0, 2]
+    assert problems.loc[0, "code"] == "invalid-recorded-outcome" and problems.loc[0, "column"] == "recorded_outcome"
+    assert "expected one of no_penalty, mitigated, lighter, standard, heavier" in problems.loc[0, "message"]
+    assert "found 'standrd'; did you mean 'standard'?" in problems.loc[0, "message"]
+    assert problems.loc[2, "code"] == "missing-recorded-outcome"
+    assert list(report.cases["recorded_outcome"]) == [None, "standard", None, "standard", "no_penalty"]
+    assert not (report.findings["row"] == 4).any()  # 不予处罚 recorded where no penalty is recommended: no finding
+
+
+def test_a_bad_recorded_fine_is_its_rows_problem(tax: Any) -> None:
+    frame = _frame()
+    frame["recorded_fine"] = frame["recorded_fine"].astype(object)
+    frame.loc[0, "recorded_fine"] = "five hundred"
+    frame.loc[3, "recorded_fine"] = "-450"
+    report = audit(tax, frame)
+    assert list(report.invalid["row"]) == [0, 3] and set(report.invalid["column"]) == {"recorded_fine"}
+    assert "negative" in report.invalid.loc[1, "message"]
+    assert ("too-high", "fine_outside_range") in {(f.case_id, f.kind) for f in report.findings.itertuples()}
+
+
+@pytest.mark.parametrize(("content", "words"), [(b"", "empty-file"), (b'a,"b\n', "never closed")])
+def test_cli_audit_of_an_unreadable_file_names_it(tmp_path: Path, content: bytes, words: str) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(content)
+    status, _out, err = _run("audit", str(TAX), str(path))
+    assert status == 2 and err.startswith(f"{path}: ") and words in err
+    status, _out, err = _run("audit", str(TAX), str(tmp_path / "missing.csv"))
+    assert status == 2 and err == f"{tmp_path / 'missing.csv'}: file-not-found: no such file\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from .errors import BackendUnavailable
+from .errors import BackendUnavailable, CaseError
 
 __all__ = ["register"]
 
@@ -31,7 +31,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("cases", help="CSV, Parquet or Arrow file with recorded_outcome and recorded_fine columns")
     p.add_argument("--html", help="write an HTML report with charts here")
     p.add_argument("--csv", help="write the findings as CSV here")
+    p.add_argument("--invalid-csv", metavar="FILE", help="write the invalid rows' problems as CSV here")
     p.add_argument("--synthetic", type=int, metavar="N", help="audit N synthetic decisions instead (demo)")
+    p.add_argument("--passthrough", action="append", default=[], metavar="COLUMN",
+                   help="a column to keep that is neither a fact nor recorded_* (repeatable)")
     p.set_defaults(run=_audit)
 
     p = subparsers.add_parser("diff", help="rules changed between two versions and their impact on cases")
@@ -41,10 +44,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("-n", type=int, default=2000, help="synthetic cases when --cases is not given")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--html", help="write an HTML report here")
+    p.add_argument("--passthrough", action="append", default=[], metavar="COLUMN",
+                   help="a column of --cases to keep that is not a fact (repeatable)")
     p.set_defaults(run=_diff)
 
 
 def _audit(args: argparse.Namespace, out: TextIO) -> int:
+    """Exit 1 when there are findings; 2 when any row is invalid (bad input), after the report."""
     _need()
     from . import synthetic
     from .audit import audit
@@ -52,16 +58,21 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
 
     ruleset = load_ruleset(args.ruleset)
     frame = synthetic.decisions(ruleset, args.synthetic) if args.synthetic else args.cases
-    report = audit(ruleset, frame)
+    report = audit(ruleset, frame, passthrough=args.passthrough)
     if report.synthetic:
         out.write(f"{synthetic.LABEL}\n")
-    out.write(f"{ruleset.id} {ruleset.version}: {len(report.cases)} cases audited\n")
+    invalid = f"; {report.invalid_rows} of {len(report.cases)} rows invalid, not audited" if report.invalid_rows else ""
+    out.write(f"{ruleset.id} {ruleset.version}: {report.audited} cases audited{invalid}\n")
     out.write(report.summary.to_string(index=False) + "\n")
     if args.html:
         with open(args.html, "w", encoding="utf-8") as handle:
             handle.write(report.to_html())
     if args.csv:
         report.findings.to_csv(args.csv, index=False)
+    if args.invalid_csv:
+        report.invalid.to_csv(args.invalid_csv, index=False)
+    if report.invalid_rows:
+        raise CaseError(report.problems())
     return 1 if len(report.findings) else 0
 
 

@@ -4,23 +4,28 @@ Three findings, each a row of ``AuditReport.findings``: ``fine_outside_range`` (
 leaves the recommended range, or a fine was recorded where none is recommended), ``exemption_not_used``
 (a no-penalty ground or list item applied, yet a penalty was recorded; ``shall`` or ``may``), and
 ``inconsistent`` (同案不同罚: cases with the same recommendation path were decided differently).
-Install with ``pip install "discretion[analysis]"``.
+A row that cannot be judged (an invalid case, a recorded outcome or fine that is not one) is not
+audited but listed in ``AuditReport.invalid`` with its row, column and message: an audit must never
+look clean because its rows were skipped. Install with ``pip install "discretion[analysis]"``.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from .compile import CompiledRuleset
-from .errors import BackendUnavailable, CaseError, Location, Problem
+from .errors import BackendUnavailable, CaseError, Location, Problem, did_you_mean
 from .fact_values import _money
+from .models.vocabulary import OUTCOMES
 
-__all__ = ["FINDINGS", "AuditReport", "audit"]
+__all__ = ["FINDINGS", "RECORDED_OUTCOMES", "AuditReport", "audit"]
 
 FINDINGS = {
     "fine_outside_range": ("罚款超出裁量基准幅度", "recorded fine outside the recommended range"),
@@ -28,6 +33,9 @@ FINDINGS = {
     "inconsistent": ("同案不同罚", "similar cases treated differently"),
 }
 SIMILAR = ("violation", "outcome", "band", "tier", "list_item")
+# a recorded outcome: its code, or its Chinese label as a recommendation's label gives it (不予处罚 ...),
+# which is how case systems record decisions
+RECORDED_OUTCOMES = {**{code: code for code in OUTCOMES}, **{label.zh: code for code, label in OUTCOMES.items()}}
 
 
 def _pandas() -> Any:
@@ -41,20 +49,48 @@ def _pandas() -> Any:
 
 @dataclass
 class AuditReport:
-    """The audit: every case with its recommendation (``cases``), the findings and a summary."""
+    """The audit: every case with its recommendation (``cases``), the findings and a summary.
+
+    ``invalid``: the rows not audited, one problem a line (``row``, ``case_id``, ``column``, ``code``,
+    ``message``); such a row also has its messages in ``cases["error"]``. ``source``: the file read.
+    """
 
     ruleset: CompiledRuleset
     cases: Any
     findings: Any
     synthetic: bool = False
+    invalid: Any = None
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.invalid is None:
+            from .batch.columns import PROBLEM_COLUMNS
+
+            self.invalid = _pandas().DataFrame(columns=list(PROBLEM_COLUMNS))
+
+    @property
+    def invalid_rows(self) -> int:
+        """How many rows were not audited because they are invalid."""
+        return int(self.invalid["row"].nunique())
+
+    @property
+    def audited(self) -> int:
+        """How many rows were audited (all but the invalid ones)."""
+        return len(self.cases) - self.invalid_rows
+
+    def problems(self, limit: int | None = 20) -> list[Problem]:
+        """The invalid rows' problems, located by file, row and column (those of the first ``limit`` rows)."""
+        from .batch.columns import located
+
+        return located(self.invalid, self.source, limit)
 
     @property
     def summary(self) -> Any:
-        """Findings per kind: how many cases, and the share of all cases audited."""
+        """Findings per kind: how many cases, and the share of the cases audited."""
         pd = _pandas()
         counts = self.findings.groupby("kind", observed=True)["row"].nunique() if len(self.findings) else {}
         rows = [{"kind": kind, "zh": zh, "en": en, "cases": int(counts.get(kind, 0)),
-                 "share": round(int(counts.get(kind, 0)) / max(len(self.cases), 1), 4)}
+                 "share": round(int(counts.get(kind, 0)) / max(self.audited, 1), 4)}
                 for kind, (zh, en) in FINDINGS.items()]
         return pd.DataFrame(rows)
 
@@ -63,12 +99,15 @@ class AuditReport:
         label = "<p><strong>合成数据 synthetic data</strong>: not real decisions.</p>" if self.synthetic else ""
         charts = "".join(f"<img alt='{escape(alt)}' src='data:image/png;base64,{png}'/>" for alt, png in self._charts())
         findings = self.findings.head(limit).to_html(index=False, escape=True)
+        invalid = (f"<h2>无效行 Invalid rows, not audited ({self.invalid_rows}; first {limit} problems)</h2>"
+                   f"{self.invalid.head(limit).to_html(index=False, escape=True)}") if len(self.invalid) else ""
         return (f"<html><head><meta charset='utf-8'><title>Audit {escape(self.ruleset.id)}</title></head><body>"
                 f"<h1>执法决定审查 Audit of recorded decisions</h1>{label}"
                 f"<p>{escape(self.ruleset.model.title.zh)} · {escape(self.ruleset.id)} {escape(self.ruleset.version)}"
-                f" · sha256 {self.ruleset.sha256[:12]}… · {len(self.cases)} cases</p>"
+                f" · sha256 {self.ruleset.sha256[:12]}… · {self.audited} cases audited"
+                f"{f', {self.invalid_rows} rows invalid' if self.invalid_rows else ''}</p>"
                 f"<h2>概要 Summary</h2>{self.summary.to_html(index=False)}<h2>图表 Charts</h2>{charts}"
-                f"<h2>问题清单 Findings (first {limit})</h2>{findings}</body></html>")
+                f"<h2>问题清单 Findings (first {limit})</h2>{findings}{invalid}</body></html>")
 
     def _repr_html_(self) -> str:
         return f"<div>{self.summary.to_html(index=False)}</div>"
@@ -88,48 +127,82 @@ class AuditReport:
         return out
 
 
-def _fines(values: Any) -> list[Decimal | None]:
-    """Recorded fines as exact Decimal yuan (None when not recorded)."""
-    from .batch.columns import python_value
+def _recorded(data: Any, outcome_column: str, fine_column: str) -> tuple[list[str | None], list[Decimal | None],
+                                                                        list[dict[str, Any]]]:
+    """Recorded outcomes as codes and fines as exact Decimal yuan, and a problem for each that is not one
+    (a missing outcome included: a decision without one cannot be audited)."""
+    from .batch.columns import python_values
 
-    out: list[Decimal | None] = []
-    for value in values:
-        plain = python_value(value)
-        if plain is None or plain == "":
-            out.append(None)
+    allowed = ", ".join(OUTCOMES) + " (or " + ", ".join(label.zh for label in OUTCOMES.values()) + ")"
+    outcomes: list[str | None] = []
+    fines: list[Decimal | None] = []
+    problems: list[dict[str, Any]] = []
+
+    def problem(row: int, column: str, code: str, message: str) -> None:
+        problems.append({"row": row, "case_id": None, "column": column, "code": code, "message": message})
+
+    for row, (outcome, fine) in enumerate(zip(python_values(data[outcome_column]), python_values(data[fine_column]),
+                                              strict=True)):
+        code = RECORDED_OUTCOMES.get(outcome) if isinstance(outcome, str) else None
+        outcomes.append(code)
+        if outcome is None or outcome == "":
+            problem(row, outcome_column, "missing-recorded-outcome", f"no recorded outcome; expected one of {allowed}")
+        elif code is None:
+            hint = did_you_mean(outcome, RECORDED_OUTCOMES) if isinstance(outcome, str) else None
+            problem(row, outcome_column, "invalid-recorded-outcome", f"expected one of {allowed}, found {outcome!r}"
+                    + (f"; {hint}" if hint else ""))
+        if fine is None or fine == "":
+            fines.append(None)
             continue
         try:
-            out.append(_money(plain))
+            fines.append(_money(fine))
         except ValueError as exc:
-            raise CaseError([Problem("invalid-recorded-fine", str(exc), Location("column recorded_fine"))]) from None
-    return out
+            fines.append(None)
+            problem(row, fine_column, "invalid-recorded-fine", str(exc))
+    return outcomes, fines, problems
 
 
 def audit(ruleset: CompiledRuleset, frame: Any, *, outcome_column: str = "recorded_outcome",
-          fine_column: str = "recorded_fine", spread: float = 0.5, recommendations: Any = None) -> AuditReport:
+          fine_column: str = "recorded_fine", spread: float = 0.5, recommendations: Any = None,
+          passthrough: Sequence[str] = ()) -> AuditReport:
     """Compare recorded decisions with the recommendations (computed here unless given).
 
     ``spread``: in a group of similar cases, recorded fines further apart than this share of the
-    recommended range (or outcomes that differ) are reported as 同案不同罚.
+    recommended range (or outcomes that differ) are reported as 同案不同罚. Columns other than facts,
+    ids, ``recorded_*`` and the two recorded columns must be named in ``passthrough``: a misspelt fact
+    is an error with a did-you-mean, never a fact silently left unknown. Invalid rows are not
+    audited; ``AuditReport.invalid`` lists them.
     """
     pd = _pandas()
     from .batch import evaluate_frame, read_frame
+    from .batch.columns import PROBLEM_COLUMNS, python_value, row_problems, unknown_columns
 
+    source = str(frame) if isinstance(frame, str | Path) else None
     data = read_frame(frame)
+    where = f"{source}: " if source else ""
     for column in (outcome_column, fine_column):
         if column not in data.columns:
             raise CaseError([Problem("missing-column", f"the frame has no '{column}' column of recorded decisions",
-                                     Location(f"column {column}"))])
+                                     Location(f"{where}column {column}"))])
+    kept = [outcome_column, fine_column, *passthrough]
+    unknown_columns(ruleset, data.columns, kept, source=source)
     recs = recommendations if recommendations is not None else evaluate_frame(
-        ruleset, data, passthrough=[c for c in data.columns if c not in ruleset.schema], progress=False)
+        ruleset, data, passthrough=kept, progress=False)
     cases = recs.copy()
-    cases["recorded_outcome"] = data[outcome_column].astype(object).where(data[outcome_column].notna(), None)
-    cases["recorded_fine"] = pd.Series(_fines(data[fine_column]), dtype=object)
+    outcomes, fines, recorded_problems = _recorded(data, outcome_column, fine_column)
+    cases["recorded_outcome"] = pd.Series(outcomes, index=cases.index, dtype=object)
+    cases["recorded_fine"] = pd.Series(fines, index=cases.index, dtype=object)
+    ids = cases["case_id"] if "case_id" in cases.columns else None
+    problems = sorted(row_problems(cases["error"], ids) + recorded_problems, key=lambda p: int(p["row"]))
+    invalid = pd.DataFrame(problems, columns=list(PROBLEM_COLUMNS))
+    if recorded_problems:
+        cases["error"] = _with_recorded(cases["error"], recorded_problems, ids)
+        invalid["case_id"] = [None if ids is None else python_value(ids.iat[row]) for row in invalid["row"]]
     findings: list[dict[str, Any]] = []
     for row, (outcome, mandatory, low, high, fine, recorded, error) in enumerate(zip(
             cases["outcome"].astype(object), cases["mandatory"], cases["fine_min"], cases["fine_max"],
             cases["recorded_fine"], cases["recorded_outcome"], cases["error"], strict=True)):
-        if error is not None or outcome is None or recorded is None:
+        if isinstance(error, str):  # listed in ``invalid``
             continue
         if outcome == "no_penalty" and recorded != "no_penalty":
             findings.append(_finding(cases, row, "exemption_not_used", "shall" if mandatory else "may",
@@ -145,7 +218,18 @@ def audit(ruleset: CompiledRuleset, frame: Any, *, outcome_column: str = "record
     columns = ["row", "case_id", "violation", "kind", "detail", "message"]
     table = pd.DataFrame(findings, columns=columns).sort_values(["kind", "row"], kind="stable")
     synthetic = bool(data.attrs.get("synthetic")) or "synthetic" in data.columns
-    return AuditReport(ruleset, cases, table.reset_index(drop=True), synthetic)
+    return AuditReport(ruleset, cases, table.reset_index(drop=True), synthetic, invalid, source)
+
+
+def _with_recorded(errors: Any, problems: list[dict[str, Any]], ids: Any) -> Any:
+    """The ``error`` column with each invalid recorded value's message added to its row's."""
+    out = errors.astype(object).copy()
+    for problem in problems:
+        at = int(problem["row"])
+        line = f"{problem['column']}: {problem['code']}: {problem['message']}"
+        previous = out.iat[at]
+        out.iat[at] = line if previous is None or previous != previous else f"{previous}\n{line}"
+    return out
 
 
 def _finding(cases: Any, row: int, kind: str, detail: str, message: str) -> dict[str, Any]:
@@ -157,7 +241,7 @@ def _finding(cases: Any, row: int, kind: str, detail: str, message: str) -> dict
 def _inconsistent(cases: Any, spread: float) -> list[dict[str, Any]]:
     """In each group of similar cases: outcomes other than the usual one, and fines far from the median."""
     found: list[dict[str, Any]] = []
-    usable = cases[cases["error"].isna() & cases["recorded_outcome"].notna()]
+    usable = cases[cases["error"].isna()]
     keys = usable[list(SIMILAR)].astype(object).where(usable[list(SIMILAR)].notna(), "")
     for _key, group in usable.groupby([keys[c] for c in SIMILAR], sort=False, dropna=False):
         if len(group) < 3:

@@ -27,8 +27,8 @@ from ..fact_values import _integer, _money, _number
 from ..models.facts import FactKind, FactSpec
 from .vector import EPOCH, Column
 
-__all__ = ["DEFAULT_PASSTHROUGH", "cells", "coerce_column", "python_value", "python_values", "read_frame",
-           "text_booleans", "to_pandas", "unknown_columns"]
+__all__ = ["DEFAULT_PASSTHROUGH", "PROBLEM_COLUMNS", "cells", "coerce_column", "located", "python_value",
+           "python_values", "read_frame", "row_problems", "text_booleans", "to_pandas", "unknown_columns"]
 
 DEFAULT_PASSTHROUGH = ("id", "case_id", "synthetic", "violation", "violations")
 MAX_FEN = 10**18
@@ -37,6 +37,8 @@ NUMBER_FACTOR = 10**NUMBER_SCALE
 PER_DAY = {"D": 1, "s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
 FIRST_DAY, LAST_DAY = (date(1, 1, 1) - EPOCH).days, (date(9999, 12, 31) - EPOCH).days
 TRUE_TEXT, FALSE_TEXT = ("true", "True", "TRUE"), ("false", "False", "FALSE")  # as pandas reads a CSV
+PROBLEM_COLUMNS = ("row", "case_id", "column", "code", "message")
+_PROBLEM_LINE = re.compile(r"([\w.]+): ([a-z]+(?:-[a-z0-9]+)+): (.*)")
 PLAIN = frozenset({str, bool, int, Decimal, date})  # cells that are already what a case carries
 
 
@@ -126,6 +128,42 @@ def _column_hint(name: str, ruleset: CompiledRuleset) -> str | None:
     if name.startswith("Unnamed: "):
         return "a column with an empty header: often a DataFrame's index written by to_csv without index=False"
     return did_you_mean(name, ruleset.schema)
+
+
+def row_problems(errors: Any, ids: Any = None) -> list[dict[str, Any]]:
+    """Each problem of each invalid row of a batch result, as a record of ``PROBLEM_COLUMNS``.
+
+    An ``error`` cell is a case's error as text, one problem a line (``facts.harm: invalid-fact: ...``);
+    its location becomes the column (``harm``, ``violation``). Why here: audit and diff report the
+    rows they could not judge with row, column and message, and must not tell them from the text twice.
+    """
+    out: list[dict[str, Any]] = []
+    cells = np.asarray(pd.Series(errors, dtype=object).to_numpy(), dtype=object)  # by position, not label
+    labels = np.asarray(pd.Series(ids, dtype=object).to_numpy(), dtype=object) if ids is not None else None
+    for row in np.flatnonzero(pd.notna(cells)).tolist():
+        ident = python_value(labels[row]) if labels is not None else None
+        for line in str(cells[row]).splitlines():
+            parsed = _PROBLEM_LINE.match(line)
+            where, code, message = parsed.groups() if parsed else ("", "invalid-case", line)
+            out.append({"row": row, "case_id": ident, "column": where.removeprefix("facts."), "code": code,
+                        "message": message})
+    return out
+
+
+def located(problems: Any, source: str | None = None, limit: int | None = None) -> list[Problem]:
+    """Row problems (``row_problems`` records, or a frame of them) as Problems located by file, row and
+    column: the first ``limit`` of them, and then one that counts the rest."""
+    records = problems.to_dict("records") if hasattr(problems, "to_dict") else list(problems)
+    where = f"{source}: " if source else ""
+    out = []
+    for record in records[:limit]:
+        column = f", column {record['column']}" if record["column"] else ""
+        out.append(Problem(record["code"], record["message"], Location(f"{where}row {record['row']}{column}")))
+    if len(records) > len(out):
+        rows = len({record["row"] for record in records})
+        out.append(Problem("invalid-rows", f"{len(records) - len(out)} more problems not shown ({len(records)} in "
+                           f"{rows} invalid rows)", Location(source) if source else None))
+    return out
 
 
 def text_booleans(ruleset: CompiledRuleset, data: Any) -> None:

@@ -51,3 +51,107 @@ def test_cli_diff(revised: Path) -> None:
     assert main(["diff", str(TAX), str(revised), "-n", "300"], out=out) == 0
     text = out.getvalue()
     assert "late-filing/ordinary" in text and "2022.1 → 2022.2" in text and "synthetic cases change" in text
+
+
+MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal.yaml"
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def _minimal(tmp_path: Path, name: str, *, ident: str = "test.minimal", second: bool = False,
+             fact: bool = False) -> Path:
+    """The minimal fixture, under another id, or with a second violation or a fact added in this version."""
+    text = MINIMAL.read_text(encoding="utf-8").replace("id: test.minimal", f"id: {ident}")
+    if fact:
+        text = text.replace("facts:\n", "facts:\n  amount:\n    type: money\n    zh: 金额\n", 1)
+    if second:
+        head, tail = text.split("list_items:", 1)
+        text = head + ("  v2:\n    title: {zh: 新增违法行为, en: added violation}\n    penalty_basis:\n"
+                       "      - {law: 测试法, version: 2020-01-01, article: 2}\n    statutory:\n      types: [fine]\n"
+                       "      fine: {max: 500}\nlist_items:") + tail
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_invalid_cases_are_reported_not_counted_as_changes(tmp_path: Path, tax: Any) -> None:
+    path = tmp_path / "dc.csv"
+    path.write_text("case_id,violation,first_violation,harm,corrected,act_date\n"
+                    "a,late-filing,true,minr,within_deadline,2024-01-01\n"
+                    "b,late-filling,true,minor,within_deadline,2024-01-01\n"
+                    "c,late-filing,true,minor,within_deadline,2024-02-30\n"
+                    "d,late-filing,true,minor,within_deadline,2024-01-01\n", encoding="utf-8")
+    result = diff(tax, tax, str(path))
+    assert result.changed_cases == 0 and list(result.cases["changed"]) == ["", "", "", ""]
+    assert result.invalid_rows == 3 and not result.synthetic
+    assert [(p.row, p.case_id, p.column) for p in result.invalid.itertuples()] == [
+        (0, "a", "harm"), (1, "b", "violation"), (2, "c", "act_date")]
+    assert result.cases.loc[1, "new_error"].startswith("violation: unknown-violation")
+    status, out, err = _run("diff", str(TAX), str(TAX), "--cases", str(path))
+    assert status == 2 and "0 of 4 cases change; 3 invalid, not compared" in out
+    assert f"{path}: row 1, column violation: unknown-violation" in err and "did you mean 'late-filing'?" in err
+
+
+def test_a_case_only_one_version_can_judge_is_an_invalid_change(tmp_path: Path) -> None:
+    old = discretion.load_ruleset(MINIMAL)
+    new = discretion.load_ruleset(_minimal(tmp_path, "new.yaml", second=True))
+    cases = pd.DataFrame({"violation": ["v1", "v2"], "days_late": [3, 3]})
+    result = diff(old, new, cases)
+    assert list(result.cases["changed"]) == ["", "invalid"] and result.changed_cases == 1
+    assert result.invalid_rows == 0 and result.cases.loc[1, "old_error"].startswith("violation: unknown-violation")
+    assert list(result.impact["changed"]) == ["invalid"]
+
+
+def test_misspelt_fact_column_of_the_cases_is_an_error(tmp_path: Path, tax: Any) -> None:
+    path = tmp_path / "dc.csv"
+    pd.DataFrame({"case_id": [1], "violation": ["late-filing"], "frist_violation": [True]}).to_csv(path, index=False)
+    with pytest.raises(discretion.CaseError, match="did you mean 'first_violation'"):
+        diff(tax, tax, str(path))
+    status, _out, err = _run("diff", str(TAX), str(TAX), "--cases", str(path))
+    assert status == 2 and f"{path}: column frist_violation: unknown-column" in err
+    assert _run("diff", str(TAX), str(TAX), "--cases", str(path), "--passthrough", "frist_violation")[0] == 0
+
+
+def test_a_fact_of_one_version_only_is_not_unknown(tmp_path: Path) -> None:
+    old = discretion.load_ruleset(MINIMAL)
+    new = discretion.load_ruleset(_minimal(tmp_path, "new.yaml", fact=True))
+    cases = pd.DataFrame({"violation": ["v1", "v1"], "days_late": [30, 3], "amount": ["12.50", None]})
+    for a, b in ((old, new), (new, old)):
+        result = diff(a, b, cases)
+        assert result.changed_cases == 0 and result.invalid_rows == 0 and result.cases["new_error"].isna().all()
+
+
+def test_rulesets_with_nothing_in_common_are_refused(tax: Any) -> None:
+    minimal = discretion.load_ruleset(MINIMAL)
+    with pytest.raises(discretion.DiscretionError, match="no violation in common") as info:
+        diff(tax, minimal, n=10)
+    assert info.value.code == "nothing-in-common"
+    status, out, err = _run("diff", str(TAX), str(MINIMAL), "-n", "10")
+    assert status == 2 and out == "" and "nothing-in-common" in err and str(MINIMAL) in err
+
+
+def test_two_different_rulesets_are_compared_with_a_warning(tmp_path: Path) -> None:
+    other = _minimal(tmp_path, "other.yaml", ident="test.other")
+    result = diff(discretion.load_ruleset(MINIMAL), discretion.load_ruleset(other), n=20)
+    assert result.warnings == ["two different rulesets (test.minimal and test.other), not two versions of one; "
+                               "they share 1 of 1 violations"]
+    status, out, _err = _run("diff", str(MINIMAL), str(other), "-n", "20")
+    assert status == 0 and out.startswith("test.minimal 1 → test.other 1\nwarning: two different rulesets")
+
+
+def test_synthetic_cases_of_no_violation_are_refused(tax: Any) -> None:
+    with pytest.raises(ValueError, match=r"violations=\[\]"):
+        discretion.synthetic.cases(tax, 5, violations=[])
+    with pytest.raises(ValueError, match="did you mean 'late-filing'"):
+        discretion.synthetic.cases(tax, 5, violations=["late-filling"])
+    assert set(discretion.synthetic.cases(tax, 20, violations=["books"])["violation"]) == {"books"}
+
+
+def test_cli_diff_of_an_unreadable_corpus_names_it(tmp_path: Path) -> None:
+    (tmp_path / "empty.csv").write_bytes(b"")
+    status, _out, err = _run("diff", str(TAX), str(TAX), "--cases", str(tmp_path / "empty.csv"))
+    assert status == 2 and err.startswith(f"{tmp_path / 'empty.csv'}: empty-file:")

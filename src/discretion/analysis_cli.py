@@ -77,19 +77,26 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    """Exit 0 after the report; 2 when some case of --cases is invalid under both versions (bad input)."""
     _need()
     from .diff import diff
     from .loading import load_ruleset
 
-    result = diff(load_ruleset(args.old), load_ruleset(args.new), args.cases, n=args.n, seed=args.seed)
-    out.write(f"{result.old.id}: {result.old.version} → {result.new.version}\n")
+    result = diff(load_ruleset(args.old), load_ruleset(args.new), args.cases, n=args.n, seed=args.seed,
+                  passthrough=args.passthrough)
+    out.write(f"{result.title}\n")
+    for warning in result.warnings:
+        out.write(f"warning: {warning}\n")
     out.write("规则变化 Rules changed:\n")
     out.write((result.rules.to_string(index=False) if len(result.rules) else "  (none)") + "\n")
     corpus = "synthetic cases" if result.synthetic else "cases"
-    out.write(f"\n影响 Impact: {result.changed_cases} of {len(result.cases)} {corpus} change\n")
+    invalid = f"; {result.invalid_rows} invalid, not compared" if result.invalid_rows else ""
+    out.write(f"\n影响 Impact: {result.changed_cases} of {len(result.cases)} {corpus} change{invalid}\n")
     if result.changed_cases:
         out.write(result.impact.to_string(index=False) + "\n")
     if args.html:
         with open(args.html, "w", encoding="utf-8") as handle:
             handle.write(f"<html><head><meta charset='utf-8'></head><body>{result.to_html()}</body></html>")
+    if result.invalid_rows:
+        raise CaseError(result.problems())
     return 0

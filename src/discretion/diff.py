@@ -3,16 +3,22 @@
 What a policy team needs before publishing a revision (动态调整): ``rules`` lists violations, bands,
 tiers, list items, facts and formulas added, removed or changed; ``impact`` counts, over a corpus,
 the cases whose outcome, list item, tier or fine range changes, by violation and outcome pair.
+A case that neither version can judge is invalid input (``RulesetDiff.invalid``), never a change; one
+that only one version can judge (a violation or enum value dropped, say) is a change, ``invalid``.
+Two rulesets with no violation in common are refused (no case could be compared); two different
+rulesets that share some are compared with a warning (``RulesetDiff.warnings``).
 Install with ``pip install "discretion[analysis]"`` for the impact part.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .compile import CompiledRuleset
+from .errors import DiscretionError, Location, Problem
 
 __all__ = ["RulesetDiff", "diff", "rule_changes"]
 
@@ -69,13 +75,40 @@ def rule_changes(old: CompiledRuleset, new: CompiledRuleset) -> list[Change]:
 
 @dataclass
 class RulesetDiff:
-    """Rules changed (``rules``), per-case results (``cases``) and their summary (``impact``)."""
+    """Rules changed (``rules``), per-case results (``cases``) and their summary (``impact``).
+
+    ``invalid``: the problems of the cases neither version can judge (``row``, ``case_id``, ``column``,
+    ``code``, ``message``), not counted as changes; ``warnings``: what the reader must know before
+    trusting the figures (two different rulesets); ``source``: the file of cases read.
+    """
 
     old: CompiledRuleset
     new: CompiledRuleset
     rules: Any
     cases: Any
     synthetic: bool
+    invalid: Any = None
+    warnings: list[str] = field(default_factory=list)
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.invalid is None:
+            import pandas as pd
+
+            from .batch.columns import PROBLEM_COLUMNS
+
+            self.invalid = pd.DataFrame(columns=list(PROBLEM_COLUMNS))
+
+    @property
+    def invalid_rows(self) -> int:
+        """How many cases neither version can judge (not compared)."""
+        return int(self.invalid["row"].nunique())
+
+    def problems(self, limit: int | None = 20) -> list[Problem]:
+        """The invalid cases' problems, located by file, row and column (the first ``limit``)."""
+        from .batch.columns import located
+
+        return located(self.invalid, self.source, limit)
 
     @property
     def impact(self) -> Any:
@@ -88,6 +121,13 @@ class RulesetDiff:
         return table.sort_values("cases", ascending=False, kind="stable").reset_index(drop=True)
 
     @property
+    def title(self) -> str:
+        """``id: old → new`` versions, or both ids when the rulesets differ."""
+        if self.old.id == self.new.id:
+            return f"{self.old.id}: {self.old.version} → {self.new.version}"
+        return f"{self.old.id} {self.old.version} → {self.new.id} {self.new.version}"
+
+    @property
     def changed_cases(self) -> int:
         return int((self.cases["changed"] != "").sum())
 
@@ -95,8 +135,10 @@ class RulesetDiff:
         from html import escape
 
         label = "<p><strong>合成数据 synthetic corpus</strong></p>" if self.synthetic else ""
-        return (f"<div><h3>{escape(self.old.id)} {escape(self.old.version)} → {escape(self.new.version)}</h3>{label}"
-                f"<p>{self.changed_cases} of {len(self.cases)} cases change</p>"
+        label += "".join(f"<p><strong>warning</strong>: {escape(w)}</p>" for w in self.warnings)
+        invalid = f"; {self.invalid_rows} invalid, not compared" if self.invalid_rows else ""
+        return (f"<div><h3>{escape(self.title)}</h3>{label}"
+                f"<p>{self.changed_cases} of {len(self.cases)} cases change{invalid}</p>"
                 f"<h4>规则变化 Rules</h4>{self.rules.to_html(index=False)}"
                 f"<h4>影响 Impact</h4>{self.impact.to_html(index=False)}</div>")
 
@@ -104,16 +146,32 @@ class RulesetDiff:
         return self.to_html()
 
 
-def diff(old: CompiledRuleset, new: CompiledRuleset, cases: Any = None, *, n: int = 2000, seed: int = 0) -> RulesetDiff:
-    """Compare two versions; ``cases`` (a frame or file) or ``n`` synthetic cases of the new version."""
+def diff(old: CompiledRuleset, new: CompiledRuleset, cases: Any = None, *, n: int = 2000, seed: int = 0,
+         passthrough: Sequence[str] = ()) -> RulesetDiff:
+    """Compare two versions; ``cases`` (a frame or file) or ``n`` synthetic cases of the violations both have.
+
+    Columns of ``cases`` other than facts of either version, ids and ``recorded_*`` must be named in
+    ``passthrough``: a misspelt fact is an error with a did-you-mean, never a fact left unknown.
+    """
     import pandas as pd
 
     from . import synthetic as synth
     from .batch import evaluate_frame, read_frame
+    from .batch.columns import PROBLEM_COLUMNS, row_problems, unknown_columns
 
     shared = [v for v in new.violations if v in old.violations]
+    if not shared:
+        raise DiscretionError(f"{old.id} (version {old.version}) and {new.id} (version {new.version}) have no "
+                              "violation in common, so no case can be judged by both: diff compares two versions of "
+                              "one ruleset",
+                              code="nothing-in-common", location=Location(new.source))
+    warnings = [] if old.id == new.id else [
+        f"two different rulesets ({old.id} and {new.id}), not two versions of one; they share {len(shared)} of "
+        f"{len(set(old.violations) | set(new.violations))} violations"]
+    source = str(cases) if isinstance(cases, str | Path) else None
     corpus = synth.cases(new, n, seed, violations=shared) if cases is None else read_frame(cases)
     is_synthetic = cases is None or bool(corpus.attrs.get("synthetic"))
+    unknown_columns(new, corpus.columns, passthrough, source=source, facts=old.schema)
     extra = [c for c in corpus.columns if c not in new.schema or c not in old.schema]
     before = evaluate_frame(old, corpus.drop(columns=[c for c in extra if c in new.schema]), passthrough=extra,
                             progress=False)
@@ -126,15 +184,27 @@ def diff(old: CompiledRuleset, new: CompiledRuleset, cases: Any = None, *, n: in
                          "new_fine_min": after["fine_min"], "new_fine_max": after["fine_max"],
                          "old_rule": before["list_item"].fillna(before["tier"]).astype(object),
                          "new_rule": after["list_item"].fillna(after["tier"]).astype(object)})
-    if "case_id" in corpus.columns:
-        rows.insert(0, "case_id", corpus["case_id"])
+    ids = corpus["case_id"] if "case_id" in corpus.columns else None
+    if ids is not None:
+        rows.insert(0, "case_id", ids)
     what = []
-    for o1, o2, a1, a2, b1, b2, r1, r2 in zip(rows["old_outcome"], rows["new_outcome"], rows["old_fine_min"],
-                                              rows["new_fine_min"], rows["old_fine_max"], rows["new_fine_max"],
-                                              rows["old_rule"], rows["new_rule"], strict=True):
+    for o1, o2, a1, a2, b1, b2, r1, r2, e1, e2 in zip(
+            rows["old_outcome"], rows["new_outcome"], rows["old_fine_min"], rows["new_fine_min"],
+            rows["old_fine_max"], rows["new_fine_max"], rows["old_rule"], rows["new_rule"], before["error"],
+            after["error"], strict=True):
+        if isinstance(e1, str) or isinstance(e2, str):  # neither: invalid input; one: that version rejects it
+            what.append("" if isinstance(e1, str) and isinstance(e2, str) else "invalid")
+            continue
         parts = [name for name, changed in (("outcome", o1 != o2), ("fine", (a1, b1) != (a2, b2)),
                                             ("rule", r1 != r2 and not (r1 is None and r2 is None))) if changed]
         what.append("+".join(parts))
     rows["changed"] = what
+    rows["old_error"], rows["new_error"] = before["error"], after["error"]
+    both = before["error"].notna() & after["error"].notna()
+    problems = row_problems(before["error"].where(both, None), ids) + row_problems(after["error"].where(both, None),
+                                                                                     ids)
+    invalid = pd.DataFrame(problems, columns=list(PROBLEM_COLUMNS)).drop_duplicates(["row", "column", "code",
+                                                                                      "message"])
+    invalid = invalid.sort_values("row", kind="stable").reset_index(drop=True)
     rules = pd.DataFrame(rule_changes(old, new), columns=["kind", "id", "change", "detail"])
-    return RulesetDiff(old, new, rules, rows, is_synthetic)
+    return RulesetDiff(old, new, rules, rows, is_synthetic, invalid, warnings, source)

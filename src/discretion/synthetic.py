@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from .compile import CompiledRuleset
-from .errors import BackendUnavailable
+from .errors import BackendUnavailable, did_you_mean
 from .expr import nodes as n
 from .models.facts import FactKind
 
@@ -67,6 +67,9 @@ def cases(ruleset: CompiledRuleset, n_cases: int, seed: int = 0, *, unknown: flo
           violations: list[str] | None = None) -> Any:
     """A seeded DataFrame of synthetic cases: ``case_id``, ``synthetic``, ``violation`` and fact columns.
 
+    ``violations``: the violations to draw from (None: all of the ruleset's; an empty list is an error,
+    never "all").
+
     >>> from discretion import load_ruleset
     >>> frame = cases(load_ruleset("rulesets/tax/first-violation"), 3, seed=1)
     >>> bool(frame["synthetic"].all()), frame.attrs["synthetic"], len(frame)
@@ -74,7 +77,7 @@ def cases(ruleset: CompiledRuleset, n_cases: int, seed: int = 0, *, unknown: flo
     """
     np, pd = _modules()
     rng = np.random.default_rng(seed)
-    pool = violations or list(ruleset.violations)
+    pool = _pool(ruleset, violations)
     data: dict[str, Any] = {
         "case_id": [f"SYN-{seed}-{i:07d}" for i in range(n_cases)],
         "synthetic": np.ones(n_cases, dtype=bool),
@@ -113,6 +116,21 @@ def cases(ruleset: CompiledRuleset, n_cases: int, seed: int = 0, *, unknown: flo
     frame = pd.DataFrame(data)
     frame.attrs.update({"synthetic": True, "label": LABEL, "seed": seed, "ruleset": ruleset.id})
     return frame
+
+
+def _pool(ruleset: CompiledRuleset, violations: list[str] | None) -> list[str]:
+    """The violations cases are drawn from; ValueError for an empty list or a name the ruleset lacks."""
+    if violations is None:
+        return list(ruleset.violations)
+    pool = list(violations)
+    if not pool:
+        raise ValueError("violations=[] names no violation to draw cases from (pass None for all of them)")
+    for name in pool:
+        if name not in ruleset.violations:
+            hint = did_you_mean(str(name), ruleset.violations)
+            raise ValueError(f"violations: {name!r} is not a violation of ruleset {ruleset.id}"
+                             + (f" ({hint})" if hint else ""))
+    return pool
 
 
 def _numbers(rng: Any, np: Any, spec: Any, cuts: set[Decimal], size: int, age: bool, *, money: bool = False) -> Any:

@@ -174,3 +174,48 @@ def test_page_evaluator_matches_the_library_on_generated_cases() -> None:
             assert got == want, f"{path}: {json.dumps(case, ensure_ascii=False)}"
             compared += 1
     assert compared >= 150 * 10
+
+
+def _table(page: str, anchor: str) -> str:
+    return page.split(anchor, 1)[1].split("</table>", 1)[0]
+
+
+def _gloss(zh: str, en: str) -> str:
+    return f'{zh} <span class="en" lang="en">{en}</span>'
+
+
+def test_list_and_baseline_tables_show_each_english_gloss_beside_its_chinese(site: Path) -> None:
+    """Item 11: the glosses the data holds appear in the tables, Chinese first, as elsewhere on the site."""
+    page = (site / "r" / "cn.tax.first-violation" / "2022.1" / "index.html").read_text(encoding="utf-8")
+    listed = _table(page, 'id="list-no_penalty"')
+    ruleset = discretion.load_ruleset(TAX)
+    for item in ruleset.model.list_items:
+        title = ruleset.model.violations[item.violation].title
+        assert f'{title.zh}<br><span class="en" lang="en">{title.en}</span>' in listed, item.id
+    assert _gloss("税法宣传和辅导", "tax-law publicity and coaching") in listed
+    assert _gloss("签订承诺书等方式教育、引导、督促其自觉守法", "written commitment and guidance to comply") in listed
+    assert _gloss("首违不罚（第三十三条第一款）", "first violation not penalised (art. 33 para. 1)") in listed
+    baseline = _table(page, 'id="baselines"')
+    assert _gloss("罚款", "fine") in baseline and _gloss("责令改正", "order to correct") in baseline
+    assert _gloss("情节严重", "serious") + "：处2000元以上10000元以下罚款" in baseline
+    assert _gloss("一般情形", "ordinary") + "：可以处2000元以下罚款" in baseline
+    assert _gloss("未设裁量阶次，按法定幅度", "no tiers: the statutory range applies") in baseline
+
+
+def test_tier_labels_carry_their_gloss(site: Path) -> None:
+    tiered = next(r for _, r in loadable_rulesets() if any(
+        t.model.label and t.model.label.en for v in r.violations.values() for t in v.tiers))
+    from discretion.publish.site import SiteLayout
+
+    page = (site / SiteLayout.ruleset_dir(tiered) / "index.html").read_text(encoding="utf-8")
+    baseline = _table(page, 'id="baselines"')
+    labels = [t.model.label for v in tiered.violations.values() for t in v.tiers if t.model.label]
+    for label in labels:
+        assert label.en is None or _gloss(label.zh, label.en) in baseline, label
+
+
+def test_every_column_header_on_every_page_has_its_gloss(site: Path) -> None:
+    missing = [f"{page.relative_to(site)}: {header}" for page in sorted(site.rglob("*.html"))
+               for header in re.findall(r'<th scope="col">(.*?)</th>', page.read_text(encoding="utf-8"))
+               if 'lang="en"' not in header]
+    assert not missing, "\n".join(missing[:20])

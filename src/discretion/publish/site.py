@@ -19,7 +19,7 @@ from ..compile import CompiledCondition, CompiledRuleset, CompiledViolation
 from ..models.common import Citation, Source
 from ..models.penalty import Band, Fine, FineShape
 from ..models.ruleset import Ruleset
-from ..models.vocabulary import LIST_KINDS, OUTCOMES, PENALTY_TYPES, ListKind
+from ..models.vocabulary import LIST_KINDS, MEASURES, OUTCOMES, PENALTY_TYPES, ListKind
 from .export import export_ruleset
 from .html import Templates, esc, row_table, t, yuan
 from .statutes import Statute, article_anchor, bundled
@@ -37,9 +37,31 @@ DEPARTMENTS: dict[str, tuple[str, str]] = {
 STATUS = {"verified": ("已核实", "verified"), "partial": ("部分核实", "partly verified"),
           "unverified": ("未核实", "not verified")}
 MODALITY = {"shall": ("应当", "shall"), "may": ("可以", "may")}
-GROUNDS = {"minor_no_harm": "轻微免罚（第三十三条第一款）", "first_violation": "首违不罚（第三十三条第一款）",
-           "no_fault": "无主观过错（第三十三条第二款）", "other": "其他法律规定"}
+GROUNDS = {"minor_no_harm": ("轻微免罚（第三十三条第一款）", "minor, corrected, no harm (art. 33 para. 1)"),
+           "first_violation": ("首违不罚（第三十三条第一款）", "first violation not penalised (art. 33 para. 1)"),
+           "no_fault": ("无主观过错（第三十三条第二款）", "no subjective fault (art. 33 para. 2)"),
+           "other": ("其他法律规定", "other provisions of law")}
 ALWAYS_STATUTES = (("行政处罚法", "2021-01-22"), ("行政强制法", "2011-06-30"))
+# Column headers: Chinese first, the English gloss beside it (hidden when printed, as everywhere on the site).
+LIST_COLUMNS = (("序号", "no."), ("违法行为", "violation"), ("违法依据", "legal basis"), ("处罚依据", "penalty basis"),
+                ("适用条件", "conditions"), ("处理结果", "result"), ("配套监管措施", "accompanying measures"),
+                ("清单依据", "list basis"))
+BASELINE_COLUMNS = {"number": ("序号", "no."), "violation": ("违法行为", "violation"),
+                    "legal": ("违法依据", "legal basis"), "penalty": ("处罚依据", "penalty basis"),
+                    "statutory": ("法定处罚", "statutory penalty"), "tier": ("裁量阶次", "tier"),
+                    "circumstances": ("适用情形", "circumstances"), "standard": ("处罚标准", "penalty standard"),
+                    "measures": ("措施", "measures")}
+TRY_IT = '试算 <span class="en" lang="en">try it</span>'
+
+
+def _label(column: tuple[str, str]) -> str:
+    """A column's label for data-label (a phone shows it before each cell): both languages, as plain text."""
+    return esc(f"{column[0]} {column[1]}")
+
+
+def _glossed(labels: Iterable[tuple[str, str]], sep: str = "、") -> str:
+    """Labels, each Chinese with its English gloss, in one cell."""
+    return sep.join(t(zh, en) for zh, en in labels)
 
 
 def _slug(text: str) -> str:
@@ -219,7 +241,8 @@ class _Builder:
         for version in versions:
             href = f"{root}{SiteLayout.ruleset_dir(version)}index.html"
             name = esc(version.version)
-            label = f"<strong>{name}</strong>（本页）" if version is ruleset else f'<a href="{href}">{name}</a>'
+            label = f'<strong>{name}</strong>（本页 <span class="en" lang="en">this page</span>）' \
+                if version is ruleset else f'<a href="{href}">{name}</a>'
             lines = changes(previous, version.model)
             rows.append([label, esc(version.model.effective.isoformat()),
                          esc(version.model.expires.isoformat() if version.model.expires else "—"),
@@ -227,7 +250,8 @@ class _Builder:
             previous = version.model
         return ('<h2>版本沿革 <span class="en" lang="en">Version history</span></h2>' +
                 row_table("版本沿革及变更内容 <span class=\"en\" lang=\"en\">versions and what changed</span>",
-                          ["版本", "施行", "失效", "变更内容"], rows))
+                          [t("版本", "version"), t("施行", "in force"), t("失效", "expires"),
+                           t("变更内容", "what changed")], rows))
 
     def conditions(self, conditions: Sequence[CompiledCondition]) -> str:
         if not conditions:
@@ -246,16 +270,16 @@ class _Builder:
         for index, item in enumerate(i for i in ruleset.model.list_items if i.kind is kind):
             compiled = next(ci for v in ruleset.violations.values() for ci in v.items if ci.model is item)
             violations = [ruleset.violations[v].model for v in item.applies_to]
-            title = "<br>".join(esc(v.title.zh) for v in violations)
+            title = "<br>".join(t(v.title.zh, v.title.en, block=True) for v in violations)
             if item.text:
                 title += f"<br><q>{esc(item.text)}</q>"
             result = t(*MODALITY[item.modality.value])
             if item.ground:
-                result += f"<br>{esc(GROUNDS[item.ground.value])}"
+                result += f"<br>{t(*GROUNDS[item.ground.value])}"
             if item.fine:
-                result += f"<br>罚款：{esc(fine_text(item.fine, self.names))}"
-            measures = "、".join(esc(ruleset.measure_labels[m].zh) for m in item.measures) or "—"
-            calc = f'<br><a class="no-print" href="calculator.html?violation={esc(item.applies_to[0])}">试算</a>'
+                result += f'<br>罚款 <span class="en" lang="en">fine</span>：{esc(fine_text(item.fine, self.names))}'
+            measures = _glossed((ruleset.measure_labels[m] for m in item.measures), "<br>") or "—"
+            calc = f'<br><a class="no-print" href="calculator.html?violation={esc(item.applies_to[0])}">{TRY_IT}</a>'
             rows.append([f"{index + 1}<br><code>{esc(item.id)}</code>", title + calc,
                          self.cites((c for v in violations for c in v.legal_basis), root),
                          self.cites((c for v in violations for c in v.penalty_basis), root),
@@ -263,16 +287,16 @@ class _Builder:
         if not rows:
             return ""
         zh, en = LIST_KINDS[kind.value]
+        issuer = ruleset.model.issuer
+        caption = t(f"{issuer.zh}{zh}", f"{issuer.en}: {en}" if issuer.en else en)
         return (f'<h2 id="list-{kind.value}">{t(zh, en)}</h2>' +
-                row_table(f"{esc(ruleset.model.issuer.zh)}{esc(zh)}", ["序号", "违法行为", "违法依据", "处罚依据",
-                          "适用条件", "处理结果", "配套监管措施", "清单依据"], rows))
+                row_table(caption, [t(*c) for c in LIST_COLUMNS], rows))
 
     def baseline_table(self, ruleset: CompiledRuleset, root: str) -> str:
         rows: list[str] = []
         for number, violation in enumerate(ruleset.violations.values(), start=1):
             rows.extend(self.baseline_rows(number, violation, root))
-        headers = ["序号", "违法行为", "违法依据", "处罚依据", "法定处罚", "裁量阶次", "适用情形", "处罚标准", "措施"]
-        head = "".join(f'<th scope="col">{h}</th>' for h in headers)
+        head = "".join(f'<th scope="col">{t(*c)}</th>' for c in BASELINE_COLUMNS.values())
         return ('<h2 id="baselines">行政处罚裁量基准 <span class="en" lang="en">Discretion baselines</span></h2>'
                 f'<div class="table-wrap"><table class="responsive baseline"><caption>{esc(ruleset.model.issuer.zh)}'
                 f'行政处罚裁量基准表 <span class="en" lang="en">baseline table</span></caption>'
@@ -282,13 +306,15 @@ class _Builder:
         model = violation.model
         statutory = model.statutory
         bands = "<br>".join(band_text(b, self.names) for b in statutory.bands) or "—"
-        types = "、".join(PENALTY_TYPES[p.value].zh for p in statutory.types)
-        optional = "、".join(PENALTY_TYPES[p.value].zh for p in statutory.optional_types)
-        law = f"{esc(types)}{'；可以并处' + esc(optional) if optional else ''}<br>{bands}"
+        types = _glossed(PENALTY_TYPES[p.value] for p in statutory.types)
+        optional = _glossed(PENALTY_TYPES[p.value] for p in statutory.optional_types)
+        also = '；可以并处 <span class="en" lang="en">may also impose</span> ' + optional if optional else ""
+        law = f"{types}{also}<br>{bands}"
         if statutory.text:
             law += f"<br><q>{esc(statutory.text)}</q>"
-        measures = "、".join(x for x in ("责令改正" if statutory.order_correction else "",
-                                         "没收违法所得" if statutory.confiscate_illegal_gains else "") if x) or "—"
+        measures = _glossed(label for label, applies in ((MEASURES["order_correction"], statutory.order_correction),
+                                                         (PENALTY_TYPES["confiscate_illegal_gains"],
+                                                          statutory.confiscate_illegal_gains)) if applies) or "—"
         tiers = violation.tiers or (None,)
         span = len(tiers)
         out = []
@@ -296,33 +322,38 @@ class _Builder:
             cells = ""
             if index == 0:
                 rs = f' rowspan="{span}"' if span > 1 else ""
-                labels = ["序号", "违法行为", "违法依据", "处罚依据", "法定处罚"]
+                labels = [_label(BASELINE_COLUMNS[c]) for c in ("number", "violation", "legal", "penalty", "statutory")]
                 values = [str(number), t(model.title.zh, model.title.en, block=True) +
-                          f'<br><a class="no-print" href="calculator.html?violation={esc(violation.id)}">试算</a>',
+                          f'<br><a class="no-print" href="calculator.html?violation={esc(violation.id)}">{TRY_IT}</a>',
                           self.cites(model.legal_basis, root), self.cites(model.penalty_basis, root), law]
                 cells += f'<th scope="rowgroup"{rs} data-label="{labels[0]}">{values[0]}</th>'
                 cells += "".join(f'<td{rs} data-label="{lab}">{val}</td>' for lab, val in zip(labels[1:], values[1:],
                                                                                              strict=True))
+            tier_cell, when_cell, standard_cell = (_label(BASELINE_COLUMNS[c]) for c in
+                                                   ("tier", "circumstances", "standard"))
             if tier is None:
-                cells += ('<td data-label="裁量阶次">—</td><td data-label="适用情形">未设裁量阶次，按法定幅度</td>'
-                          '<td data-label="处罚标准">按法定幅度</td>')
+                cells += (f'<td data-label="{tier_cell}">—</td><td data-label="{when_cell}">'
+                          f'{t("未设裁量阶次，按法定幅度", "no tiers: the statutory range applies")}</td>'
+                          f'<td data-label="{standard_cell}">{t("按法定幅度", "the statutory range")}</td>')
             else:
                 tm = tier.model
-                label = tm.label.zh if tm.label else OUTCOMES[tm.outcome.value].zh
+                label = t(tm.label.zh, tm.label.en) if tm.label else t(*OUTCOMES[tm.outcome.value])
                 band = f"<br>（{esc(tm.band)}）" if tm.band else ""
-                standard = esc(fine_text(tm.fine, self.names)) if tm.fine else "按公式或法定幅度"
+                standard = esc(fine_text(tm.fine, self.names)) if tm.fine else \
+                    t("按公式或法定幅度", "by the formula or the statutory range")
                 if tm.types:
-                    standard = "、".join(esc(PENALTY_TYPES[p.value].zh) for p in tm.types) + "<br>" + standard
+                    standard = _glossed(PENALTY_TYPES[p.value] for p in tm.types) + "<br>" + standard
                 circumstances = self.conditions(tier.conditions)
                 if tm.text:
                     circumstances += f"<q>{esc(tm.text)}</q>"
                 if tm.basis:
                     circumstances += f"<br>{self.cite(tm.basis, root, quote=False)}"
-                cells += (f'<td data-label="裁量阶次">{esc(label)}{band}</td>'
-                          f'<td data-label="适用情形">{circumstances}</td><td data-label="处罚标准">{standard}</td>')
+                cells += (f'<td data-label="{tier_cell}">{label}{band}</td>'
+                          f'<td data-label="{when_cell}">{circumstances}</td>'
+                          f'<td data-label="{standard_cell}">{standard}</td>')
             if index == 0:
                 rs = f' rowspan="{span}"' if span > 1 else ""
-                cells += f'<td{rs} data-label="措施">{esc(measures)}</td>'
+                cells += f'<td{rs} data-label="{_label(BASELINE_COLUMNS["measures"])}">{measures}</td>'
             out.append(f"<tr>{cells}</tr>")
         return out
 
@@ -381,7 +412,8 @@ class _Builder:
         rows = [[f'<a href="{s.slug}.html">{esc(s.heading)}</a>', esc(s.version.isoformat()), str(len(s.articles))]
                 for s in sorted(self.statutes.values(), key=lambda s: (s.law, s.version))]
         body = ('<h1>引用的法律、法规 <span class="en" lang="en">Statutes cited</span></h1>' +
-                row_table("法律、法规全文", ["名称", "版本", "条数"], rows))
+                row_table(t("法律、法规全文", "full texts"), [t("名称", "title"), t("版本", "version"),
+                                                           t("条数", "articles")], rows))
         self.page("statutes/index.html", "引用的法律、法规", body, [("首页 Home", "index.html"), ("法律法规", None)])
 
 
@@ -430,7 +462,7 @@ def band_text(band: Band, names: Mapping[str, str] | None = None) -> str:
     """One statutory band: its label, its condition and its fine, escaped."""
     parts = []
     if band.label:
-        parts.append(f"{esc(band.label.zh)}：")
+        parts.append(f"{t(band.label.zh, band.label.en)}：")
     elif band.when:
         parts.append(f"<code>{esc(band.when)}</code>：")
     if band.fine is not None:

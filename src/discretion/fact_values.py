@@ -7,6 +7,7 @@ does not import the case model: one fact's value is all either needs.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 from .errors import did_you_mean
 from .models.facts import FactKind, FactSpec, PriorViolation
 
-__all__ = ["coerce", "hint", "shortened"]
+__all__ = ["as_date", "coerce", "escaped", "hint", "lone_surrogate", "shortened"]
 
 
 # The kinds as module constants: reading an Enum member off its class costs ~80 ns, and validation asks
@@ -35,7 +36,7 @@ def coerce(spec: FactSpec, raw: Any) -> Any:
             return raw
         raise ValueError(f"expected true or false, found {shortened(raw)}")
     if kind is _DATE:
-        return _date(raw)
+        return as_date(raw)
     if kind is _ENUM:
         if isinstance(raw, str) and raw in spec.codes:
             return raw
@@ -61,7 +62,8 @@ def coerce(spec: FactSpec, raw: Any) -> Any:
             return tuple(PriorViolation.model_validate(item) for item in raw)
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
-            raise ValueError(f"record {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+            where = escaped(".".join(str(p) for p in first["loc"]))  # a key may be any text, even a lone surrogate
+            raise ValueError(f"record{' ' + where if where else ''}: {first['msg']}") from None
     raise ValueError(f"unsupported fact type {kind}")  # pragma: no cover
 
 
@@ -73,8 +75,10 @@ def _integer(raw: Any) -> int:
         value = raw
     elif isinstance(raw, float | Decimal):
         exact = Decimal(repr(raw)) if isinstance(raw, float) and math.isfinite(raw) else raw
-        # is_finite first: comparing a signalling NaN raises InvalidOperation
-        if isinstance(exact, Decimal) and exact.is_finite() and abs(exact) < 10 ** 16 and exact == exact.to_integral():
+        # is_finite first: comparing a signalling NaN raises InvalidOperation; then the size by the exponent
+        # alone, before any arithmetic: abs() of 1e999999999 already overflows Decimal's context
+        if (isinstance(exact, Decimal) and exact.is_finite() and (exact.is_zero() or exact.adjusted() < 16)
+                and exact == exact.to_integral()):
             value = int(exact)
     elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and len(raw) < 30:
         value = int(raw)
@@ -88,6 +92,19 @@ def _integer(raw: Any) -> int:
 def hint(name: str, candidates: Iterable[str]) -> str | None:
     """Did-you-mean only for names of a plausible length (difflib is quadratic in the worst case)."""
     return did_you_mean(name, candidates) if len(name) <= 200 else None
+
+
+def escaped(text: str) -> str:
+    """Text fit for a message and for JSON: a lone surrogate (not valid Unicode) written as ``\\udxxx``."""
+    return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(text: str) -> bool:
+    """Whether text holds a lone surrogate: Python accepts one in a str, UTF-8 (and so JSON out) cannot."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def shortened(raw: Any) -> str:
@@ -116,11 +133,21 @@ def _money(raw: Any) -> Decimal:
         raise ValueError(f"an amount must be finite, found {shortened(raw)}")
     if value < 0:
         raise ValueError(f"an amount cannot be negative, found {shortened(raw)}")
-    if value.adjusted() > 15:  # first: quantizing a huge amount would exceed Decimal's precision
+    if value.adjusted() > 15 or value > _MOST:  # the exponent first: quantizing 1e999 would exceed the precision
         raise ValueError(f"an amount above 10^15 yuan is not plausible, found {shortened(raw)}")
-    if value != value.quantize(Decimal("0.01")):
+    cents = value.quantize(_CENT)
+    if value != cents:
         raise ValueError(f"an amount in yuan has at most two decimal places (fen), found {shortened(raw)}")
-    return value
+    if (value.same_quantum(cents) or value.same_quantum(_ONE)) and not value.is_signed():
+        return value  # whole yuan, or yuan and fen (most amounts: two cheap tests)
+    # As written (12.5, 1E+3), but never with more than two decimal places (1.000 and 0E-50 become 1.00
+    # and 0.00: the echo says what the amount is, in fen) nor as a negative zero (-0 is 0)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite amount: its exponent is a number
+    return (cents if exponent < -2 else value).copy_abs()
+
+
+_CENT, _ONE, _MOST = Decimal("0.01"), Decimal(1), Decimal(10) ** 15
 
 
 def _number(raw: Any) -> Decimal:
@@ -145,7 +172,13 @@ _DAYS: dict[str, date] = {}  # a date's text → the date: cases share a few tho
 _DAYS_LIMIT = 8192
 
 
-def _date(raw: Any) -> date:
+def as_date(raw: Any) -> date:
+    """A date from a case: a date, a datetime at midnight without a time zone, or text YYYY-MM-DD.
+
+    Case validation and the registry's choice of a version (art. 37) both read dates here. Text is
+    strictly YYYY-MM-DD: Python's ``date.fromisoformat`` would also take an ISO week date
+    (2024-W10-1), which no one writes for an act or a discovery.
+    """
     if type(raw) is str:
         day = _DAYS.get(raw)
         if day is not None:
@@ -156,7 +189,7 @@ def _date(raw: Any) -> date:
         raise ValueError(f"expected a date, found a date and time {raw.isoformat()}")
     if isinstance(raw, date):
         return raw
-    if isinstance(raw, str) and len(raw) == 10:
+    if isinstance(raw, str) and len(raw) == 10 and raw[4] == raw[7] == "-" and raw.isascii():
         try:
             day = date.fromisoformat(raw)
         except ValueError:

@@ -15,10 +15,10 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import CaseError, Location, Problem, did_you_mean
-from .fact_values import coerce, hint, shortened
+from .errors import CaseError, Location, Problem
+from .fact_values import coerce, escaped, hint, lone_surrogate, shortened
 from .models.facts import FactKind
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["Case", "ValidCase", "completed", "months_before", "plain_parts", "validate_case"]
 
 TIMELY = frozenset({"before_discovery", "immediately", "within_deadline"})
+_NOT_UNICODE = "not valid Unicode text (a lone surrogate, which JSON out cannot carry)"
 
 
 class Case(BaseModel):
@@ -40,6 +41,26 @@ class Case(BaseModel):
     violations: tuple[str, ...] = Field(default=(), max_length=50,
                                         description="one act breaching several provisions (art. 29)")
     facts: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("id", "violation", mode="before")
+    @classmethod
+    def _unicode(cls, value: Any) -> Any:
+        if isinstance(value, str) and lone_surrogate(value):
+            raise ValueError(f"{_NOT_UNICODE}: {shortened(value)}")
+        return value
+
+    @field_validator("violations", mode="before")
+    @classmethod
+    def _each_once(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            seen: set[Any] = set()
+            for index, vid in enumerate(value):
+                if isinstance(vid, str) and lone_surrogate(vid):
+                    raise ValueError(f"item {index}: {_NOT_UNICODE}: {shortened(vid)}")
+                if isinstance(vid, str) and vid in seen:
+                    raise ValueError(f"{shortened(vid)} is listed twice: name each provision the act breaches once")
+                seen.add(vid)
+        return value
 
     @model_validator(mode="after")
     def _one_or_several(self) -> Case:
@@ -75,9 +96,10 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
     problems: list[Problem] = []
     for vid in violation_ids:
         if vid not in ruleset.violations:
-            problems.append(Problem("unknown-violation", f"'{vid}' is not a violation of ruleset {ruleset.id}",
+            problems.append(Problem("unknown-violation", f"{shortened(vid)} is not a violation of ruleset {ruleset.id}"
+                                    + (f" ({_NOT_UNICODE})" if lone_surrogate(vid) else ""),
                                     Location(f"{source}: violation" if source else "violation"),
-                                    did_you_mean(vid, ruleset.violations)))
+                                    hint(vid, ruleset.violations)))
     violation = ruleset.violations.get(violation_ids[0])
     facts: dict[str, Any] = {}
     fast, seen = plan.fast, plan.seen
@@ -117,8 +139,9 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
 
 
 def _unknown_fact(ruleset: CompiledRuleset, name: str, source: str | None) -> Problem:
-    return Problem("unknown-fact", f"{shortened(name)} is not a fact of ruleset {ruleset.id}",
-                   _where(name if len(name) <= 80 else name[:60] + "…", source), hint(name, ruleset.schema))
+    return Problem("unknown-fact", f"{shortened(name)} is not a fact of ruleset {ruleset.id}"
+                   + (f" ({_NOT_UNICODE})" if lone_surrogate(name) else ""),
+                   _where(escaped(name if len(name) <= 80 else name[:60] + "…"), source), hint(name, ruleset.schema))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +213,8 @@ def plain_parts(case: Any) -> tuple[str | None, str, dict[str, Any]] | None:
     if type(case) is dict and _CASE_KEYS.issuperset(case):
         case_id, vid, facts = case.get("id"), case.get("violation"), case.get("facts", {})
         if (type(vid) is str and 0 < len(vid) <= 200 and (case_id is None or (type(case_id) is str
-                and len(case_id) <= 200)) and type(facts) is dict and _TEXT.issuperset(map(type, facts))):
+                and len(case_id) <= 200 and not lone_surrogate(case_id))) and type(facts) is dict
+                and _TEXT.issuperset(map(type, facts))):
             return case_id, vid, facts
     return None
 
@@ -199,6 +223,9 @@ def _parts(case: Case | Mapping[str, Any] | str | bytes,
            source: str | None) -> tuple[str | None, tuple[str, ...], Mapping[str, Any]]:
     """The case's id, violations and raw facts; plain dicts that are plainly valid skip the model."""
     plain = plain_parts(case)
+    if plain is None and isinstance(case, str | bytes):  # JSON text: read as data, then the same way
+        case = _json_case(case, source)
+        plain = plain_parts(case)
     if plain is not None:
         return plain[0], (plain[1],), plain[2]
     parsed = _as_case(case, source)
@@ -221,27 +248,39 @@ def completed(ruleset: CompiledRuleset, violation: str, facts: dict[str, Any]) -
 
 
 def _as_case(case: Case | Mapping[str, Any] | str | bytes, source: str | None) -> Case:
+    """The case model of a case given as a model, plain data or JSON text (read as ``loads_case`` reads it)."""
     if isinstance(case, Case):
         return case
-    where = Location(source or "case")
+    if isinstance(case, str | bytes):
+        case = _json_case(case, source)
     try:
-        if isinstance(case, str | bytes):
-            return Case.model_validate_json(case)
         return Case.model_validate(case)
     except ValidationError as exc:
+        where = Location(source or "case")
         problems = [
-            Problem("invalid-case", f"{'.'.join(str(p) for p in e['loc']) or 'case'}: {e['msg']}", where)
+            Problem("invalid-case", f"{escaped('.'.join(str(p) for p in e['loc'])) or 'case'}: {e['msg']}", where)
             for e in exc.errors(include_url=False)
         ]
         raise CaseError(problems) from None
-    except (ValueError, RecursionError) as exc:  # malformed JSON text
-        raise CaseError([Problem("invalid-case", f"not a JSON case: {exc}", where)]) from None
 
 
-def months_before(day: date, months: int) -> date:
-    """The same day ``months`` earlier, clamped to the month's end (2024-03-31 minus 1 → 2024-02-29)."""
+def _json_case(text: str | bytes, source: str | None) -> Any:
+    """JSON text of a case as plain data, as the command line reads it: UTF-8, numbers exact."""
+    try:
+        return loads_case(text)
+    except (ValueError, RecursionError) as exc:  # malformed JSON, not UTF-8, an integer past 4,300 digits
+        message = "lists or objects nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise CaseError([Problem("invalid-case", f"not a JSON case: {message}", Location(source or "case"))]) from None
+
+
+def months_before(day: date, months: int) -> date | None:
+    """The same day ``months`` earlier, clamped to the month's end (2024-03-31 minus 1 → 2024-02-29);
+    None when that lies before the calendar's first day (year 1): a window reaching back so far has
+    no start within the calendar, and every earlier day lies inside it."""
     total = day.year * 12 + day.month - 1 - months
     year, month = divmod(total, 12)
+    if year < date.min.year:
+        return None
     month += 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
@@ -280,5 +319,6 @@ def derive(facts: dict[str, Any], violation: CompiledViolation, parameters: Para
 
 
 def loads_case(text: str | bytes) -> Any:
-    """Parse JSON text of a case without losing money precision (numbers become Decimal)."""
-    return json.loads(text, parse_float=Decimal)
+    """Parse JSON text of a case without losing money precision (numbers become Decimal); bytes are
+    UTF-8 (a byte order mark allowed), as case files and standard input are read by the command line."""
+    return json.loads(text.decode("utf-8-sig") if isinstance(text, bytes) else text, parse_float=Decimal)

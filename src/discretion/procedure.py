@@ -61,9 +61,16 @@ class ProcedureFlags:
         notice = self.facts.get("notice_date")
         holidays = self.jurisdiction.holidays if self.jurisdiction else ()
         weekends = self.jurisdiction.working_weekends if self.jurisdiction else ()
-        due = law.working_days_after(notice, law.HEARING_REQUEST_DAYS, holidays, weekends) if notice else None
         calendar = self.jurisdiction is not None and self.jurisdiction.calendar_source is not None
-        note = None if calendar or due is None else "weekends skipped; statutory holidays not loaded"
+        due: date | None = None
+        note: str | None = None
+        if notice:
+            try:
+                due = law.working_days_after(notice, law.HEARING_REQUEST_DAYS, holidays, weekends)
+            except OverflowError:  # a notice in the calendar's last days: the deadline lies past it
+                note = "the deadline falls after the calendar's last day (9999-12-31)"
+            else:
+                note = None if calendar else "weekends skipped; statutory holidays not loaded"
         self.deadlines.append(_hearing_request(notice, due, note))
 
     def _hearing_threshold(self, types: set[PT]) -> Decimal | None:

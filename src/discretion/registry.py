@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .compile import CompiledRuleset, compile_ruleset
 from .errors import Location, Problem, RegistryError, RulesetError, did_you_mean
+from .fact_values import as_date
 from .loading import RULESET_FILE, load_ruleset
 from .models.common import Verification
 from .models.vocabulary import FLAGS, Outcome
@@ -198,14 +199,14 @@ class Registry:
 
 
 def _date_fact(case: Case, name: str) -> date | None:
+    """A date of the case read exactly as case validation reads it (``fact_values.as_date``)."""
     raw = case.facts.get(name)
-    if raw is None or isinstance(raw, date):
-        return raw
+    if raw is None:
+        return None
     try:
-        return date.fromisoformat(str(raw))
-    except ValueError:
-        raise RegistryError(f"{name}: expected a date YYYY-MM-DD, found {raw!r}", code="invalid-fact",
-                            location=Location(f"facts.{name}")) from None
+        return as_date(raw)
+    except ValueError as exc:
+        raise RegistryError(f"{name}: {exc}", code="invalid-fact", location=Location(f"facts.{name}")) from None
 
 
 def _applied(rec: Recommendation, applied: CompiledRuleset, old: CompiledRuleset, new: CompiledRuleset | None,

@@ -9,7 +9,8 @@
 ('no_penalty', True, None)
 
 Names are imported on first use (PEP 562), so that ``import discretion`` stays cheap for a CLI or a
-worker that only needs part of it.
+worker that only needs part of it; so are submodules (``discretion.memo.set_enabled(False)``,
+``discretion.batch.evaluate_frame``) without an ``import discretion.memo`` of their own.
 """
 
 from __future__ import annotations

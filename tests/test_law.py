@@ -183,6 +183,51 @@ def test_art36_unknown_dates_do_not_bar(shapes: Any) -> None:
     assert step.matched is None
 
 
+# --- facts absent from a case: what each ground makes of them --------------------------------------------------
+def _holds(facts: dict[str, Any]) -> dict[str, bool | None]:
+    return {g.rule: h for g, h, _ in [*law.exemption_undated(facts), *law.mandatory_leniency(facts)]}
+
+
+def test_circumstances_to_be_shown_hold_only_when_given() -> None:
+    """Art. 31 (capacity is presumed), 32 (the party's own conduct) and 33(2) ('有证据足以证明'): absent,
+    the ground does not hold, and it is never open."""
+    empty = _holds({})
+    for rule in ("APL-31-no-capacity", "APL-31-partial-capacity", "APL-33-2-no-fault",
+                 "APL-32-1", "APL-32-2", "APL-32-3", "APL-32-4"):
+        assert empty[rule] is False, rule
+        assert law.open_facts(law.GROUNDS[rule], None, {}) == (), rule
+    given = _holds({"capacity": "partial", "no_fault_evidence": True, "coerced": True})
+    assert given["APL-31-partial-capacity"] and given["APL-33-2-no-fault"] and given["APL-32-2"]
+
+
+@pytest.mark.parametrize(("party", "holds", "opened"), [
+    ("natural_person", None, ("age_at_act",)), (None, None, ()), ("legal_person", False, ()),
+    ("other_organization", False, ()),
+])
+def test_art30_absent_age_by_party(party: str | None, holds: bool | None, opened: tuple[str, ...]) -> None:
+    facts = {} if party is None else {"party_type": party}
+    for ground, value, _ in [*law.exemption_undated(facts), *law.mandatory_leniency(facts)]:
+        if ground.rule.startswith("APL-30"):
+            assert value is holds and law.open_facts(ground, value, facts) == opened, ground.rule
+
+
+def test_art33_1_is_open_on_the_facts_of_the_act_it_lacks() -> None:
+    facts = {"harm": "none", "timely_corrected": True}
+    [minor] = [(g, h) for g, h, _ in law.exemption_undated(facts) if g is law.ART33_MINOR]
+    assert minor[1] is None and law.open_facts(*minor, facts) == ("minor_violation",)
+    # a correction is asked for as the fact it is derived from
+    assert law.open_facts(law.ART33_FIRST, None, {"harm": "minor"}) == ("first_violation", "corrected")
+    assert law.open_facts(law.ART33_MINOR, False, {}) == ()  # decided
+    assert law.open_facts(law.ART36_BARRED, None, {}) == ()  # dates are not asked
+
+
+def test_art30_answers_and_their_words() -> None:
+    assert law.ANSWERS["age_at_act"] == (13, 14, 18)
+    assert [law.answer_label("age_at_act", a) for a in (13, 14, 17, 18)] == [
+        "13（不满十四周岁）", "14（已满十四周岁不满十八周岁）", "17（已满十四周岁不满十八周岁）", "18（已满十八周岁）"]
+    assert law.answer_label("harm", "none") is None
+
+
 # --- art. 37: the law at the time of the act, unless the new one is lighter --------------------------------
 @pytest.fixture(scope="module")
 def tax_registry() -> discretion.Registry:

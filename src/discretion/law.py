@@ -3,11 +3,33 @@
 A department's ruleset works inside this layer and cannot weaken it: the grounds here are read from
 the standard facts every ruleset shares (see ``standard_facts``), and a statutory "shall" wins over
 anything a list or baseline says. Article texts: 行政处罚法 (2021-01-22, in force 2021-07-15).
+
+What a fact absent from a case means depends on the ground, as the statute frames it:
+
+* Circumstances that must be shown hold only when the case gives them; absent, the ground does not
+  hold (False) and its trace step says so. Art. 33(2) says it in its own words: the party "有证据足以
+  证明" no fault. Art. 31 rests on a mental illness or intellectual disability and a loss of capacity
+  at the time, which must be established (capacity is presumed, 民法典第18条); art. 32's circumstances
+  are the party's own conduct (eliminating harm, coercion, confession, meritorious cooperation),
+  found on the evidence or raised by the party (art. 45). Nothing else about the case brings them
+  into question, so asking for them in every case would be noise.
+* Facts of the act itself, which the agency establishes in every case (art. 40, 54: 事实清楚、证据
+  确凿): its harm, its correction, whether it is minor, whether it is a first violation. Absent, the
+  ground is undecided (None) and *open*: the recommendation flags it and asks for what decides it
+  (``open_facts``). Art. 33(1)'s two grounds are of this kind.
+* The party's age (art. 30) is a fact of every natural person, recorded with the party's identity:
+  for a party given as a natural person an absent age is open (asked, with the law's own thresholds
+  14 and 18 as answers); for an organisation art. 30 and 31 do not apply; when the case does not say
+  who the party is, art. 30 is undecided but not opened (the trace says why), since that would open
+  it in every case that omits the party type.
+* Art. 36 needs the dates of the act and its discovery; without them it is undecided and not opened
+  (a date is not an answer among a few). Its five-year period applies only when the act is shown to
+  involve life, health or financial safety with harm: absent, the two-year period applies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,6 +41,7 @@ from .models.vocabulary import Modality, Outcome, PenaltyType
 
 __all__ = [
     "APL",
+    "GROUNDS",
     "HEARING_REQUEST_DAYS",
     "HEARING_TYPES",
     "StatutoryGround",
@@ -27,6 +50,7 @@ __all__ = [
     "exemption",
     "limitation",
     "mandatory_leniency",
+    "open_facts",
     "summary_procedure_allowed",
     "time_bars",
     "working_days_after",
@@ -61,12 +85,16 @@ class StatutoryGround:
     en: str
     measures: tuple[str, ...] = ()
     alternatives: tuple[Outcome, ...] = ()
+    asks: tuple[str, ...] = ()
+    """The facts that decide the ground while it is open (see ``open_facts``); () for a ground that is
+    never opened: it holds only on facts the case gives."""
 
 
 ART30_CHILD = StatutoryGround(
     "APL-30-under-14", Outcome.no_penalty, Modality.shall,
     article(30, text="不满十四周岁的未成年人有违法行为的，不予行政处罚，责令监护人加以管教"),
-    "不满十四周岁，不予行政处罚", "under 14 at the act: no penalty", ("guardian_discipline",))
+    "不满十四周岁，不予行政处罚", "under 14 at the act: no penalty", ("guardian_discipline",),
+    asks=("age_at_act",))
 ART31_INCAPABLE = StatutoryGround(
     "APL-31-no-capacity", Outcome.no_penalty, Modality.shall,
     article(31, text="精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为的，不予行政处罚"),
@@ -75,12 +103,14 @@ ART31_INCAPABLE = StatutoryGround(
 ART33_MINOR = StatutoryGround(
     "APL-33-1-minor", Outcome.no_penalty, Modality.shall,
     article(33, 1, text="违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚"),
-    "违法行为轻微并及时改正，没有造成危害后果，不予行政处罚", "minor, corrected in time, no harm: no penalty")
+    "违法行为轻微并及时改正，没有造成危害后果，不予行政处罚", "minor, corrected in time, no harm: no penalty",
+    asks=("minor_violation", "timely_corrected", "harm"))
 ART33_FIRST = StatutoryGround(
     "APL-33-1-first", Outcome.no_penalty, Modality.may,
     article(33, 1, text="初次违法且危害后果轻微并及时改正的，可以不予行政处罚"),
     "初次违法且危害后果轻微并及时改正，可以不予行政处罚",
-    "first violation, minor harm, corrected in time: may be no penalty")
+    "first violation, minor harm, corrected in time: may be no penalty",
+    asks=("first_violation", "timely_corrected", "harm"))
 ART33_NO_FAULT = StatutoryGround(
     "APL-33-2-no-fault", Outcome.no_penalty, Modality.shall,
     article(33, 2, text="当事人有证据足以证明没有主观过错的，不予行政处罚。法律、行政法规另有规定的，从其规定"),
@@ -94,7 +124,7 @@ ART30_YOUTH = StatutoryGround(
     "APL-30-14-to-17", Outcome.lighter, Modality.shall,
     article(30, text="已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚"),
     "已满十四周岁不满十八周岁，应当从轻或者减轻处罚", "aged 14 to 17: shall be lighter or mitigated",
-    alternatives=(Outcome.mitigated,))
+    alternatives=(Outcome.mitigated,), asks=("age_at_act",))
 ART31_PARTIAL = StatutoryGround(
     "APL-31-partial-capacity", Outcome.lighter, Modality.may,
     article(31, text="尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人有违法行为的，"
@@ -114,6 +144,12 @@ ART32_GROUNDS = {
         f"{zh}，应当从轻或者减轻处罚", f"{en}: shall be lighter or mitigated", alternatives=(Outcome.mitigated,))
     for fact, (item, zh, en) in _ART32.items()
 }
+
+
+GROUNDS: Mapping[str, StatutoryGround] = {ground.rule: ground for ground in (
+    ART30_CHILD, ART31_INCAPABLE, ART33_MINOR, ART33_FIRST, ART33_NO_FAULT, ART36_BARRED,
+    ART30_YOUTH, ART31_PARTIAL, *ART32_GROUNDS.values())}
+"""Every statutory ground by its rule id (as trace steps name them)."""
 
 
 @lru_cache(maxsize=8192)  # a case's period starts on one of a few thousand days; each is worked out once
@@ -179,15 +215,15 @@ LIMITATION_POSITION = 2
 
 def exemption_undated(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, bool | None, str]]:
     """The no-penalty grounds that read no date (all but art. 36): they repeat from case to case."""
-    age = facts.get("age_at_act")
-    capacity = facts.get("capacity")
     harm = facts.get("harm")
     timely = facts.get("timely_corrected")
     minor = facts.get("minor_violation")
+    child, age_why = _age(facts, lambda age: age < AGE_OF_RESPONSIBILITY)
+    no_capacity, capacity_why = _capacity(facts, "none")
     return [
-        (ART30_CHILD, None if age is None else age < 14, f"age_at_act = {age}"),
-        (ART31_INCAPABLE, None if capacity is None else capacity == "none", f"capacity = {capacity}"),
-        (ART33_NO_FAULT, facts.get("no_fault_evidence"), f"no_fault_evidence = {facts.get('no_fault_evidence')}"),
+        (ART30_CHILD, child, age_why),
+        (ART31_INCAPABLE, no_capacity, capacity_why),
+        (ART33_NO_FAULT, *_shown(facts, "no_fault_evidence", "未提供证据 (no evidence: the party must prove it)")),
         (ART33_MINOR, _all(minor, timely, None if harm is None else harm == "none"),
          f"minor_violation = {minor}, timely_corrected = {timely}, harm = {harm}"),
         (ART33_FIRST, _all(facts.get("first_violation"), timely,
@@ -198,15 +234,80 @@ def exemption_undated(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, b
 
 def mandatory_leniency(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, bool | None, str]]:
     """Grounds for a lighter or mitigated penalty: art. 30 (14–17), 31 (partial capacity), 32."""
-    age = facts.get("age_at_act")
-    capacity = facts.get("capacity")
+    youth, age_why = _age(facts, lambda age: AGE_OF_RESPONSIBILITY <= age < AGE_OF_MAJORITY)
+    partial, capacity_why = _capacity(facts, "partial")
     grounds: list[tuple[StatutoryGround, bool | None, str]] = [
-        (ART30_YOUTH, None if age is None else 14 <= age < 18, f"age_at_act = {age}"),
-        (ART31_PARTIAL, None if capacity is None else capacity == "partial", f"capacity = {capacity}"),
+        (ART30_YOUTH, youth, age_why),
+        (ART31_PARTIAL, partial, capacity_why),
     ]
     for fact, ground in ART32_GROUNDS.items():
-        grounds.append((ground, facts.get(fact), f"{fact} = {facts.get(fact)}"))
+        grounds.append((ground, *_shown(facts, fact, "未查明 (not shown)")))
     return grounds
+
+
+AGE_OF_RESPONSIBILITY, AGE_OF_MAJORITY = 14, 18
+"""Art. 30: no penalty under 14; lighter or mitigated from 14 to 17."""
+ORGANISATIONS = frozenset({"legal_person", "other_organization"})
+"""Parties to whom art. 30 and 31 (a minor; a mentally ill or intellectually disabled person) never apply."""
+THRESHOLDS: Mapping[str, tuple[int, ...]] = {"age_at_act": (AGE_OF_RESPONSIBILITY, AGE_OF_MAJORITY)}
+"""The numbers the statute compares a fact with (its ``<``), for the answers a question tries."""
+ANSWERS: Mapping[str, tuple[int, ...]] = {
+    "age_at_act": (AGE_OF_RESPONSIBILITY - 1, AGE_OF_RESPONSIBILITY, AGE_OF_MAJORITY)}
+"""The answers worth trying for such a fact when no condition of a ruleset compares it: one in each
+span the statute tells apart."""
+ASKED_AS: Mapping[str, str] = {"timely_corrected": "corrected"}
+"""A derived fact is asked for through the fact it is derived from (``case.derive``)."""
+
+
+def answer_label(name: str, value: Any) -> str | None:
+    """An answer in the statute's words (an age: its span of art. 30), or None."""
+    if name != "age_at_act" or not isinstance(value, int):
+        return None
+    if value < AGE_OF_RESPONSIBILITY:
+        span = "不满十四周岁"
+    else:
+        span = "已满十四周岁不满十八周岁" if value < AGE_OF_MAJORITY else "已满十八周岁"
+    return f"{value}（{span}）"
+
+
+def _age(facts: Mapping[str, Any], test: Callable[[int], bool]) -> tuple[bool | None, str]:
+    """Art. 30 for the age given; for none, False for an organisation and undecided otherwise."""
+    age = facts.get("age_at_act")
+    if age is not None:
+        return test(age), f"age_at_act = {age}"
+    party = facts.get("party_type")
+    if party in ORGANISATIONS:
+        return False, f"age_at_act = None, party_type = {party}: 单位不适用 (not a natural person)"
+    if party is None:
+        return None, "age_at_act = None, party_type = None: 当事人类型未知 (party type not given: not asked)"
+    return None, f"age_at_act = None, party_type = {party}"
+
+
+def _capacity(facts: Mapping[str, Any], lost: str) -> tuple[bool, str]:
+    """Art. 31: capacity is presumed; its loss holds only when the case gives it."""
+    capacity = facts.get("capacity")
+    if capacity is not None:
+        return capacity == lost, f"capacity = {capacity}"
+    return False, "capacity = None: 未经认定丧失辨认或者控制能力 (presumed full: no loss established)"
+
+
+def _shown(facts: Mapping[str, Any], fact: str, how: str) -> tuple[bool, str]:
+    """A circumstance that must be shown: it holds only when the case gives it as true."""
+    value = facts.get(fact)
+    if value is None:
+        return False, f"{fact} = None: {how}"
+    return bool(value), f"{fact} = {value}"
+
+
+def open_facts(ground: StatutoryGround, holds: bool | None, facts: Mapping[str, Any]) -> tuple[str, ...]:
+    """The unknown facts that decide a ground left undecided, when the ground is *open*: a fact of the
+    act (art. 33(1)) or the age of a party given as a natural person (art. 30). () otherwise: decided,
+    a ground that holds only on facts given, art. 36 (dates), or art. 30 for a party not described."""
+    if holds is not None or not ground.asks:
+        return ()
+    if ground.asks == ("age_at_act",) and facts.get("party_type") != "natural_person":
+        return ()
+    return tuple(ASKED_AS.get(name, name) for name in ground.asks if facts.get(name) is None)
 
 
 def summary_procedure_allowed(types: set[PenaltyType], fine_max: Decimal | None, party_type: str | None) -> bool:

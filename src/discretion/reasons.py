@@ -99,20 +99,23 @@ class _Read:
     steps: dict[tuple[str, str], TraceStep]  # the first step of each kind and rule, as the trace has it
     statute: tuple[TraceStep, ...]
     lenient_ground: bool  # art. 30 (14–17), 31 (partial capacity) or 32 holds
+    lenient_undecided: bool  # one of them is undecided (art. 30: the age is unknown)
 
     @classmethod
     def of(cls, rec: Recommendation) -> _Read:
         steps: dict[tuple[str, str], TraceStep] = {}
         statute: list[TraceStep] = []
-        lenient = False
+        lenient = undecided = False
         for step in rec.trace:  # one pass
             kind, rule = step.kind, step.rule
             if (kind, rule) not in steps:
                 steps[kind, rule] = step
             if kind == "statute":
                 statute.append(step)
-                lenient = lenient or bool(step.matched and rule.startswith(_LENIENT_GROUNDS))
-        return cls(steps, tuple(statute), lenient)
+                if rule.startswith(_LENIENT_GROUNDS):
+                    lenient = lenient or bool(step.matched)
+                    undecided = undecided or step.matched is None
+        return cls(steps, tuple(statute), lenient, undecided)
 
     def step(self, kind: str, rule: str) -> TraceStep | None:
         return self.steps.get((kind, rule))
@@ -131,7 +134,7 @@ def _reason(stance: str, outcome: Outcome, rule: str, basis: str | None, zh: str
 
 # Facts the sentences read besides those inside the trace's conditions (see _statutory_against).
 _READ = ("first_violation", "timely_corrected", "corrected", "harm", "minor_violation", "prior_violations",
-         "prior_violation_count")
+         "prior_violation_count", "no_fault_evidence")
 _MEMO: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Reason]]] = {}
 _MEMO_LIMIT = 65536
 
@@ -254,9 +257,16 @@ def _against(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recomm
     if outcome is Outcome.no_penalty:
         out += _statutory_against(ruleset, rec, read)
     if outcome in (Outcome.mitigated, Outcome.lighter) and not read.lenient_ground:
-        out.append(_reason("against", outcome, "APL-32", "《行政处罚法》 第32条",
-                           "无行政处罚法第三十条、第三十一条、第三十二条规定的从轻或者减轻处罚情形",
-                           f"not {label.en}: no statutory ground for a lighter or mitigated penalty (art. 30–32)"))
+        if read.lenient_undecided:  # only art. 30 can be: the party's age is not given
+            out.append(_reason("against", outcome, "APL-32", "《行政处罚法》 第32条",
+                               "无行政处罚法第三十一条、第三十二条规定的从轻或者减轻处罚情形；"
+                               "第三十条规定的情形待查明（违法行为发生时年龄未知）",
+                               f"not {label.en} so far: no ground under art. 31–32; art. 30 undecided "
+                               "(age at the act unknown)"))
+        else:
+            out.append(_reason("against", outcome, "APL-32", "《行政处罚法》 第32条",
+                               "无行政处罚法第三十条、第三十一条、第三十二条规定的从轻或者减轻处罚情形",
+                               f"not {label.en}: no statutory ground for a lighter or mitigated penalty (art. 30–32)"))
     if outcome is not Outcome.no_penalty:
         for tier in violation.tiers:
             if tier.model.outcome is not outcome:
@@ -292,7 +302,7 @@ def _statutory_against(ruleset: CompiledRuleset, rec: Recommendation, read: _Rea
             missing.append("造成了危害后果（" + fact_text(ruleset, "harm", harm) + "）")
         if rule == "APL-33-1-minor" and facts.get("minor_violation") is False:
             missing.append("违法行为不属轻微")
-        if rule == "APL-33-2-no-fault":
+        if rule == "APL-33-2-no-fault" and facts.get("no_fault_evidence") is False:  # absent: nothing was claimed
             missing.append("无证据足以证明没有主观过错")
         if missing:
             out.append(_reason("against", Outcome.no_penalty, rule, step.article,

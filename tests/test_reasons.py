@@ -88,11 +88,20 @@ def test_facts_that_decide_only_together_are_asked_and_keep_their_outcomes_possi
     rec = discretion.evaluate(tax, late_filing())
     assert [o.value for o in rec.possible_outcomes] == ["no_penalty", "standard"]
     asked = {q.fact: q for q in rec.questions}
-    assert {"first_violation", "harm", "corrected"} <= set(asked)
-    first = asked["first_violation"]
+    assert {"harm", "corrected"} <= set(asked)
+    # Not a first violation, no penalty is still within reach: art. 33(1) (minor, corrected, no harm)
+    # does not ask for one. So the first violation narrows nothing yet, and is asked once harm and
+    # correction leave the list item as the only way to it.
+    assert "first_violation" not in asked
+    harm = asked["harm"]
+    assert {o.value: [p.value for p in o.possible_outcomes] for o in harm.options} == {
+        "none": ["no_penalty", "standard"], "minor": ["no_penalty", "standard"],
+        "moderate": ["standard"], "serious": ["standard"]}
+    assert {o.outcome.value for o in harm.options} == {"standard"}  # alone, with the rest unknown
+    later = discretion.evaluate(tax, late_filing(harm="minor", corrected="within_deadline"))
+    [first] = later.questions
     assert {o.value: [p.value for p in o.possible_outcomes] for o in first.options} == {
-        True: ["no_penalty", "standard"], False: ["standard"]}
-    assert {o.outcome.value for o in first.options} == {"standard"}  # alone, with the rest unknown
+        True: ["no_penalty"], False: ["standard"]}
 
 
 _DOMAINS = {"first_violation": [True, False], "harm": ["none", "minor", "moderate", "serious"],
@@ -173,7 +182,7 @@ def test_a_decided_case_asks_nothing(tax: Any) -> None:
 def test_ask_starts_from_an_empty_case_and_ends_decided(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     case = tmp_path / "case.json"
     case.write_text(json.dumps({"violation": "late-filing", "facts": {}}))
-    # corrected: within the deadline (3); first violation: yes (2); harm: minor (2)
+    # corrected: within the deadline (3); harm: minor (2); first violation: yes (2)
     monkeypatch.setattr("sys.stdin", io.StringIO("3\n2\n2\n"))
     out = io.StringIO()
     assert main(["evaluate", str(TAX), str(case), "--ask"], out=out) == 0

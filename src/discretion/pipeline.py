@@ -12,6 +12,13 @@ Precedence, from the strongest (documented in the README, tested in tests/test_e
 5. the statute's lighter-or-mitigated grounds (art. 30 aged 14–17, art. 32: shall; art. 31: may);
 6. the baseline: the band whose condition holds, then exactly one tier inside it.
 ``no_coercion`` items never change the outcome; they raise the ``no_coercive_measures`` flag.
+
+A statutory ground left undecided by facts the case does not give is *open* when the law makes those
+facts ones to establish in the case (``law.open_facts``: art. 33(1), and art. 30 for a natural
+person). An open ground that could give a more lenient outcome than the one decided, or make a
+discretionary no penalty mandatory, raises ``facts_unknown`` (its detail names the ground and the
+facts) as an undecided rule of the ruleset does, and keeps the answer to a question open
+(``answer``), so ``questions`` asks for those facts.
 """
 
 from __future__ import annotations
@@ -52,14 +59,19 @@ Matches = Mapping[str, bool | None]
 
 
 Grounds = tuple[tuple[law.StatutoryGround, bool | None, str], ...]
+Opened = tuple[tuple[law.StatutoryGround, tuple[str, ...]], ...]
+"""Open grounds (see the module's docstring), each with the unknown facts that decide it."""
 
 
 def _statute_layer(grounds: Callable[[Mapping[str, Any]], list[tuple[law.StatutoryGround, bool | None, str]]]
-                   ) -> memo.ByReads[tuple[Grounds, tuple[TraceStep, ...]]]:
-    """The statute's grounds with their trace steps, remembered by the standard facts they read."""
-    def layer(facts: Mapping[str, Any]) -> tuple[Grounds, tuple[TraceStep, ...]]:
+                   ) -> memo.ByReads[tuple[Grounds, tuple[TraceStep, ...], Opened]]:
+    """The statute's grounds with their trace steps and the open ones, remembered by the standard
+    facts they read."""
+    def layer(facts: Mapping[str, Any]) -> tuple[Grounds, tuple[TraceStep, ...], Opened]:
         results = tuple(grounds(facts))
-        return results, tuple(statute_step(ground, holds, why) for ground, holds, why in results)
+        opened = tuple((ground, names) for ground, holds, _ in results
+                       if (names := law.open_facts(ground, holds, facts)))
+        return results, tuple(statute_step(ground, holds, why) for ground, holds, why in results), opened
 
     return memo.ByReads(layer)
 
@@ -99,10 +111,14 @@ class Evaluation(ProcedureFlags):
         self.flags: dict[str, Flag] = {}
         self.unknown = False
         self.leniency_grounds: list[law.StatutoryGround] = []
+        self.opened: list[tuple[law.StatutoryGround, tuple[str, ...]]] = []  # open statutory grounds
+        self.unknown_detail: str | None = None  # the facts_unknown flag's: open grounds that could decide
 
     # -- bookkeeping ---------------------------------------------------------------------------
     def flag(self, code: str, article: str | None = None, detail: str | None = None) -> None:
         if code not in self.flags:
+            if code == "facts_unknown":
+                detail = self.unknown_detail
             self.flags[code] = interned_flag(code, article, detail)
 
     def _conditions(
@@ -123,6 +139,11 @@ class Evaluation(ProcedureFlags):
     # -- the pipeline --------------------------------------------------------------------------
     def run(self) -> Recommendation:
         decision, band, items = self._decide()
+        undecided = self._undecided_grounds(decision.outcome, decision.mandatory)
+        if undecided:  # facts_unknown, raised with the procedure's flags, names the grounds left open
+            self.unknown = True
+            self.unknown_detail = "法定情节待查明 statutory grounds undecided: " + "; ".join(
+                f"{ground.rule} ({', '.join(names)})" for ground, names in undecided)
         if decision.outcome is not Outcome.no_penalty:  # art. 32 binds only a penalty that is imposed
             for ground in self.leniency_grounds:
                 if ground.modality is Modality.shall:
@@ -134,15 +155,25 @@ class Evaluation(ProcedureFlags):
             self.flag("no_coercive_measures", "行政强制法第16条第2款", f"list item {item.id}")
         return self._compose(decision, band)
 
+    def _undecided_grounds(self, outcome: Outcome, mandatory: bool) -> Opened:
+        """The open statutory grounds that could change the decision: a more lenient outcome, or a
+        mandatory no penalty where the one decided is discretionary."""
+        return tuple((ground, names) for ground, names in self.opened
+                     if ground.outcome.rank < outcome.rank or (
+                         outcome is Outcome.no_penalty and not mandatory and ground.modality is Modality.shall
+                         and ground.outcome is Outcome.no_penalty))
+
     def answer(self) -> tuple[Outcome, FineRange | None, bool]:
         """The decision alone, without the recommendation composed around it: what the answer to a
         question is read for (``questions``). Its outcome and fine, and whether answering the facts
-        still unknown may change it: a band, tier or list item still reads them. No penalty is final:
-        every rule that ranks above the one that gave it also leads to no penalty, without a fine."""
+        still unknown may change it: a band, tier or list item still reads them, or an open statutory
+        ground could give a more lenient outcome. No penalty is final: every rule that ranks above the
+        one that gave it also leads to no penalty, without a fine."""
         decision, band, _ = self._decide()
         outcome = decision.outcome
-        open_rule = outcome is not Outcome.no_penalty and any(
+        open_rule = outcome is not Outcome.no_penalty and (any(
             s.matched is None and s.kind in _RULE_KINDS for s in self.trace)
+            or bool(self._undecided_grounds(outcome, decision.mandatory)))
         return outcome, self._fine(decision, self._optional_types(decision, band)), open_rule
 
     def _decide(self) -> tuple[_Decision, CompiledBand | None, dict[ListKind, list[ListItem]]]:
@@ -154,7 +185,8 @@ class Evaluation(ProcedureFlags):
         return self._exemption(exemptions, items, penalty), band, items
 
     def _statutory_exemptions(self) -> Grounds:
-        undated, steps = _EXEMPTIONS(self.facts)
+        undated, steps, opened = _EXEMPTIONS(self.facts)
+        self.opened.extend(opened)
         barred = self.facts.get(BARRED)  # worked out from the dates before the run (see _single)
         at = law.LIMITATION_POSITION
         results = (*undated[:at], (law.ART36_BARRED, barred, DATED), *undated[at:])
@@ -320,8 +352,9 @@ class Evaluation(ProcedureFlags):
 
     def _leniency(self) -> list[law.StatutoryGround]:
         """Art. 30–32 grounds for a lighter or mitigated penalty, each recorded in the trace."""
-        results, steps = _LENIENCY(self.facts)
+        results, steps, opened = _LENIENCY(self.facts)
         self.trace.extend(steps)
+        self.opened.extend(opened)
         return [ground for ground, holds, _ in results if holds]
 
     def _penalty(self, items: dict[ListKind, list[ListItem]], baseline: _Decision, band: CompiledBand | None,

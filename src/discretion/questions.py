@@ -7,6 +7,33 @@ with) is tried. Several unknown facts often decide only together (a list item ne
 each branch is decided (at most ``MAX_EXPLORED`` decisions; beyond that, one fact at a time as
 before). An answer then leads to the results still reachable after it, and a question's worth is how
 many distinct such results its answers lead to: a question is asked when its answer narrows them.
+
+The statute's own grounds count as well as the ruleset's rules, on the law's reading of an absent
+fact (``law``'s docstring, ground by ground):
+
+* A ground left undecided by facts of the act, which the agency establishes in every case (art.
+  33(1): minor, corrected in time, harm, first violation), or by the age of a party given as a
+  natural person (art. 30), is *open*: when it could give a more lenient outcome it raises
+  ``facts_unknown`` (the flag's detail names it), its outcome is within reach, and its facts are
+  candidates (after the ruleset's), answered as the law tells them apart (ages 13, 14 and 18 unless
+  a ruleset compares the age too; a correction through ``corrected``, which decides it). Open
+  grounds stay open in every branch until answered, so exploring from the case's candidates reaches
+  every outcome they can give.
+* Grounds that hold only on circumstances the case must show (art. 31 incapacity, art. 32's four,
+  art. 33(2)'s evidence of no fault) do not hold when the fact is absent: they are decided, never
+  asked, and not within reach until the case gives them. They are absent from almost every case;
+  asking for them would put the same seven questions in every result for no fact of the case.
+* Art. 30 for a party whose type is not given, and art. 36 without the dates, stay undecided in the
+  trace (its note says why) but are not opened: the one would open nearly every case that omits the
+  party type, the other needs a date, not a choice among a few answers.
+
+So ``possible_outcomes`` is every outcome the answers to the open facts can reach (exactly, while a
+case has at most ``MAX_QUESTIONS`` candidate facts, the ruleset's first, and exploring them jointly
+stays within ``MAX_EXPLORED``; beyond it, answers one fact at a time), and a
+question is asked only when its answers narrow that set: a fact that decides nothing on its own
+(whether a violation is a first one, while art. 33(1) can still exempt it either way) is asked once
+the other answers make it decide. Whether a no penalty is mandatory is not part of an answer's result:
+an open "shall" ground under a discretionary no penalty is flagged but not asked.
 """
 
 from __future__ import annotations
@@ -14,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from . import law
 from .case import ValidCase, completed
 from .compile import CompiledRuleset
 from .factspace import literals_by_fact, representatives
@@ -32,14 +60,24 @@ Evaluator = Callable[[ValidCase], Answer]
 Result = tuple[Outcome, tuple[Any, Any] | None]  # an outcome and its fine range's bounds, comparable
 
 
-def _candidates(rec: Recommendation) -> list[str]:
+def _candidates(rec: Recommendation, facts: dict[str, Any]) -> list[str]:
+    """The unknown facts read by the ruleset's undecided rules, then those of the open statutory
+    grounds that could give a more lenient outcome (``law.open_facts``), in the trace's order."""
     names: list[str] = []
+    statute: list[str] = []
+    rank = rec.outcome.rank
     for step in rec.trace:
+        if step.kind == "statute":
+            ground = law.GROUNDS.get(step.rule) if step.matched is None else None
+            if ground is not None and ground.outcome.rank < rank:
+                statute.extend(law.open_facts(ground, None, facts))
+            continue
         if step.kind not in ("band", "tier", "list_item", "criminal"):
             continue
         for cond in step.conditions:
             if cond.value is None:
                 names.extend(name for name, value in cond.facts.items() if value is None and name not in names)
+    names.extend(name for name in statute if name not in names)
     return names[:MAX_QUESTIONS]
 
 
@@ -62,13 +100,19 @@ def _options_afresh(ruleset: CompiledRuleset, name: str) -> list[Any]:
         return []
     nodes = [cond.compiled.node for violation in ruleset.violations.values()
              for _, cond in violation.keyed_conditions if name in cond.compiled.facts]
-    return representatives(spec, literals_by_fact(nodes).get(name, set()))
+    literals = literals_by_fact(nodes).get(name, set())
+    if not literals and name in law.ANSWERS:  # compared by the statute alone: one answer per span it tells apart
+        return list(law.ANSWERS[name])
+    return representatives(spec, literals | set(law.THRESHOLDS.get(name, ())))
 
 
 def _label(ruleset: CompiledRuleset, name: str, value: Any) -> str:
     spec = ruleset.schema[name]
     if isinstance(value, bool):
         return "是" if value else "否"
+    statutory = law.answer_label(name, value)
+    if statutory is not None:
+        return statutory
     for option in spec.values:
         if option.code == value:
             return option.zh or str(value)
@@ -92,7 +136,7 @@ def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation
             got = decided[key] = evaluate(ValidCase(case.id, case.violation, facts, frozenset(facts)))
         return got
 
-    candidates = [name for name in _candidates(rec) if _options(ruleset, name)]
+    candidates = [name for name in _candidates(rec, case.facts) if _options(ruleset, name)]
     leaves = _explore(ruleset, candidates, answer)
     questions: list[Question] = []
     possible = {rec.outcome}

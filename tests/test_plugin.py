@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import pytest
+import yaml  # noqa: F401  imported here, before any in-process pytester run (see below)
 
 from .conftest import FIXTURES
+
+# pytester's in-process runs forget the modules each run imported. PyYAML's C parser, which cannot be
+# imported twice, keeps the event classes of the first import; a second run's fresh yaml.events no
+# longer matches them and parsing a case file recursed forever. Importing yaml once, outside the
+# runs, keeps one set of classes (the failure showed only when this file ran alone).
 
 CLEAN = (FIXTURES / "clean.yaml").read_text(encoding="utf-8")
 
@@ -67,8 +73,19 @@ def test_coverage_lists_unexercised_rules_and_can_fail_the_run(pytester: pytest.
     _folder(pytester, cases=CASES.split("  - name: 逾期十五天")[0])
     result = pytester.runpytest("rs", "--discretion-no-properties", "--discretion-cov-fail-under", "100")
     result.stdout.fnmatch_lines(["*discretion coverage*", "test.clean: 67% of 3 rules; not exercised: "
-                                 "tier v1/normal"])
+                                 "tier v1/normal", "TOTAL: 66.7%",
+                                 "未达覆盖率要求 (coverage threshold not met): 规则覆盖率 66.6% 低于要求的 100% "
+                                 "(rule coverage 66.6% is below the required 100%, --discretion-cov-fail-under); "
+                                 "1 条规则未被案例覆盖，见上 (1 rules not exercised by any case, listed above)",
+                                 "*2 passed*"])
     assert result.ret == 1
+
+
+def test_coverage_at_the_threshold_passes_without_the_failure_line(pytester: pytest.Pytester) -> None:
+    _folder(pytester, cases=CASES.split("  - name: 逾期十五天")[0])
+    result = pytester.runpytest("rs", "--discretion-no-properties", "--discretion-cov-fail-under", "66.5")
+    assert result.ret == 0
+    result.stdout.no_fnmatch_line("*coverage threshold not met*")
 
 
 def test_the_durable_backend_option_is_offered(pytester: pytest.Pytester) -> None:

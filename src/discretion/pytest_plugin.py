@@ -11,6 +11,7 @@ ruleset or case file is collected.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -230,6 +231,16 @@ def coverage_report(coverage: _Coverage) -> tuple[float, list[str]]:
     return (100.0 if total == 0 else 100.0 * hit / total), lines
 
 
+def below_threshold(share: float, threshold: float | None, missing: int) -> str | None:
+    """The line that says why a run whose tests all passed still failed: coverage below the threshold."""
+    if threshold is None or share >= threshold:
+        return None
+    shown = f"{math.floor(share * 10) / 10:.1f}%"  # rounded down: never "100.0% is below the required 100%"
+    return (f"未达覆盖率要求 (coverage threshold not met): 规则覆盖率 {shown} 低于要求的 {threshold:g}% "
+            f"(rule coverage {shown} is below the required {threshold:g}%, --discretion-cov-fail-under); "
+            f"{missing} 条规则未被案例覆盖，见上 ({missing} rules not exercised by any case, listed above)")
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     coverage = _coverage(config)
     if not coverage.rules:
@@ -239,6 +250,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     for line in lines:
         terminalreporter.write_line(line)
     terminalreporter.write_line(f"TOTAL: {share:.1f}%")
+    missing = sum(1 for path, (_, rules) in coverage.rules.items() for rule in rules
+                  if rule not in coverage.covered.get(path, set()))
+    failed = below_threshold(share, config.getoption("--discretion-cov-fail-under"), missing)
+    if failed:
+        terminalreporter.write_line(failed, red=True, bold=True)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

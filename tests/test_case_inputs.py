@@ -211,3 +211,26 @@ def test_money_is_echoed_without_a_negative_zero_or_more_than_two_decimal_places
 def test_a_provision_listed_twice_is_a_case_error(tax: Any) -> None:
     (problem,) = problems(tax, {"violations": ["late-filing", "late-filing"], "facts": {}})
     assert "violations: Value error, 'late-filing' is listed twice" in problem
+
+
+@pytest.mark.parametrize(("dates", "field"), [
+    ({"act_date": "2024-05-01", "discovery_date": "2024-01-01"}, "discovery_date"),
+    ({"act_date": "2024-05-01", "act_end_date": "2024-04-30", "discovery_date": "2024-06-01"}, "act_end_date"),
+    ({"act_date": date(2024, 5, 1), "discovery_date": "2024-01-01"}, "discovery_date"),
+    ({"act_date": "2024-05-01", "discovery_date": datetime(2024, 1, 1)}, "discovery_date"),
+])
+def test_a_date_before_the_act_is_a_case_error_naming_both_fields(tax: Any, dates: dict[str, Any],
+                                                                  field: str) -> None:
+    base = {"harm": "minor", "first_violation": True, "corrected": "within_deadline"}
+    for day in range(1, 5):  # in order: the result kept under what the dates decide (redating), not the dates
+        discretion.evaluate(tax, {"violation": "late-filing", "facts": {
+            **base, "act_date": f"2024-01-0{day}", "discovery_date": "2024-05-01"}})
+    (problem,) = problems(tax, {"violation": "late-filing", "facts": {**base, **dates}})
+    assert problem.startswith(f"facts.{field}: dates-out-of-order") and "(act_date)" in problem
+
+
+def test_a_continuing_act_may_be_discovered_before_it_ends(tax: Any) -> None:
+    for discovered in ("2024-05-01", "2024-06-01"):
+        rec = discretion.evaluate(tax, {"violation": "late-filing", "facts": {
+            "act_date": "2024-05-01", "act_end_date": "2024-09-01", "discovery_date": discovered}})
+        assert rec.facts["discovery_date"] == discovered

@@ -53,6 +53,9 @@ def _cases(count: int, seed: int = 7) -> list[dict[str, Any]]:
                 facts[name] = rng.randint(int(spec.min or 0), int(spec.max or 90))
             elif kind == "date":
                 facts[name] = (date(2023, 1, 1) + timedelta(days=rng.randint(0, 700))).isoformat()
+        if "act_date" in facts:  # an act is not discovered, nor does it end, before it began
+            facts["act_date"] = min(facts.get(n, facts["act_date"]) for n in ("act_date", "act_end_date",
+                                                                              "discovery_date"))
         out.append({"id": f"case-{index}", "violation": rng.choice(violations), "facts": facts})
     return out
 

@@ -12,19 +12,21 @@ from decimal import Decimal
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from .. import law
+from ..case import validate_case
 from ..compile import CompiledRuleset
 from ..errors import DiscretionError
-from ..evaluate import evaluate
+from ..evaluate import evaluate, evaluate_valid, match_native
 from ..models.facts import Direction, FactKind
 from ..models.outcome import Recommendation, to_json_value
 from ..models.vocabulary import Outcome
 from ..money import statutory_range
+from ..standard_facts import DERIVED_FACTS
 from . import PROPERTY_NAMES
-from .strategies import cases
+from .strategies import bounds, cases, thresholds
 
 __all__ = ["PROPERTIES", "PropertyFailure", "as_yaml_case", "run_property"]
 
@@ -52,6 +54,15 @@ def _fail(case: dict[str, Any], rec: Recommendation | None, why: str) -> Propert
 def _run(ruleset: CompiledRuleset, case: dict[str, Any]) -> Recommendation:
     try:
         return evaluate(ruleset, case)
+    except DiscretionError as exc:
+        raise _fail(case, None, f"a generated valid case raised {exc.code}: {exc}") from None
+
+
+def _decide(ruleset: CompiledRuleset, case: dict[str, Any]) -> Recommendation:
+    """``_run`` without the questions for unknown facts: they never change the outcome or the fine, and
+    working them out is most of the time of a sweep over many variants of a sparse case."""
+    try:
+        return evaluate_valid(ruleset, validate_case(ruleset, case), match_native)
     except DiscretionError as exc:
         raise _fail(case, None, f"a generated valid case raised {exc.code}: {exc}") from None
 
@@ -125,48 +136,79 @@ def _severity(rec: Recommendation) -> tuple[int, int, Decimal, Decimal]:
     return rec.outcome.rank, others, rec.fine.max, rec.fine.min
 
 
-def _step(ruleset: CompiledRuleset, name: str, value: Any) -> Any | None:
-    """The value one step more serious in the fact's own direction of growth, or None."""
+def _ladder(ruleset: CompiledRuleset, name: str, value: Any, edges: set[Any]) -> list[Any]:
+    """The values of a fact in its own order of growth, which a sweep compares with one another.
+
+    Bools and enums give all their values; numbers give those around every threshold a condition
+    compares them with, and the case's own value with the one just above it.
+    """
     spec = ruleset.schema[name]
     if spec.type is FactKind.bool:
-        return True if value is False else None
+        return [False, True]
     if spec.type is FactKind.enum:
-        codes = spec.codes
-        index = codes.index(value) if value in codes else -1
-        return codes[index + 1] if 0 <= index < len(codes) - 1 else None
-    if spec.type in (FactKind.integer, FactKind.days):
-        bumped = int(value) + 1
-        return bumped if spec.max is None or bumped <= spec.max else None
-    if spec.type in (FactKind.money, FactKind.number):
-        bumped_d = Decimal(str(value)) + Decimal("0.01")
-        return str(bumped_d) if spec.max is None or bumped_d <= spec.max else None
-    return None
+        return list(spec.codes)
+    if spec.type in (FactKind.integer, FactKind.days, FactKind.money, FactKind.number):
+        counts = spec.type in (FactKind.integer, FactKind.days)
+        step = Decimal(1) if counts else Decimal("0.01")
+        low, high = bounds(spec)  # the strategies' range: below 0 is no valid amount when no minimum is declared
+        points = {p for v in edges for p in (Decimal(str(v)) - step, Decimal(str(v)), Decimal(str(v)) + step)
+                  if low <= p <= high}
+        if value is not None:  # the case's own value, and the one above it unless past the declared maximum
+            given = Decimal(str(value))
+            points |= {p for p in (given, given + step) if spec.max is None or p <= spec.max}
+        return [int(p) if counts else str(p) for p in sorted(points)]
+    return []
+
+
+def _swept(ruleset: CompiledRuleset, case: dict[str, Any]) -> list[str]:
+    """The facts with a direction to sweep: all a generated case may hold, present or not.
+
+    An absent fact counts too: a sparse case that leaves ``serious_circumstances`` out must still show
+    that setting it never lowers the fine. Derived facts only when given (the library derives them).
+    """
+    waived = {w.subject for w in ruleset.model.waivers if w.check == "monotone"}
+    given = case["facts"]
+    return [name for name, spec in sorted(ruleset.schema.items())
+            if spec.direction is not Direction.neutral and name not in waived
+            and (name in given or name not in DERIVED_FACTS)]
 
 
 def monotone(ruleset: CompiledRuleset, case: dict[str, Any]) -> None:
-    """An added aggravating circumstance never lowers the result; an added mitigating one never raises it."""
-    base = _run(ruleset, case)
-    waived = {w.subject for w in ruleset.model.waivers if w.check == "monotone"}
-    for name, value in sorted(case["facts"].items()):
-        spec = ruleset.schema.get(name)
-        if spec is None or spec.direction is Direction.neutral or name in waived:
-            continue
-        bumped = _step(ruleset, name, value)
-        if bumped is None:
-            continue
-        changed = {**case, "facts": {**case["facts"], name: bumped}}
-        rec = _run(ruleset, changed)
-        undecided = (rec.fine is None or base.fine is None) and (
-            rec.has_flag("facts_unknown") or base.has_flag("facts_unknown"))
-        if undecided:
-            continue  # a range that an unknown fact left open is not comparable
-        worse, better = _severity(rec), _severity(base)
-        if spec.direction is Direction.aggravating and worse < better:
-            raise _fail(changed, rec, f"raising aggravating fact '{name}' ({value!r} → {bumped!r}) lowered "
-                        f"{_result(base)} to {_result(rec)}")
-        if spec.direction is Direction.mitigating and worse > better:
-            raise _fail(changed, rec, f"raising mitigating fact '{name}' ({value!r} → {bumped!r}) raised "
-                        f"{_result(base)} to {_result(rec)}")
+    """An added aggravating circumstance never lowers the result; an added mitigating one never raises it.
+
+    Each directional fact is swept through its values in order (false, true; the enum's values; numbers
+    across their thresholds) with the case's other facts held, whether the case gave it or not, and
+    every value is compared with every lower one: a pair that cannot be compared (an unknown fact, a
+    gap between tiers) must not hide an inversion between the values on either side of it.
+    """
+    edges = thresholds(ruleset)
+    for name in _swept(ruleset, case):
+        direction = ruleset.schema[name].direction
+        lower: list[tuple[Any, Recommendation]] = []
+        for value in _ladder(ruleset, name, case["facts"].get(name), edges.get(name, set())):
+            changed = {**case, "facts": {**case["facts"], name: value}}
+            rec = _decide(ruleset, changed)
+            for before in reversed(lower):  # the nearest lower value first: the step that breaks
+                _compare(name, direction, before, (value, rec), changed)
+            lower.append((value, rec))
+
+
+def _compare(name: str, direction: Direction, lower: tuple[Any, Recommendation], higher: tuple[Any, Recommendation],
+             changed: dict[str, Any]) -> None:
+    (low, base), (high, rec) = lower, higher
+    undecided = (rec.fine is None or base.fine is None) and (
+        rec.has_flag("facts_unknown") or base.has_flag("facts_unknown"))
+    if undecided:
+        return  # a range that an unknown fact left open is not comparable
+    if rec.band == base.band and (rec.has_flag("no_tier_matched") or base.has_flag("no_tier_matched")):
+        return  # a gap between tiers leaves the band's whole range, no level to order: tier-gap reports it
+    worse, better = _severity(rec), _severity(base)
+    if direction is Direction.aggravating and worse < better:
+        raise _fail(changed, rec, f"raising aggravating fact '{name}' ({low!r} → {high!r}) lowered "
+                    f"{_result(base)} to {_result(rec)}")
+    if direction is Direction.mitigating and worse > better:
+        raise _fail(changed, rec, f"raising mitigating fact '{name}' ({low!r} → {high!r}) raised "
+                    f"{_result(base)} to {_result(rec)}")
 
 
 def statute_not_overridden(ruleset: CompiledRuleset, case: dict[str, Any]) -> None:
@@ -200,14 +242,25 @@ PROPERTIES: dict[str, Property] = {
 assert tuple(PROPERTIES) == PROPERTY_NAMES, "checks.PROPERTY_NAMES lists the properties in order"
 
 
+# No "explain" phase: it traces every line run while it replays a failure, which made a failing sweep
+# ten times slower, and a property's own message already says what went wrong.
+_PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink)
+
+
 def run_property(name: str, ruleset: CompiledRuleset, *, max_examples: int = 100, seed: int | None = None,
                  derandomize: bool = True) -> None:
-    """Check one property on generated cases; raise PropertyFailure with the shrunk case as YAML."""
+    """Check one property on generated cases; raise PropertyFailure with the shrunk case as YAML.
+
+    Each violation is first tried with no facts given, whatever the budget: generated cases pick
+    violations at random, and a small budget may otherwise never reach the one that is wrong.
+    """
     prop = PROPERTIES[name]
     if any(w.check == name and w.subject is None for w in ruleset.model.waivers):
         return  # waived as a whole: the static checks report the waiver and its reason
+    for vid in sorted(ruleset.violations):
+        prop(ruleset, {"violation": vid, "facts": {}})
 
-    @settings(max_examples=max_examples, deadline=None, derandomize=derandomize and seed is None,
+    @settings(max_examples=max_examples, deadline=None, derandomize=derandomize and seed is None, phases=_PHASES,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], database=None)
     @given(st.data())
     def check(data: st.DataObject) -> None:

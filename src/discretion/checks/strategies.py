@@ -65,23 +65,27 @@ def _near(values: set[Any], step: Any) -> list[Any]:
     return sorted(out)
 
 
+def bounds(spec: FactSpec) -> tuple[Decimal, Decimal]:
+    """The range numbers are drawn from: the declared one, else 0–10,000 (counts) or 0–1,000,000 (amounts)."""
+    counts = spec.type in (FactKind.integer, FactKind.days)
+    low = Decimal(spec.min) if spec.min is not None else Decimal(0)
+    high = Decimal(spec.max) if spec.max is not None else Decimal(10_000 if counts else 1_000_000)
+    return low, high
+
+
 def _value(spec: FactSpec, edges: set[Any]) -> st.SearchStrategy[Any]:
     kind = spec.type
-    low = spec.min
-    high = spec.max
     if kind is FactKind.bool:
         return st.booleans()
     if kind is FactKind.enum:
         return st.sampled_from(spec.codes)
     if kind in (FactKind.integer, FactKind.days):
-        lo = int(low) if low is not None else 0
-        hi = int(high) if high is not None else 10_000
+        lo, hi = (int(b) for b in bounds(spec))
         near = [int(v) for v in _near({Decimal(v) for v in edges}, Decimal(1)) if lo <= v <= hi]
         integers = st.integers(min_value=lo, max_value=hi)
         return st.one_of(st.sampled_from(near), integers) if near else integers
     if kind in (FactKind.money, FactKind.number):
-        lo_d = low if low is not None else Decimal(0)
-        hi_d = high if high is not None else Decimal(1_000_000)
+        lo_d, hi_d = bounds(spec)
         near = [v.quantize(CENT) for v in _near({Decimal(v) for v in edges}, CENT) if lo_d <= v <= hi_d]
         amounts = st.decimals(min_value=lo_d, max_value=hi_d, places=2, allow_nan=False, allow_infinity=False)
         return st.one_of(st.sampled_from(near), amounts) if near else amounts

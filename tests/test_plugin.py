@@ -74,8 +74,8 @@ def test_coverage_lists_unexercised_rules_and_can_fail_the_run(pytester: pytest.
     result = pytester.runpytest("rs", "--discretion-no-properties", "--discretion-cov-fail-under", "100")
     result.stdout.fnmatch_lines(["*discretion coverage*", "test.clean: 67% of 3 rules; not exercised: "
                                  "tier v1/normal", "TOTAL: 66.7%",
-                                 "未达覆盖率要求 (coverage threshold not met): 规则覆盖率 66.6% 低于要求的 100% "
-                                 "(rule coverage 66.6% is below the required 100%, --discretion-cov-fail-under); "
+                                 "未达覆盖率要求 (coverage threshold not met): 规则覆盖率 66.7% 低于要求的 100% "
+                                 "(rule coverage 66.7% is below the required 100%, --discretion-cov-fail-under); "
                                  "1 条规则未被案例覆盖，见上 (1 rules not exercised by any case, listed above)",
                                  "*2 passed*"])
     assert result.ret == 1
@@ -86,6 +86,14 @@ def test_coverage_at_the_threshold_passes_without_the_failure_line(pytester: pyt
     result = pytester.runpytest("rs", "--discretion-no-properties", "--discretion-cov-fail-under", "66.5")
     assert result.ret == 0
     result.stdout.no_fnmatch_line("*coverage threshold not met*")
+
+
+def test_the_threshold_line_never_rounds_up_to_the_threshold() -> None:
+    from discretion.pytest_plugin import below_threshold
+
+    assert "规则覆盖率 18.2% 低于要求的 100%" in str(below_threshold(18.1818, 100, 18))  # as TOTAL rounds it
+    assert "规则覆盖率 99.966% 低于要求的 100%" in str(below_threshold(99.9667, 100, 1))
+    assert below_threshold(66.7, 66.5, 1) is None and below_threshold(10.0, None, 9) is None
 
 
 def test_the_durable_backend_option_is_offered(pytester: pytest.Pytester) -> None:

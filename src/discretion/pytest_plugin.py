@@ -235,7 +235,9 @@ def below_threshold(share: float, threshold: float | None, missing: int) -> str 
     """The line that says why a run whose tests all passed still failed: coverage below the threshold."""
     if threshold is None or share >= threshold:
         return None
-    shown = f"{math.floor(share * 10) / 10:.1f}%"  # rounded down: never "100.0% is below the required 100%"
+    shown = f"{share:.1f}%"  # as TOTAL says it, unless rounding reaches the threshold ("100.0% is below 100%")
+    if round(share, 1) >= threshold:
+        shown = f"{math.floor(share * 1000) / 1000:.3f}%"
     return (f"未达覆盖率要求 (coverage threshold not met): 规则覆盖率 {shown} 低于要求的 {threshold:g}% "
             f"(rule coverage {shown} is below the required {threshold:g}%, --discretion-cov-fail-under); "
             f"{missing} 条规则未被案例覆盖，见上 ({missing} rules not exercised by any case, listed above)")

@@ -145,3 +145,11 @@ def test_a_registry_of_a_missing_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RulesetError) as caught:
         load_registry(tmp_path / "nonexist")
     assert caught.value.problems[0].code == "not-found"
+
+
+def test_cases_of_an_unknown_violation_are_refused_with_the_nearest_ids() -> None:
+    from discretion.testing import cases
+
+    with pytest.raises(DiscretionError) as caught:
+        cases(load_ruleset(TAX_DIR), violation="late-filling")
+    assert caught.value.code == "unknown-violation" and "did you mean 'late-filing'" in str(caught.value)

@@ -141,8 +141,10 @@ def _dates(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def cases(ruleset: CompiledRuleset, violation: str | None = None) -> st.SearchStrategy[dict[str, Any]]:
-    """Valid cases for a ruleset (or one violation): ``{"violation", "facts"}`` with boundary values."""
+    """Valid cases for a ruleset (or one violation): ``{"violation", "facts"}`` with boundary values.
+
+    An unknown violation is a CaseError with did-you-mean here, not cases that all fail later."""
     edges = thresholds(ruleset)
-    ids = [violation] if violation is not None else sorted(ruleset.violations)
+    ids = [ruleset.violation(violation).id] if violation is not None else sorted(ruleset.violations)
     return st.builds(lambda vid, fs: {"violation": vid, "facts": fs}, st.sampled_from(ids),
                      facts(ruleset.schema, edges=edges))

@@ -125,6 +125,8 @@ def test_a_party_not_described_leaves_art30_undecided_but_unasked(tax: Any) -> N
     rec = discretion.evaluate(tax, late_filing(first_violation=False, harm="serious", corrected="late"))
     assert step(rec, "APL-30-under-14").matched is None and "party type not given" in step(rec, "APL-30-under-14").note
     assert unknown_flag(rec) is None and rec.questions == []
+    against = " ".join(r.zh for r in rec.reasons if r.stance == "against")
+    assert "无行政处罚法第三十条、第三十一条、第三十二条规定的从轻或者减轻处罚情形" in against
 
 
 # --- grounds that hold only on facts the case gives -----------------------------------------------------------
@@ -172,16 +174,18 @@ def test_every_completion_ends_within_the_outcomes_said_possible(tax: Any, facts
     person = facts.get("party_type") == "natural_person"
     open_facts = [name for name in _DOMAINS if name not in facts and (name != "age_at_act" or person)]
     reached = set()
+    by_answer: dict[tuple[str, str], set[Any]] = {}
     for values in itertools.product(*(_DOMAINS[name] for name in open_facts)):
         answers = dict(zip(open_facts, values, strict=True))
         done = discretion.evaluate(tax, late_filing(**facts, **answers))
         reached.add(done.outcome)
         assert done.outcome in possible, (facts, answers)
         for fact, value in answers.items():
-            option = options.get(fact, {}).get(json.dumps(value))
-            if option is not None:
-                assert done.outcome in option.possible_outcomes, (facts, answers, fact)
+            by_answer.setdefault((fact, json.dumps(value)), set()).add(done.outcome)
     assert reached == set(possible), facts  # and nothing said possible is out of reach
+    for fact, answers in options.items():  # each answer: exactly what answering the rest can reach
+        for value, option in answers.items():
+            assert set(option.possible_outcomes) == by_answer[fact, value], (facts, fact, value)
 
 
 def test_the_reviewed_empty_case(tax: Any) -> None:
@@ -233,3 +237,61 @@ def test_durable_backend_agrees_on_statute_facts(tax: Any) -> None:
     for case in _grid()[::3]:
         native, durable = (discretion.evaluate(tax, case, backend=b) for b in ("native", "durable"))
         assert _comparable(native) == _comparable(durable), case
+
+
+# --- art. 33(1)'s facts completed without evaluating: the same as evaluating every answer -------------------
+def _asked(ruleset: Any, case: dict[str, Any]) -> str:
+    rec = discretion.evaluate(ruleset, case)
+    return json.dumps([json.loads(q.model_dump_json()) for q in rec.questions]
+                      + [o.value for o in rec.possible_outcomes], sort_keys=True)
+
+
+def test_completing_art33_1_from_the_statute_asks_what_evaluating_every_answer_asks(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``questions`` answers art. 33(1)'s own facts from the statute (``_completion``); evaluating each
+    answer jointly instead (no fact eligible, a budget that is never reached) gives the same questions,
+    answers and possible outcomes on every bundled violation, empty and with generated facts, wherever
+    both explore within their budget and the candidates fit ``MAX_QUESTIONS`` (past it, the
+    statute's completion still reaches what a candidate left out would)."""
+    from discretion import questions
+    from discretion.case import validate_case
+    from discretion.loading import find_ruleset_files
+
+    from .publish_support import generate_cases
+
+    rulesets = [discretion.load_ruleset(path) for path in find_ruleset_files(RULESETS)]
+    cases = [(rs, {"violation": vid, "facts": {}}) for rs in rulesets for vid in rs.violations]
+    cases += [(rs, case) for rs in rulesets for case in generate_cases(rs, 4, seed=len(rs.id))
+              if "prior_violations" not in case["facts"]]
+    over: list[bool] = []
+    explore = questions._explore
+
+    def counting(*args: Any) -> Any:
+        found = explore(*args)
+        over.append(found is None)
+        return found
+
+    monkeypatch.setattr(questions, "_explore", counting)
+
+    def run() -> list[tuple[str, bool]]:
+        memo.clear()
+        out = []
+        for rs, case in cases:
+            over.clear()
+            out.append((_asked(rs, case), any(over)))
+        return out
+
+    statute = run()
+    monkeypatch.setattr(questions, "_eligible", lambda facts: ())
+    monkeypatch.setattr(questions, "MAX_EXPLORED", 100_000)
+    evaluated = run()
+    memo.clear()
+    compared = 0
+    for (rs, case), (fast, fast_over), (slow, slow_over) in zip(cases, statute, evaluated, strict=True):
+        rec = discretion.evaluate(rs, case)
+        rules, law_facts, _, _ = questions._candidates(rec, validate_case(rs, case).facts)
+        if fast_over or slow_over or len(set(rules) | set(law_facts)) > questions.MAX_QUESTIONS:
+            continue
+        assert fast == slow, (rs.id, case)
+        compared += 1
+    assert compared > 100

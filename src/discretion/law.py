@@ -9,14 +9,14 @@ What a fact absent from a case means depends on the ground, as the statute frame
 * Circumstances that must be shown hold only when the case gives them; absent, the ground does not
   hold (False) and its trace step says so. Art. 33(2) says it in its own words: the party "有证据足以
   证明" no fault. Art. 31 rests on a mental illness or intellectual disability and a loss of capacity
-  at the time, which must be established (capacity is presumed, 民法典第18条); art. 32's circumstances
+  at the time of the act, which the case must establish (capacity is the rule); art. 32's circumstances
   are the party's own conduct (eliminating harm, coercion, confession, meritorious cooperation),
   found on the evidence or raised by the party (art. 45). Nothing else about the case brings them
   into question, so asking for them in every case would be noise.
-* Facts of the act itself, which the agency establishes in every case (art. 40, 54: 事实清楚、证据
-  确凿): its harm, its correction, whether it is minor, whether it is a first violation. Absent, the
-  ground is undecided (None) and *open*: the recommendation flags it and asks for what decides it
-  (``open_facts``). Art. 33(1)'s two grounds are of this kind.
+* Facts of the act itself, which the agency establishes in every case (art. 40: 行政机关必须查明事实;
+  art. 54: 全面、客观、公正地调查): its harm, its correction, whether it is minor, whether it is a
+  first violation. Absent, the ground is undecided (None) and *open*: the recommendation flags it and
+  asks for what decides it (``open_facts``). Art. 33(1)'s two grounds are of this kind.
 * The party's age (art. 30) is a fact of every natural person, recorded with the party's identity:
   for a party given as a natural person an absent age is open (asked, with the law's own thresholds
   14 and 18 as answers); for an organisation art. 30 and 31 do not apply; when the case does not say
@@ -44,6 +44,7 @@ __all__ = [
     "GROUNDS",
     "HEARING_REQUEST_DAYS",
     "HEARING_TYPES",
+    "READS",
     "StatutoryGround",
     "add_years",
     "article",
@@ -150,6 +151,18 @@ GROUNDS: Mapping[str, StatutoryGround] = {ground.rule: ground for ground in (
     ART30_CHILD, ART31_INCAPABLE, ART33_MINOR, ART33_FIRST, ART33_NO_FAULT, ART36_BARRED,
     ART30_YOUTH, ART31_PARTIAL, *ART32_GROUNDS.values())}
 """Every statutory ground by its rule id (as trace steps name them)."""
+_AGE_READS = ("age_at_act", "party_type")
+_33_READS = ("timely_corrected", "corrected", "harm")
+READS: Mapping[str, tuple[str, ...]] = {
+    ART30_CHILD.rule: _AGE_READS, ART30_YOUTH.rule: _AGE_READS,
+    ART31_INCAPABLE.rule: ("capacity",), ART31_PARTIAL.rule: ("capacity",),
+    ART33_NO_FAULT.rule: ("no_fault_evidence",),
+    ART33_MINOR.rule: ("minor_violation", *_33_READS),
+    ART33_FIRST.rule: ("first_violation", "prior_violation_count", *_33_READS),
+    **{ground.rule: (fact,) for fact, ground in ART32_GROUNDS.items()},
+}
+"""The facts a question may answer that each ground (but art. 36's dates) reads, directly or through
+the facts they are derived from."""
 
 
 @lru_cache(maxsize=8192)  # a case's period starts on one of a few thousand days; each is worked out once
@@ -218,17 +231,17 @@ def exemption_undated(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, b
     harm = facts.get("harm")
     timely = facts.get("timely_corrected")
     minor = facts.get("minor_violation")
+    first = facts.get("first_violation")
     child, age_why = _age(facts, lambda age: age < AGE_OF_RESPONSIBILITY)
     no_capacity, capacity_why = _capacity(facts, "none")
     return [
         (ART30_CHILD, child, age_why),
         (ART31_INCAPABLE, no_capacity, capacity_why),
-        (ART33_NO_FAULT, *_shown(facts, "no_fault_evidence", "未提供证据 (no evidence: the party must prove it)")),
+        (ART33_NO_FAULT, *_shown(facts, "no_fault_evidence")),
         (ART33_MINOR, _all(minor, timely, None if harm is None else harm == "none"),
          f"minor_violation = {minor}, timely_corrected = {timely}, harm = {harm}"),
-        (ART33_FIRST, _all(facts.get("first_violation"), timely,
-                           None if harm is None else harm in ("none", "minor")),
-         f"first_violation = {facts.get('first_violation')}, timely_corrected = {timely}, harm = {harm}"),
+        (ART33_FIRST, _all(first, timely, None if harm is None else harm in ("none", "minor")),
+         f"first_violation = {first}, timely_corrected = {timely}, harm = {harm}"),
     ]
 
 
@@ -241,7 +254,7 @@ def mandatory_leniency(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, 
         (ART31_PARTIAL, partial, capacity_why),
     ]
     for fact, ground in ART32_GROUNDS.items():
-        grounds.append((ground, *_shown(facts, fact, "未查明 (not shown)")))
+        grounds.append((ground, *_shown(facts, fact)))
     return grounds
 
 
@@ -291,23 +304,30 @@ def _capacity(facts: Mapping[str, Any], lost: str) -> tuple[bool, str]:
     return False, "capacity = None: 未经认定丧失辨认或者控制能力 (presumed full: no loss established)"
 
 
-def _shown(facts: Mapping[str, Any], fact: str, how: str) -> tuple[bool, str]:
+def _shown(facts: Mapping[str, Any], fact: str) -> tuple[bool, str]:
     """A circumstance that must be shown: it holds only when the case gives it as true."""
     value = facts.get(fact)
     if value is None:
-        return False, f"{fact} = None: {how}"
+        return False, _NOT_SHOWN[fact]
     return bool(value), f"{fact} = {value}"
 
 
-def open_facts(ground: StatutoryGround, holds: bool | None, facts: Mapping[str, Any]) -> tuple[str, ...]:
-    """The unknown facts that decide a ground left undecided, when the ground is *open*: a fact of the
-    act (art. 33(1)) or the age of a party given as a natural person (art. 30). () otherwise: decided,
-    a ground that holds only on facts given, art. 36 (dates), or art. 30 for a party not described."""
+_NOT_SHOWN = {"no_fault_evidence": "no_fault_evidence = None: 未提供证据 (no evidence: the party must prove it)",
+              **{fact: f"{fact} = None: 未查明 (not shown)" for fact in _ART32}}
+
+
+def open_facts(ground: StatutoryGround, holds: bool | None, facts: Mapping[str, Any],
+               answerable: Collection[str] = ()) -> tuple[str, ...]:
+    """The unknown facts that decide a ground left undecided, when the ground is *open*: art. 33(1)
+    (facts of the act), and art. 30 for a party given as a natural person (or whose type is among
+    the ``answerable`` facts a question may yet answer). () otherwise: decided, a ground that holds
+    only on facts given (art. 31, 32, 33(2)), art. 36 (dates), or art. 30 for a party not described."""
     if holds is not None or not ground.asks:
         return ()
-    if ground.asks == ("age_at_act",) and facts.get("party_type") != "natural_person":
+    if ground.asks == ("age_at_act",) and facts.get("party_type") != "natural_person" and (
+            "party_type" not in answerable or facts.get("party_type") is not None):
         return ()
-    return tuple(ASKED_AS.get(name, name) for name in ground.asks if facts.get(name) is None)
+    return tuple(dict.fromkeys(ASKED_AS.get(name, name) for name in ground.asks if facts.get(name) is None))
 
 
 def summary_procedure_allowed(types: set[PenaltyType], fine_max: Decimal | None, party_type: str | None) -> bool:

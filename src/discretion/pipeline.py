@@ -70,7 +70,7 @@ def _statute_layer(grounds: Callable[[Mapping[str, Any]], list[tuple[law.Statuto
     def layer(facts: Mapping[str, Any]) -> tuple[Grounds, tuple[TraceStep, ...], Opened]:
         results = tuple(grounds(facts))
         opened = tuple((ground, names) for ground, holds, _ in results
-                       if (names := law.open_facts(ground, holds, facts)))
+                       if holds is None and ground.asks and (names := law.open_facts(ground, holds, facts)))
         return results, tuple(statute_step(ground, holds, why) for ground, holds, why in results), opened
 
     return memo.ByReads(layer)
@@ -142,8 +142,7 @@ class Evaluation(ProcedureFlags):
         undecided = self._undecided_grounds(decision.outcome, decision.mandatory)
         if undecided:  # facts_unknown, raised with the procedure's flags, names the grounds left open
             self.unknown = True
-            self.unknown_detail = "法定情节待查明 statutory grounds undecided: " + "; ".join(
-                f"{ground.rule} ({', '.join(names)})" for ground, names in undecided)
+            self.unknown_detail = _undecided_detail(undecided)
         if decision.outcome is not Outcome.no_penalty:  # art. 32 binds only a penalty that is imposed
             for ground in self.leniency_grounds:
                 if ground.modality is Modality.shall:
@@ -166,14 +165,13 @@ class Evaluation(ProcedureFlags):
     def answer(self) -> tuple[Outcome, FineRange | None, bool]:
         """The decision alone, without the recommendation composed around it: what the answer to a
         question is read for (``questions``). Its outcome and fine, and whether answering the facts
-        still unknown may change it: a band, tier or list item still reads them, or an open statutory
-        ground could give a more lenient outcome. No penalty is final: every rule that ranks above the
-        one that gave it also leads to no penalty, without a fine."""
+        still unknown may change it: a band, tier or list item still reads them (open statutory grounds
+        are ``questions``' to follow, from the facts). No penalty is final: every rule that ranks above
+        the one that gave it also leads to no penalty, without a fine."""
         decision, band, _ = self._decide()
         outcome = decision.outcome
-        open_rule = outcome is not Outcome.no_penalty and (any(
+        open_rule = outcome is not Outcome.no_penalty and any(
             s.matched is None and s.kind in _RULE_KINDS for s in self.trace)
-            or bool(self._undecided_grounds(outcome, decision.mandatory)))
         return outcome, self._fine(decision, self._optional_types(decision, band)), open_rule
 
     def _decide(self) -> tuple[_Decision, CompiledBand | None, dict[ListKind, list[ListItem]]]:
@@ -487,6 +485,20 @@ class Evaluation(ProcedureFlags):
         labels = self.ruleset.measure_labels
         return [label_out(c, labels[c].zh, labels[c].en) for c in dict.fromkeys(codes)]
 
+
+
+_DETAILS: dict[Opened, str] = {}
+
+
+def _undecided_detail(undecided: Opened) -> str:
+    """The facts_unknown flag's detail for open grounds, written once per combination (a handful)."""
+    detail = _DETAILS.get(undecided)
+    if detail is None:
+        if len(_DETAILS) > 4096:
+            _DETAILS.clear()
+        detail = _DETAILS[undecided] = "法定情节待查明 statutory grounds undecided: " + "; ".join(
+            f"{ground.rule} ({', '.join(names)})" for ground, names in undecided)
+    return detail
 
 
 _FINES: dict[tuple[Decimal, Decimal], FineRange] = {}

@@ -99,23 +99,20 @@ class _Read:
     steps: dict[tuple[str, str], TraceStep]  # the first step of each kind and rule, as the trace has it
     statute: tuple[TraceStep, ...]
     lenient_ground: bool  # art. 30 (14–17), 31 (partial capacity) or 32 holds
-    lenient_undecided: bool  # one of them is undecided (art. 30: the age is unknown)
 
     @classmethod
     def of(cls, rec: Recommendation) -> _Read:
         steps: dict[tuple[str, str], TraceStep] = {}
         statute: list[TraceStep] = []
-        lenient = undecided = False
+        lenient = False
         for step in rec.trace:  # one pass
             kind, rule = step.kind, step.rule
             if (kind, rule) not in steps:
                 steps[kind, rule] = step
             if kind == "statute":
                 statute.append(step)
-                if rule.startswith(_LENIENT_GROUNDS):
-                    lenient = lenient or bool(step.matched)
-                    undecided = undecided or step.matched is None
-        return cls(steps, tuple(statute), lenient, undecided)
+                lenient = lenient or bool(step.matched and rule.startswith(_LENIENT_GROUNDS))
+        return cls(steps, tuple(statute), lenient)
 
     def step(self, kind: str, rule: str) -> TraceStep | None:
         return self.steps.get((kind, rule))
@@ -134,7 +131,7 @@ def _reason(stance: str, outcome: Outcome, rule: str, basis: str | None, zh: str
 
 # Facts the sentences read besides those inside the trace's conditions (see _statutory_against).
 _READ = ("first_violation", "timely_corrected", "corrected", "harm", "minor_violation", "prior_violations",
-         "prior_violation_count", "no_fault_evidence")
+         "prior_violation_count", "no_fault_evidence", "party_type", "age_at_act")
 _MEMO: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Reason]]] = {}
 _MEMO_LIMIT = 65536
 
@@ -257,7 +254,7 @@ def _against(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recomm
     if outcome is Outcome.no_penalty:
         out += _statutory_against(ruleset, rec, read)
     if outcome in (Outcome.mitigated, Outcome.lighter) and not read.lenient_ground:
-        if read.lenient_undecided:  # only art. 30 can be: the party's age is not given
+        if rec.facts.get("party_type") == "natural_person" and rec.facts.get("age_at_act") is None:  # art. 30 open
             out.append(_reason("against", outcome, "APL-32", "《行政处罚法》 第32条",
                                "无行政处罚法第三十一条、第三十二条规定的从轻或者减轻处罚情形；"
                                "第三十条规定的情形待查明（违法行为发生时年龄未知）",

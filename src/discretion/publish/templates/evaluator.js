@@ -305,27 +305,46 @@
     return found.dn > addYears(start, extended ? 5 : 2).dn;
   }
   function lessThan(v, n) { return cmp(v, int(String(n))) < 0; }
+  // law.py: an absent age is undecided for a natural person or an undescribed party, and art. 30 does
+  // not apply to an organisation; capacity, art. 32's circumstances and no-fault evidence hold only
+  // when given (absent: false).
+  function ageGround(facts, test) {
+    var age = get(facts, "age_at_act"), party = get(facts, "party_type");
+    if (age !== null) { return test(age); }
+    return party === "legal_person" || party === "other_organization" ? false : null;
+  }
+  function shown(facts, name) { return get(facts, name) === true; }
+  // law.open_facts: the grounds a missing fact leaves open, with what decides them
+  var ASKS = { "APL-30-under-14": ["age_at_act"], "APL-30-14-to-17": ["age_at_act"],
+    "APL-33-1-minor": ["minor_violation", "timely_corrected", "harm"],
+    "APL-33-1-first": ["first_violation", "timely_corrected", "harm"] };
+  function openFacts(rule, holds, facts) {
+    var asks = ASKS[rule];
+    if (holds !== null || !asks) { return []; }
+    if (asks[0] === "age_at_act" && get(facts, "party_type") !== "natural_person") { return []; }
+    return asks.filter(function (n) { return get(facts, n) === null; })
+      .map(function (n) { return n === "timely_corrected" ? "corrected" : n; });
+  }
   function exemption(facts) {
-    var age = get(facts, "age_at_act"), capacity = get(facts, "capacity"), harm = get(facts, "harm");
+    var capacity = get(facts, "capacity"), harm = get(facts, "harm");
     var timely = get(facts, "timely_corrected"), minor = get(facts, "minor_violation");
     return [
-      ["APL-30-under-14", age === null ? null : lessThan(age, 14)],
-      ["APL-31-no-capacity", capacity === null ? null : capacity === "none"],
+      ["APL-30-under-14", ageGround(facts, function (age) { return lessThan(age, 14); })],
+      ["APL-31-no-capacity", capacity === "none"],
       ["APL-36-time-barred", limitation(facts)],
-      ["APL-33-2-no-fault", get(facts, "no_fault_evidence")],
+      ["APL-33-2-no-fault", shown(facts, "no_fault_evidence")],
       ["APL-33-1-minor", all3([minor, timely, harm === null ? null : harm === "none"])],
       ["APL-33-1-first", all3([get(facts, "first_violation"), timely, harm === null ? null : (harm === "none" || harm === "minor")])]
     ];
   }
   function leniency(facts) {
-    var age = get(facts, "age_at_act"), capacity = get(facts, "capacity");
     return [
-      ["APL-30-14-to-17", age === null ? null : (!lessThan(age, 14) && lessThan(age, 18))],
-      ["APL-31-partial-capacity", capacity === null ? null : capacity === "partial"],
-      ["APL-32-1", get(facts, "consequences_eliminated")],
-      ["APL-32-2", get(facts, "coerced")],
-      ["APL-32-3", get(facts, "confessed")],
-      ["APL-32-4", get(facts, "meritorious")]
+      ["APL-30-14-to-17", ageGround(facts, function (age) { return !lessThan(age, 14) && lessThan(age, 18); })],
+      ["APL-31-partial-capacity", get(facts, "capacity") === "partial"],
+      ["APL-32-1", shown(facts, "consequences_eliminated")],
+      ["APL-32-2", shown(facts, "coerced")],
+      ["APL-32-3", shown(facts, "confessed")],
+      ["APL-32-4", shown(facts, "meritorious")]
     ];
   }
   function summaryAllowed(types, fineMax, partyType) {
@@ -419,6 +438,20 @@
     var penalty = this.penalty(items, baseline, b.band, b.range, b.applies);
     var decision = this.exemption(exemptions, items, penalty);
     var self = this;
+    // pipeline._undecided_grounds: an open ground that could give a more lenient outcome, or make a
+    // discretionary no penalty mandatory, leaves the facts unknown
+    var law = this.rs.law.grounds, undecided = [];
+    exemptions.concat(leniency(this.facts)).forEach(function (r) {
+      var names = openFacts(r[0], r[1], self.facts), g = law[r[0]];
+      if (names.length && (OUTCOME_RANK[g.outcome] < OUTCOME_RANK[decision.outcome] || (decision.outcome === "no_penalty"
+          && !decision.mandatory && g.modality === "shall" && g.outcome === "no_penalty"))) {
+        undecided.push(r[0] + " (" + names.join(", ") + ")");
+      }
+    });
+    if (undecided.length) {
+      this.unknown = true;
+      this.unknownDetail = "法定情节待查明 statutory grounds undecided: " + undecided.join("; ");
+    }
     if (decision.outcome !== "no_penalty") { // art. 32 binds only a penalty that is imposed
       (this.leniencyGrounds || []).forEach(function (g) { if (g.modality === "shall") { self.flag("leniency_required", g.citation, g.zh); } });
     } else { // no penalty: no statutory range is applied, so "no tier matched" says nothing
@@ -691,7 +724,7 @@
       this.flag("ruleset_not_in_force", "行政处罚法第37条", "version " + rs.version + " is in force " + rs.effective + "–" + (rs.expires || "") + "; act " + isoDate(act));
     }
     if (rs.draft) { this.flag("draft_ruleset", null, rs.id + " " + rs.version); }
-    if (this.unknown) { this.flag("facts_unknown"); }
+    if (this.unknown) { this.flag("facts_unknown", null, this.unknownDetail || null); }
   };
 
   /** Evaluate one case {violation, facts} against an exported ruleset: {errors} or {recommendation}. */

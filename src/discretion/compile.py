@@ -23,7 +23,7 @@ from .fact_values import coerce
 from .models.facts import FactKind, FactSpec
 from .models.penalty import Band, ConditionSpec, Fine, FineShape, Formula, Tier, normalise_conditions
 from .models.ruleset import ListItem, Ruleset, Violation
-from .models.vocabulary import MEASURES, Label
+from .models.vocabulary import MEASURES, Label, PenaltyType
 from .standard_facts import DATED_FACTS, STANDARD_FACTS
 
 if TYPE_CHECKING:
@@ -93,6 +93,15 @@ class CompiledViolation:
             keyed.extend((f"item:{item.model.id}:{i}", c) for i, c in enumerate(item.conditions))
         keyed.extend((f"criminal:{i}", c) for i, c in enumerate(self.criminal))
         return tuple(keyed)
+
+    def inherited_types(self, band: CompiledBand | None) -> tuple[PenaltyType, ...]:
+        """The statute's penalty types for a band that names none of its own: all but those that only
+        other bands name (a statute's "情节严重的，并处…" belongs to the band that names it)."""
+        def kept(penalty: PenaltyType) -> bool:
+            naming = [b for b in self.bands if penalty in b.model.types]
+            return not naming or any(b is band for b in naming)
+
+        return tuple(t for t in self.model.statutory.types if kept(t))
 
     @cached_property
     def matchers(self) -> tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...]:

@@ -93,6 +93,7 @@ class _Decision:
     citations: list[Citation] = field(default_factory=list)
     measures: tuple[str, ...] = ()
     item: ListItem | None = None
+    narrowed: bool = False  # a tier or list item named its own types: the whole penalty, nothing optional added
 
 
 class Evaluation(ProcedureFlags):
@@ -257,7 +258,8 @@ class Evaluation(ProcedureFlags):
         label = tier.model.label.zh if tier.model.label else OUTCOMES[tier.model.outcome.value].zh
         return _Decision(tier.model.outcome, self._band_mandatory(band), f"{self.violation.id}/{tier.model.id}",
                          f"裁量阶次：{label}", fine_range, self._types(tier.model.types, band, fine_range),
-                         citations=citations + self._formula_citation(tier.model.fine))
+                         citations=citations + self._formula_citation(tier.model.fine),
+                         narrowed=tier.model.types is not None)
 
     def _band_mandatory(self, band: CompiledBand | None) -> bool:
         return band is None or band.model.modality is Modality.shall
@@ -286,22 +288,16 @@ class Evaluation(ProcedureFlags):
         return clamp(result, band_range)
 
     def _types(self, explicit: tuple[PT, ...] | None, band: CompiledBand | None, fine: Range | None) -> tuple[PT, ...]:
-        statutory = self.violation.model.statutory
         if explicit is not None:
             types = explicit
         elif band is not None and band.model.types:
             types = band.model.types
         else:
-            types = tuple(t for t in statutory.types if not self._only_in_other_bands(t, band))
+            types = self.violation.inherited_types(band)
         gains = self.facts.get("illegal_gains")
         keep_gains = gains is not None and gains > 0 and self.facts.get("illegal_gains_refunded") is not True
         return tuple(t for t in types if (t is not PT.fine or fine is not None)
                      and (t is not PT.confiscate_illegal_gains or keep_gains))
-
-    def _only_in_other_bands(self, penalty: PT, band: CompiledBand | None) -> bool:
-        bands = self.violation.bands
-        named = [b for b in bands if b.model.types]
-        return bool(named) and all(b is not band for b in named if penalty in b.model.types)
 
     def _items(self) -> dict[ListKind, list[ListItem]]:
         matched: dict[ListKind, list[ListItem]] = {}
@@ -369,7 +365,8 @@ class Evaluation(ProcedureFlags):
                 return _Decision(outcome, item.modality is Modality.shall, item.id,
                                  f"适用{'减轻' if outcome is Outcome.mitigated else '从轻'}处罚清单第{item.id}项",
                                  fine, self._types(item.types, band, fine), alternatives=chosen_by_item,
-                                 citations=[item.basis], measures=item.measures, item=item)
+                                 citations=[item.basis], measures=item.measures, item=item,
+                                 narrowed=item.types is not None)
         self.leniency_grounds = grounds
         if not grounds or baseline.outcome.rank <= Outcome.lighter.rank:
             return baseline
@@ -460,8 +457,10 @@ class Evaluation(ProcedureFlags):
         return rec
 
     def _optional_types(self, decision: _Decision, band: CompiledBand | None) -> tuple[PT, ...]:
-        """Penalty types the statute leaves to the officer (并处 may), offered beside a penalty at least 从轻."""
-        if decision.outcome.rank < Outcome.lighter.rank:  # no penalty, or a mitigated one
+        """Penalty types the statute leaves to the officer (并处 may), offered beside a penalty at least 从轻,
+        unless a tier or list item named its types: those are the whole penalty (FORMAT.md: "narrower than
+        the band's types"), so a 从轻 item of a warning only is not offered the band's optional fine."""
+        if decision.outcome.rank < Outcome.lighter.rank or decision.narrowed:  # no penalty, mitigated, or named
             return ()
         return (band.model.optional_types if band else ()) or self.violation.model.statutory.optional_types
 

@@ -514,8 +514,10 @@
     var range = applies ? this.tierRangeOf(tier, band, bandRange) : null;
     var label = tier.label || this.rs.vocabulary.outcomes[tier.outcome].zh;
     var formulaCitation = v.formula !== null && tier.fine === null ? [v.formula.citation.label] : [];
-    return this.decision(tier.outcome, this.bandMandatory(band), v.id + "/" + tier.id, "裁量阶次：" + label, range,
+    var d = this.decision(tier.outcome, this.bandMandatory(band), v.id + "/" + tier.id, "裁量阶次：" + label, range,
       this.types(tier.types, band, range), [], citations.concat(formulaCitation), [], null);
+    d.narrowed = tier.types !== null;  // pipeline._Decision.narrowed: named types are the whole penalty
+    return d;
   };
   E.decision = function (outcome, mandatory, rule, reason, fine, types, alternatives, citations, measures, item) {
     return { outcome: outcome, mandatory: mandatory, rule: rule, reason: reason, fine: fine, types: types,
@@ -536,17 +538,22 @@
     return clamp(result, bandRange);
   };
   E.types = function (explicit, band, fine) {
-    var v = this.v, self = this, types;
+    var types;
     if (explicit !== null) { types = explicit; }
     else if (band !== null && band.types.length) { types = band.types; }
-    else { types = v.statutory.types.filter(function (t) { return !self.onlyInOtherBands(t, band); }); }
+    else { types = this.inheritedTypes(band); }
     var gains = get(this.facts, "illegal_gains");
     var keepGains = gains !== null && cmp(gains, ZERO) > 0 && get(this.facts, "illegal_gains_refunded") !== true;
     return types.filter(function (t) { return (t !== "fine" || fine !== null) && (t !== "confiscate_illegal_gains" || keepGains); });
   };
-  E.onlyInOtherBands = function (penalty, band) {
+  // compile.CompiledViolation.inherited_types: a band naming no types takes the statute's, but for those
+  // that only other bands name
+  E.inheritedTypes = function (band) {
     var named = this.v.bands.filter(function (b) { return b.types.length; });
-    return named.length > 0 && named.filter(function (b) { return b.types.indexOf(penalty) >= 0; }).every(function (b) { return b !== band; });
+    return this.v.statutory.types.filter(function (t) {
+      var naming = named.filter(function (b) { return b.types.indexOf(t) >= 0; });
+      return !naming.length || naming.some(function (b) { return b === band; });
+    });
   };
   E.items = function () {
     var matched = {}, self = this;
@@ -595,10 +602,12 @@
         var item = list[0], outcome = kinds[k][1];
         var fine = outcome === "mitigated" ? this.mitigatedRangeOf(bandRange, item.fine) : this.lighterRange(band, bandRange, item.fine);
         fine = applies ? fine : null;
-        return this.decision(outcome, item.modality === "shall", item.id,
+        var chosen = this.decision(outcome, item.modality === "shall", item.id,
           "适用" + (outcome === "mitigated" ? "减轻" : "从轻") + "处罚清单第" + item.id + "项", fine,
           this.types(item.types, band, fine), item.modality === "shall" ? [] : [baseline.outcome], [item.basis.label],
           item.measures, item);
+        chosen.narrowed = item.types !== null;
+        return chosen;
       }
     }
     var law = this.rs.law.grounds;
@@ -649,7 +658,7 @@
     var v = this.v, rs = this.rs, penalised = decision.outcome !== "no_penalty";
     var measures = this.measures(decision, penalised);
     var optional = [];
-    if (penalised && OUTCOME_RANK[decision.outcome] >= OUTCOME_RANK.lighter) {
+    if (penalised && OUTCOME_RANK[decision.outcome] >= OUTCOME_RANK.lighter && !decision.narrowed) {
       optional = (band && band.optional_types.length) ? band.optional_types : v.statutory.optional_types;
     }
     var fined = penalised && decision.fine !== null && (decision.types.indexOf("fine") >= 0 || optional.indexOf("fine") >= 0);

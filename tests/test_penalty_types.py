@@ -15,10 +15,8 @@ from .publish_support import comparable, node_answers
 
 NODE = shutil.which("node")
 
-RULESET = """\
+HEADER = """\
 format: 1
-id: test.optional-types
-title: {zh: 可选处罚种类测试, en: optional types test}
 department: test
 issuer: 测试机关
 jurisdiction: TEST
@@ -26,16 +24,25 @@ version: "1"
 effective: 2024-01-01
 sources:
   - {id: test, title: synthetic test data}
-facts:
-  workers:
-    type: integer
-    zh: 涉及人数
+"""
+
+V1 = """\
 violations:
   v1:
     title: {zh: 测试违法行为, en: test violation}
     penalty_basis:
       - {law: 测试法, version: 2020-01-01, article: 1}
     statutory:
+"""
+
+RULESET = HEADER + """\
+id: test.optional-types
+title: {zh: 可选处罚种类测试, en: optional types test}
+facts:
+  workers:
+    type: integer
+    zh: 涉及人数
+""" + V1 + """\
       types: [warning, fine]
       bands:
         - id: default
@@ -95,27 +102,14 @@ def test_the_page_evaluator_agrees(ruleset: discretion.CompiledRuleset) -> None:
     assert node_answers(export_ruleset(ruleset), cases, NODE) == expected
 
 
-BANDS = """\
-format: 1
+BANDS = HEADER + """\
 id: test.band-types
 title: {zh: 分档处罚种类测试, en: band types test}
-department: test
-issuer: 测试机关
-jurisdiction: TEST
-version: "1"
-effective: 2024-01-01
-sources:
-  - {id: test, title: synthetic test data}
 facts:
   serious:
     type: bool
     zh: 情节严重
-violations:
-  v1:
-    title: {zh: 测试违法行为, en: test violation}
-    penalty_basis:
-      - {law: 测试法, version: 2020-01-01, article: 1}
-    statutory:
+""" + V1 + """\
       types: [warning, fine, suspend_business]
       bands:
         - id: serious

@@ -290,6 +290,12 @@ class _Checker:
                           "not starting with a digit or '_')", path)
                 continue
             self.schema[name] = spec
+            if spec.default is not None:
+                try:
+                    coerce(spec, spec.default)
+                except ValueError as exc:  # else every evaluation would fail on it
+                    self.fail("type-error", f"fact '{name}' ({spec.type}): its default is not one of its "
+                              f"values: {exc}", (*path, "default"), subject=name)
         types = dict(_standard_types())
         types.update((name, fact_type(spec)) for name, spec in self.schema.items() if name not in types)
         self.types = types

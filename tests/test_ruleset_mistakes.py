@@ -1,0 +1,117 @@
+"""Ruleset mistakes that once loaded and then crashed every evaluation, or were silently ignored: each is
+refused (or reported) at load, located at file:line:col and naming the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import discretion
+from discretion.errors import Problem, RulesetError
+
+BASE = """\
+format: 1
+id: cn.test.mistakes
+title: {zh: 测试, en: test}
+department: tax
+issuer: 国家税务总局
+document: 国家税务总局公告2021年第6号
+jurisdiction: CN
+version: "2022.1"
+published: 2021-03-31
+effective: 2021-04-01
+status: partial
+draft: false
+sources:
+  - {id: s1, title: 来源, issuer: 国家税务总局, url: example.gov.cn, status: verified}
+facts:
+  scope:
+    type: enum
+    zh: 经营环节
+    values:
+      retail: {zh: 零售, en: retail}
+      catering: {zh: 餐饮, en: catering}
+    default: retail
+  flag: {type: bool, zh: 标志, default: true}
+  n: {type: integer, zh: 数, min: 0, max: 10, default: 0}
+formulas:
+  - id: f1
+    citation: {law: 某法, article: 2}
+    percent_of_range: {lighter: [0, 30], standard: [30, 70], heavier: [70, 100]}
+violations:
+  v:
+    title: {zh: 测试}
+    penalty_basis: [{law: 某法, version: 2020-01-01, article: 1}]
+    formula: f1
+    statutory:
+      types: [fine]
+      fine: {min: 100, max: 1000}
+    tiers:
+      - {id: light, outcome: lighter, when: "n < 3", fine: {min: 100, max: 300}}
+      - {id: heavy, outcome: heavier, when: "n >= 3"}
+list_items:
+  - id: item1
+    kind: lighter
+    violation: v
+    when: "not flag"
+    fine: {min: 100, max: 200}
+    basis: {document: 国家税务总局公告2021年第6号, item: 3}
+"""
+
+
+def _load(tmp_path: Path, old: str, new: str) -> discretion.CompiledRuleset:
+    assert BASE.count(old) == 1, old
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(BASE.replace(old, new), encoding="utf-8")
+    return discretion.load_ruleset(path)
+
+
+def _problems(tmp_path: Path, old: str, new: str) -> list[Problem]:
+    with pytest.raises(RulesetError) as info:
+        _load(tmp_path, old, new)
+    return info.value.problems
+
+
+def _one(problems: list[Problem], code: str, tmp_path: Path, line_text: str, old: str, new: str) -> Problem:
+    """The problem of that code, located on the line holding line_text in the changed file."""
+    found = [p for p in problems if p.code == code]
+    assert found, [str(p) for p in problems]
+    problem = found[0]
+    text = BASE.replace(old, new)
+    line = next(i for i, line in enumerate(text.split("\n"), 1) if line_text in line)
+    assert problem.location is not None and problem.location.path == str(tmp_path / "ruleset.yaml")
+    assert problem.location.line == line, str(problem)
+    return problem
+
+
+def test_the_base_ruleset_loads_and_evaluates(tmp_path: Path) -> None:
+    ruleset = _load(tmp_path, "draft: false", "draft: false")
+    for n in (0, 5):
+        record = discretion.evaluate(ruleset, {"violation": "v", "facts": {"n": n}})
+        assert record.tier in ("light", "heavy")
+
+
+# 1. a fact's default is checked against the fact's type
+
+@pytest.mark.parametrize(("old", "new", "found"), [
+    ("    default: retail", "    default: wholesale", "wholesale"),
+    ("zh: 标志, default: true", "zh: 标志, default: maybe", "maybe"),
+    ("max: 10, default: 0", "max: 10, default: \"abc\"", "abc"),
+    ("max: 10, default: 0", "max: 10, default: 11", "11"),
+])
+def test_a_default_that_is_not_a_value_of_its_fact_is_refused(tmp_path: Path, old: str, new: str,
+                                                              found: str) -> None:
+    problems = _problems(tmp_path, old, new)
+    problem = _one(problems, "type-error", tmp_path, new.strip(), old, new)
+    assert "default" in problem.message and found in problem.message, str(problem)
+
+
+def test_a_bad_default_is_reported_beside_structural_problems(tmp_path: Path) -> None:
+    text = BASE.replace("    title: {zh: 测试}\n", "    title: {zh: 测试}\n    colour: red\n")
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text.replace("    default: retail", "    default: wholesale"), encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        discretion.load_ruleset(path)
+    problems = info.value.problems
+    assert {"unknown-key", "type-error"} <= {p.code for p in problems}, [str(p) for p in problems]

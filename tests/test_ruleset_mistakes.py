@@ -115,3 +115,29 @@ def test_a_bad_default_is_reported_beside_structural_problems(tmp_path: Path) ->
         discretion.load_ruleset(path)
     problems = info.value.problems
     assert {"unknown-key", "type-error"} <= {p.code for p in problems}, [str(p) for p in problems]
+
+
+# 2. a formula's percentages follow the rule of a tier's percent
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("heavier: [70, 100]", "heavier: [100, 60]", "low <= high"),
+    ("heavier: [70, 100]", "heavier: [70, 120]", "100"),
+    ("lighter: [0, 30]", "lighter: [-5, 30]", "0"),
+])
+def test_a_formula_percent_pair_out_of_order_or_range_is_refused_at_its_key(tmp_path: Path, old: str, new: str,
+                                                                            message: str) -> None:
+    problems = _problems(tmp_path, old, new)
+    assert len(problems) == 1, [str(p) for p in problems]
+    problem = problems[0]
+    _one(problems, problem.code, tmp_path, new, old, new)
+    assert problem.location is not None
+    column = BASE.replace(old, new).split("\n")[problem.location.line - 1].index(new.split(":")[0]) + 1
+    assert problem.location.column >= column, str(problem)  # the key, or the number out of range
+    assert message in problem.message, str(problem)
+
+
+def test_a_tier_percent_out_of_order_is_refused_at_its_percent(tmp_path: Path) -> None:
+    old, new = "fine: {min: 100, max: 300}}", "fine: {percent: [60, 20]}}"
+    problems = _problems(tmp_path, old, new)
+    problem = _one(problems, problems[0].code, tmp_path, new, old, new)
+    assert "low <= high" in problem.message and "percent" in problem.message, str(problem)

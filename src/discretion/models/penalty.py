@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import AfterValidator, AliasChoices, Field, field_validator, model_validator
 
 from .common import Citation, Frozen, Money, Text, Verification
 from .vocabulary import Modality, Outcome, PenaltyType
@@ -30,6 +30,16 @@ __all__ = [
 ]
 
 Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+def _ordered(pair: tuple[Decimal, Decimal]) -> tuple[Decimal, Decimal]:
+    if pair[0] > pair[1]:
+        raise ValueError(f"percent is [low, high] with low <= high, found [{pair[0]}, {pair[1]}]")
+    return pair
+
+
+PercentRange = Annotated[tuple[Percent, Percent], AfterValidator(_ordered)]
+"""[low, high] percentages, each within 0..100: a tier's ``percent`` and a formula's, by the same rule."""
 Multiple = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=100)]
 
@@ -95,7 +105,7 @@ class Fine(Frozen):
                                      description="an amount per day (per_day) or per person (per_unit)")
     units: str | None = Field(default=None, validation_alias=AliasChoices("units", "days"),
                               description="the declared days or integer fact that counts the units")
-    percent: tuple[Percent, Percent] | None = Field(default=None, description="tiers: % of the band's range")
+    percent: PercentRange | None = Field(default=None, description="tiers: % of the band's range")
     only_if: str | None = Field(default=None, description="a condition; without it no fine applies")
     only_if_zh: str | None = None
 
@@ -122,8 +132,6 @@ class Fine(Frozen):
             raise ValueError("'no_base' belongs to a multiple_of fine")
         if (self.per_unit is None) != (self.units is None):
             raise ValueError("a per_day fine names its 'days' fact (per_unit: its 'units' fact)")
-        if self.percent is not None and self.percent[0] > self.percent[1]:
-            raise ValueError("percent is [low, high] with low <= high")
         if not any(shapes) and self.min is None and self.max is None:
             raise ValueError("a fine gives min/max, fixed, multiple_of, per_day or percent")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -228,8 +236,8 @@ class Formula(Frozen):
 
     id: Ident
     citation: Citation
-    percent_of_range: dict[Outcome, tuple[Percent, Percent]] = Field(default_factory=dict)
-    percent_of_max: dict[Outcome, tuple[Percent, Percent]] = Field(
+    percent_of_range: dict[Outcome, PercentRange] = Field(default_factory=dict)
+    percent_of_max: dict[Outcome, PercentRange] = Field(
         default_factory=dict, description="used when the statute gives only a maximum")
     mitigated_floor_percent: Percent | None = Field(
         default=None, description="减轻: the lowest fine as a percentage of the statutory minimum")

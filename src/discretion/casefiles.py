@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ._yaml import Positions, parse_yaml
 from .errors import Location, Problem, RulesetError
@@ -55,10 +55,29 @@ class _CaseEntry(BaseModel):
 
     name: str = Field(min_length=1)
     id: str | None = None
-    violation: str
+    # one of the two, as in discretion.case.Case: 'violations' for one act breaching several provisions (art. 29)
+    violation: str | None = Field(default=None, min_length=1, max_length=200)
+    violations: tuple[str, ...] = Field(default=(), max_length=50)
     facts: dict[str, Any] = Field(default_factory=dict)
     expect: Expect
     note: str | None = None
+
+    @field_validator("violations", mode="before")
+    @classmethod
+    def _each_once(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            seen: set[Any] = set()
+            for vid in value:
+                if isinstance(vid, str) and vid in seen:
+                    raise ValueError(f"{vid!r} is listed twice: name each provision the act breaches once")
+                seen.add(vid)
+        return value
+
+    @model_validator(mode="after")
+    def _one_or_several(self) -> _CaseEntry:
+        if (self.violation is None) == (not self.violations):
+            raise ValueError("a case names 'violation', or 'violations' for one act breaching several provisions")
+        return self
 
 
 class _CaseFile(BaseModel):
@@ -121,7 +140,11 @@ def load_case_file(path: str | Path) -> list[CaseSpec]:
     for index, entry in enumerate(parsed.cases):
         path_in_file = ("cases", index)
         raw_expect = data["cases"][index].get("expect", {}) if isinstance(data["cases"][index], dict) else {}
-        case = {"violation": entry.violation, "facts": entry.facts, "id": entry.id or entry.name}
+        case: dict[str, Any] = {"facts": entry.facts, "id": entry.id or entry.name}
+        if entry.violation is not None:
+            case["violation"] = entry.violation
+        else:
+            case["violations"] = list(entry.violations)
         specs.append(CaseSpec(entry.name, case, entry.expect, "fine" in raw_expect,
                               positions.locate(str(file), path_in_file), ruleset_path))
     return specs

@@ -141,3 +141,40 @@ def test_a_tier_percent_out_of_order_is_refused_at_its_percent(tmp_path: Path) -
     problems = _problems(tmp_path, old, new)
     problem = _one(problems, problems[0].code, tmp_path, new, old, new)
     assert "low <= high" in problem.message and "percent" in problem.message, str(problem)
+
+
+# 3. only_if belongs to a statutory fine: a tier or list item says when it applies with `when`
+
+ONLY_IF = [
+    ("fine: {min: 100, max: 300}}", "fine: {min: 100, max: 300, only_if: flag}}"),
+    ("fine: {min: 100, max: 300}}", "fine: {min: 100, max: 300, only_if: undeclared_fact}}"),
+    ("    fine: {min: 100, max: 200}\n", "    fine: {min: 100, max: 200, only_if: flag}\n"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), ONLY_IF)
+def test_only_if_on_a_tier_or_list_item_fine_is_refused_at_the_only_if(tmp_path: Path, old: str, new: str) -> None:
+    problems = _problems(tmp_path, old, new)
+    problem = _one(problems, "misplaced-key", tmp_path, new.strip(), old, new)
+    assert "statutory fine" in problem.message and "when" in problem.message, str(problem)
+    assert problem.location is not None
+    line = BASE.replace(old, new).split("\n")[problem.location.line - 1]
+    assert problem.location.column == line.index("only_if") + 1, str(problem)
+
+
+@pytest.mark.parametrize(("old", "new"), ONLY_IF)
+def test_only_if_on_a_tier_or_list_item_fine_is_refused_beside_structural_problems(tmp_path: Path, old: str,
+                                                                                    new: str) -> None:
+    text = BASE.replace(old, new).replace("    title: {zh: 测试}\n", "    title: {zh: 测试}\n    colour: red\n")
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        discretion.load_ruleset(path)
+    codes = [p.code for p in info.value.problems]
+    assert "unknown-key" in codes and codes.count("misplaced-key") == 1, [str(p) for p in info.value.problems]
+
+
+def test_only_if_on_a_statutory_fine_is_still_honoured(tmp_path: Path) -> None:
+    ruleset = _load(tmp_path, "fine: {min: 100, max: 1000}", "fine: {min: 100, max: 1000, only_if: flag}")
+    record = discretion.evaluate(ruleset, {"violation": "v", "facts": {"n": 5, "flag": False}})
+    assert record.fine is None

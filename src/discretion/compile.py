@@ -191,6 +191,7 @@ def condition_problems(data: Any, source: str, positions: Positions) -> list[Pro
     if not isinstance(data, dict):
         return []
     _raw_references(data, checker)
+    _raw_misplaced(data, checker)
     raw_facts = data.get("facts")
     facts: dict[str, FactSpec] = {}
     for name, spec in raw_facts.items() if isinstance(raw_facts, dict) else ():
@@ -226,6 +227,41 @@ def _raw_references(data: dict[str, Any], checker: _Checker) -> None:
             for vid in named:
                 if isinstance(vid, str):
                     checker.violation_declared(item["id"], vid, violations, ("list_items", index, key))
+
+
+def _raw_misplaced(data: dict[str, Any], checker: _Checker) -> None:
+    """``only_if`` on a fine that would ignore it (a tier's, a list item's, a ``no_base``), as compiling finds."""
+    def fine(raw: Any, path: Path, rule: str, statutory: bool, nested: bool = False) -> None:
+        if not isinstance(raw, dict):
+            return
+        if not statutory or nested:
+            for key in ("only_if", "only_if_zh"):
+                if raw.get(key) is not None:
+                    checker.only_if_misplaced(rule, (*path, key), statutory=statutory)
+        fine(raw.get("no_base"), (*path, "no_base"), rule, statutory, True)
+
+    violations = data.get("violations")
+    for vid, violation in violations.items() if isinstance(violations, dict) else ():
+        if not isinstance(violation, dict):
+            continue
+        base: Path = ("violations", vid)
+        statutory = violation.get("statutory")
+        if isinstance(statutory, dict):
+            fine(statutory.get("fine"), (*base, "statutory", "fine"), f"{vid}/default", True)
+            bands = statutory.get("bands")
+            for index, band in enumerate(bands if isinstance(bands, list) else ()):
+                if isinstance(band, dict):
+                    fine(band.get("fine"), (*base, "statutory", "bands", index, "fine"), f"{vid}/{band.get('id')}",
+                         True)
+        tiers = violation.get("tiers")
+        for index, tier in enumerate(tiers if isinstance(tiers, list) else ()):
+            if isinstance(tier, dict):
+                fine(tier.get("fine"), (*base, "tiers", index, "fine"), f"{vid}/{tier.get('id')}", False)
+    items = data.get("list_items")
+    for index, item in enumerate(items if isinstance(items, list) else ()):
+        if isinstance(item, dict):
+            fine(item.get("fine"), ("list_items", index, "fine"), str(item.get("id", f"list item {index + 1}")),
+                 False)
 
 
 def _raw_conditions(data: dict[str, Any]) -> Iterator[tuple[Any, Path, str, bool]]:
@@ -345,6 +381,13 @@ class _Checker:
             self.fail("unknown-violation", f"list item {item} refers to violation '{vid}', which is not declared",
                       path, did_you_mean(vid, declared), item)
 
+    def only_if_misplaced(self, rule: str, path: Path, *, statutory: bool) -> None:
+        """``only_if`` where it would be ignored: only a statutory band's own fine honours it."""
+        where = "the statutory fine's 'no_base'" if statutory else \
+            "a tier's or list item's fine (a tier or item says when it applies with 'when')"
+        self.fail("misplaced-key", f"rule {rule}: '{path[-1]}' belongs to a statutory fine (a band's fine), "
+                  f"not to {where}", path, subject=rule)
+
     def _single(self, text: str | None, path: Path, rule: str) -> CompiledCondition | None:
         return None if text is None else self.condition(ConditionSpec(when=text), path, rule)
 
@@ -419,7 +462,11 @@ class _Compiler(_Checker):
                 if vid in by_violation:
                     by_violation[vid].append(compiled)
 
-    def _fine(self, fine: Fine, path: Path, rule: str, *, statutory: bool = False) -> None:
+    def _fine(self, fine: Fine, path: Path, rule: str, *, statutory: bool = False, nested: bool = False) -> None:
+        if not statutory or nested:
+            for key in ("only_if", "only_if_zh"):
+                if getattr(fine, key) is not None:
+                    self.only_if_misplaced(rule, (*path, key), statutory=statutory)
         if fine.multiple_of is not None:
             self._fact_of_kind(fine.multiple_of, (FactKind.money,), (*path, "multiple_of"), rule)
         if fine.units is not None:
@@ -430,7 +477,7 @@ class _Compiler(_Checker):
         if statutory and fine.shape is FineShape.range and fine.max is None:
             self.fail("missing-key", f"rule {rule}: a statutory fine range gives its 'max'", path, subject=rule)
         if fine.no_base is not None:
-            self._fine(fine.no_base, (*path, "no_base"), rule, statutory=statutory)
+            self._fine(fine.no_base, (*path, "no_base"), rule, statutory=statutory, nested=True)
 
     def _fact_of_kind(self, name: str, kinds: tuple[FactKind, ...], path: Path, rule: str) -> None:
         spec = self.schema.get(name)

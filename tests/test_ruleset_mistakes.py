@@ -178,3 +178,47 @@ def test_only_if_on_a_statutory_fine_is_still_honoured(tmp_path: Path) -> None:
     ruleset = _load(tmp_path, "fine: {min: 100, max: 1000}", "fine: {min: 100, max: 1000, only_if: flag}")
     record = discretion.evaluate(ruleset, {"violation": "v", "facts": {"n": 5, "flag": False}})
     assert record.fine is None
+
+
+# 4. yes-or-no fields take only true or false; money is written in plain digits
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("draft: false", "draft: yes"),
+    ("draft: false", "draft: no"),
+    ("draft: false", "draft: 1"),
+    ("draft: false", 'draft: "true"'),
+    ("      types: [fine]\n", "      types: [fine]\n      order_correction: yes\n"),
+    ("      types: [fine]\n", "      types: [fine]\n      confiscate_illegal_gains: on\n"),
+])
+def test_a_yes_or_no_field_takes_only_true_or_false(tmp_path: Path, old: str, new: str) -> None:
+    problems = _problems(tmp_path, old, new)
+    assert len(problems) == 1, [str(p) for p in problems]
+    key, value = new.strip().split("\n")[-1].strip().split(": ")
+    problem = _one(problems, problems[0].code, tmp_path, f"{key}: {value}", old, new)
+    assert key in problem.message and "true or false" in problem.message, str(problem)
+    assert problem.location is not None
+    line = BASE.replace(old, new).split("\n")[problem.location.line - 1]
+    assert problem.location.column == line.index(key) + 1, str(problem)
+
+
+def test_true_and_false_still_load(tmp_path: Path) -> None:
+    ruleset = _load(tmp_path, "draft: false", "draft: true")
+    assert ruleset.model.draft is True
+
+
+@pytest.mark.parametrize("amount", ["5.0e2", "5e2", "1E+3"])
+def test_money_in_exponent_notation_is_refused(tmp_path: Path, amount: str) -> None:
+    old, new = "fine: {min: 100, max: 1000}", f"fine: {{min: 100, max: {amount}}}"
+    problems = _problems(tmp_path, old, new)
+    assert len(problems) == 1, [str(p) for p in problems]
+    problem = _one(problems, problems[0].code, tmp_path, new, old, new)
+    assert "max" in problem.message and "exponent" in problem.message, str(problem)
+
+
+def test_money_given_by_a_program_in_exponent_form_is_plain() -> None:
+    from decimal import Decimal
+
+    from discretion.models import Fine
+
+    fine = Fine(min=Decimal("1E+2"), max=Decimal("5.0E+2"))
+    assert (str(fine.min), str(fine.max)) == ("100", "500")

@@ -4,14 +4,41 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-__all__ = ["Citation", "Frozen", "Money", "Source", "Text", "Verification"]
+__all__ = ["Citation", "Flag", "Frozen", "Money", "Source", "Text", "Verification"]
 
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=20, decimal_places=2)]
-"""Yuan, never negative, at most two decimal places (fen)."""
+
+def _no_exponent(raw: Any) -> Any:
+    # The YAML reader keeps 5.0e2 as text (a float in YAML); pydantic would read it as 5.0E+2
+    if isinstance(raw, str) and ("e" in raw or "E" in raw):
+        raise ValueError(f"write an amount in plain digits (such as 500 or 12.50), not in exponent notation: {raw}")
+    return raw
+
+
+def _plain(value: Decimal) -> Decimal:
+    # a Decimal given by a program as 5E+2 is 500, as a case's amount is (it would be shown as 5E+2)
+    exponent = value.as_tuple().exponent
+    return value.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else value
+
+
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=20, decimal_places=2),
+                  BeforeValidator(_no_exponent), AfterValidator(_plain)]
+"""Yuan, never negative, at most two decimal places (fen), written in plain digits."""
+
+
+def _flag(raw: Any) -> Any:
+    # strict: the YAML reader keeps yes/no/on/off as text on purpose; pydantic's lax bool would read them
+    if not isinstance(raw, bool):
+        text = " (yes, no, on and off are text in a ruleset)" if isinstance(raw, str) else ""
+        raise ValueError(f"expected true or false, found {raw!r}{text}")
+    return raw
+
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+"""A ruleset's yes-or-no field: only true or false (``yes``, ``no``, ``1``, ``"true"`` are refused)."""
 
 
 class Frozen(BaseModel):

@@ -7,7 +7,7 @@ from typing import Any, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Frozen
+from .common import Flag, Frozen
 
 __all__ = ["Direction", "EnumValue", "FactKind", "FactSpec", "PriorViolation"]
 
@@ -99,4 +99,4 @@ class PriorViolation(Frozen):
 
     date: date
     violation: str | None = Field(default=None, description="violation id, or a type shared across rulesets")
-    penalised: bool = True
+    penalised: Flag = True

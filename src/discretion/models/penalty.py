@@ -12,7 +12,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, AliasChoices, Field, field_validator, model_validator
 
-from .common import Citation, Frozen, Money, Text, Verification
+from .common import Citation, Flag, Frozen, Money, Text, Verification
 from .vocabulary import Modality, Outcome, PenaltyType
 
 __all__ = [
@@ -170,8 +170,8 @@ class Statutory(Frozen):
 
     types: tuple[PenaltyType, ...] = Field(min_length=1)
     optional_types: tuple[PenaltyType, ...] = Field(default=(), description="'may' types for every band")
-    order_correction: bool = True
-    confiscate_illegal_gains: bool = False
+    order_correction: Flag = True
+    confiscate_illegal_gains: Flag = False
     fine: Fine | None = None
     bands: tuple[Band, ...] = ()
     text: str | None = Field(default=None, description="the statutory wording, verbatim")

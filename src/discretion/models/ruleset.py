@@ -8,7 +8,7 @@ from typing import Any, Literal, Self
 
 from pydantic import Field, field_serializer, field_validator, model_validator
 
-from .common import Citation, Frozen, Source, Text, Verification
+from .common import Citation, Flag, Frozen, Source, Text, Verification
 from .facts import FactSpec
 from .penalty import Conditions, Fine, Formula, HitPolicy, Ident, Statutory, Tier, normalise_conditions
 from .vocabulary import ListKind, Modality, PenaltyType
@@ -153,7 +153,7 @@ class Ruleset(Frozen):
     effective: date
     expires: date | None = None
     status: Verification = Verification.verified
-    draft: bool = Field(default=False, description="a draft for comment (征求意见稿): never in force")
+    draft: Flag = Field(default=False, description="a draft for comment (征求意见稿): never in force")
     dates_note: str | None = Field(default=None, description="how the dates were established, if approximate")
     sources: tuple[Source, ...] = Field(min_length=1)
     parameters: Parameters = Parameters()

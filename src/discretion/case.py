@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import json
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from .compile import CompiledRuleset, CompiledViolation
     from .models.ruleset import Parameters
 
-__all__ = ["Case", "ValidCase", "completed", "months_before", "plain_parts", "validate_case"]
+__all__ = ["Case", "ValidCase", "completed", "months_before", "plain_parts", "same_type", "validate_case"]
 
 TIMELY = frozenset({"before_discovery", "immediately", "within_deadline"})
 _NOT_UNICODE = "not valid Unicode text (a lone surrogate, which JSON out cannot carry)"
@@ -140,7 +141,7 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
     for name, value in plan.defaults:
         if name not in facts:
             facts[name] = value
-    derive(facts, violation, ruleset.model.parameters, ruleset.implications)
+    derive(facts, violation, ruleset.model.parameters, ruleset.implications, same=plan.same[violation.id])
     return ValidCase(case_id, violation.id, facts, given, violation_ids[1:])
 
 
@@ -169,6 +170,7 @@ class _Plan:
     fast: dict[str, tuple[type, frozenset[Any]]]  # facts whose valid raw values are their typed values
     defaults: tuple[tuple[str, Any], ...]  # declared defaults, already coerced (immutable values)
     seen: dict[tuple[str, type, Any], Any]  # (fact, raw type, raw value) → its typed value, once coerced
+    same: Mapping[str, frozenset[str]]  # violation → the ids whose prior records are of its type (same_type)
 
 
 # Raw values whose type and equality say everything (not float: -0.0 == 0.0), and typed values that may
@@ -217,8 +219,26 @@ def _plan(ruleset: CompiledRuleset) -> _Plan:
                 fast[name] = (str, frozenset(spec.codes))
         defaults = tuple((name, coerce(spec, spec.default)) for name, spec in ruleset.schema.items()
                          if spec.default is not None)
-        entry = _PLANS[id(ruleset)] = (ruleset, _Plan(fast, defaults, {}))
+        entry = _PLANS[id(ruleset)] = (ruleset, _Plan(fast, defaults, {}, _same_types(ruleset)))
     return entry[1]
+
+
+def _same_types(ruleset: CompiledRuleset) -> dict[str, frozenset[str]]:
+    """Each violation's same-type ids: itself, and when it declares a group, the group's id and every
+    violation of that group (a prior record naming any of them is 同一类违法行为)."""
+    groups: dict[str, set[str]] = {}
+    for vid, violation in ruleset.violations.items():
+        if violation.model.group is not None:
+            groups.setdefault(violation.model.group, {violation.model.group}).add(vid)
+    return {vid: frozenset(groups[violation.model.group] if violation.model.group is not None else (vid,))
+            for vid, violation in ruleset.violations.items()}
+
+
+def same_type(ruleset: CompiledRuleset, violation: str) -> frozenset[str]:
+    """The ids a prior violation record may name to count as the same type as ``violation`` (首违's
+    "同一类违法行为"): the violation itself and, when it declares a ``group``, the group's id and every
+    violation of the ruleset in that group. Worked out once per ruleset."""
+    return _plan(ruleset).same[violation]
 
 
 _CASE_KEYS = frozenset({"id", "violation", "facts"})
@@ -275,7 +295,8 @@ def completed(ruleset: CompiledRuleset, violation: str, facts: dict[str, Any]) -
     for name, value in _plan(ruleset).defaults:
         if name not in facts:
             facts[name] = value
-    derive(facts, ruleset.violations[violation], ruleset.model.parameters, ruleset.implications)
+    derive(facts, ruleset.violations[violation], ruleset.model.parameters, ruleset.implications,
+           same=_plan(ruleset).same[violation])
     return facts
 
 
@@ -318,8 +339,9 @@ def months_before(day: date, months: int) -> date | None:
 
 
 def derive(facts: dict[str, Any], violation: CompiledViolation, parameters: Parameters,
-           implications: Mapping[str, Mapping[str, Any]] | None = None) -> None:
-    """Fill in derived facts the case did not give: timely correction and first violation."""
+           implications: Mapping[str, Mapping[str, Any]] | None = None, *, same: AbstractSet[str]) -> None:
+    """Fill in derived facts the case did not give: timely correction and first violation. A prior
+    record counts when it names no violation or one of ``same`` (the violation's ``same_type``)."""
     window_months = parameters.first_violation_window_months
     for name, implied in (implications or {}).items():
         if facts.get(name) is True:
@@ -336,7 +358,6 @@ def derive(facts: dict[str, Any], violation: CompiledViolation, parameters: Para
     act = facts.get(parameters.first_violation_anchor)
     if window_months is not None and act is None:
         return  # the window cannot be placed without its anchor date: first violation stays unknown
-    same = {violation.id, violation.model.group} - {None}
     start = months_before(act, window_months) if window_months is not None and act is not None else None
     since = parameters.first_violation_since
     count = sum(

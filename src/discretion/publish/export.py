@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import law
+from ..case import same_type
 from ..compile import CompiledCondition, CompiledRuleset, CompiledViolation
 from ..expr import nodes as n
 from ..law import HEARING_TYPES
@@ -109,12 +110,13 @@ def _citation(citation: Citation | None) -> Json | None:
             "article": citation.article, "text": citation.text}
 
 
-def _violation(violation: CompiledViolation) -> Json:
+def _violation(violation: CompiledViolation, same: frozenset[str]) -> Json:
     model = violation.model
     return {
         "id": violation.id,
         "title": {"zh": model.title.zh, "en": model.title.en},
         "group": model.group,
+        "same_type": sorted(same),  # the ids a prior record may name to count (case.same_type)
         "hit_policy": model.hit_policy.value,
         "statutory": {"types": [t.value for t in model.statutory.types],
                       "optional_types": [t.value for t in model.statutory.optional_types],
@@ -197,7 +199,7 @@ def export_ruleset(ruleset: CompiledRuleset) -> Json:
         "draft": model.draft,
         "facts": _facts(ruleset),
         "measures": {code: {"zh": label.zh, "en": label.en} for code, label in ruleset.measure_labels.items()},
-        "violations": {vid: _violation(v) for vid, v in ruleset.violations.items()},
+        "violations": {vid: _violation(v, same_type(ruleset, vid)) for vid, v in ruleset.violations.items()},
         "vocabulary": {
             "outcomes": {k: {"zh": v.zh, "en": v.en} for k, v in OUTCOMES.items()},
             "penalty_types": {k: {"zh": v.zh, "en": v.en} for k, v in PENALTY_TYPES.items()},

@@ -288,7 +288,7 @@
     if (window !== null && act === null) { return; }
     var start = window !== null ? monthsBefore(act, window) : null;
     var count = records.filter(function (r) {
-      return (r.violation === null || r.violation === violation.id || (violation.group !== null && r.violation === violation.group)) &&
+      return (r.violation === null || violation.same_type.indexOf(r.violation) >= 0) &&  // case.same_type
         (start === null || r.date.dn > start.dn) && (since === null || r.date.dn >= since.dn) &&
         (act === null || r.date.dn <= act.dn);
     }).length;

@@ -222,3 +222,74 @@ def test_money_given_by_a_program_in_exponent_form_is_plain() -> None:
 
     fine = Fine(min=Decimal("1E+2"), max=Decimal("5.0E+2"))
     assert (str(fine.min), str(fine.max)) == ("100", "500")
+
+
+# 5. a waiver names a check that exists, and a subject it finds
+
+def _with_waiver(waiver: str) -> tuple[str, str]:
+    return "list_items:\n", f"waivers:\n  - {waiver}\nlist_items:\n"
+
+
+def test_a_waiver_of_an_unknown_check_is_refused_with_did_you_mean(tmp_path: Path) -> None:
+    old, new = _with_waiver("{check: unused-fakt, subject: scop, reason: the source says so itself}")
+    problems = _problems(tmp_path, old, new)
+    problem = _one(problems, "unknown-check", tmp_path, "check: unused-fakt", old, new)
+    assert "unused-fakt" in problem.message and problem.hint == "did you mean 'unused-fact'?", str(problem)
+    assert problem.location is not None and problem.location.column == 6, str(problem)
+
+
+def test_a_waiver_of_an_unknown_check_is_refused_beside_structural_problems(tmp_path: Path) -> None:
+    old, new = _with_waiver("{check: tier-gapp, reason: the source says so itself}")
+    text = BASE.replace(old, new).replace("    title: {zh: 测试}\n", "    title: {zh: 测试}\n    colour: red\n")
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        discretion.load_ruleset(path)
+    problems = {p.code: p for p in info.value.problems}
+    assert "unknown-key" in problems and problems["unknown-check"].hint == "did you mean 'tier-gap'?"
+
+
+def test_every_code_the_static_checks_produce_can_be_waived_and_no_other() -> None:
+    import re
+
+    from discretion.checks import static
+    from discretion.models.ruleset import FINDING_CODES
+
+    source = Path(static.__file__).read_text(encoding="utf-8")
+    produced = set(re.findall(r'Finding\("([a-z-]+)"', source))
+    across_files = {"duplicate-id", "version-overlap"}  # check_versions: not waivable in one file
+    assert produced - across_files - {"property-waived", "stale-waiver"} == set(FINDING_CODES)
+
+
+def _findings(tmp_path: Path, waiver: str) -> list[discretion.checks.static.Finding]:
+    from discretion.checks.static import check
+
+    old, new = _with_waiver(waiver)
+    return check(_load(tmp_path, old, new))
+
+
+@pytest.mark.parametrize("waiver", [
+    "{check: unused-fact, subject: scop, reason: the source says so itself}",  # no finding for that subject
+    "{check: tier-overlap, reason: the source says so itself}",  # no finding of that code at all
+    "{check: monotone, subject: scop, reason: the source says so itself}",  # a property, for no declared fact
+])
+def test_a_waiver_that_waives_nothing_is_a_warning_at_the_waiver(tmp_path: Path, waiver: str) -> None:
+    stale = [f for f in _findings(tmp_path, waiver) if f.code == "stale-waiver"]
+    assert len(stale) == 1, stale
+    finding = stale[0]
+    assert finding.severity.value == "warning" and finding.location is not None
+    line = BASE.replace(*_with_waiver(waiver)).split("\n").index(f"  - {waiver}") + 1
+    assert finding.location.line == line, str(finding)
+    if "scop" in waiver:
+        assert finding.hint == "did you mean 'scope'?", str(finding)
+
+
+def test_a_waiver_that_waives_a_finding_is_not_stale(tmp_path: Path) -> None:
+    from discretion.checks.static import check
+
+    unused = [f for f in check(_load(tmp_path, "draft: false", "draft: false")) if f.code == "unused-fact"]
+    assert [f.subject for f in unused] == ["scope"] and unused[0].severity.value == "warning"
+    for subject in ("", "subject: scope, "):
+        findings = _findings(tmp_path, f"{{check: unused-fact, {subject}reason: the source says so itself}}")
+        assert not [f for f in findings if f.code == "stale-waiver"], [str(f) for f in findings]
+        assert [f.severity.value for f in findings if f.code == "unused-fact"] == ["info"]

@@ -22,7 +22,7 @@ from .expr.parser import parse
 from .fact_values import coerce
 from .models.facts import FactKind, FactSpec
 from .models.penalty import Band, ConditionSpec, Fine, FineShape, Formula, Tier, normalise_conditions
-from .models.ruleset import ListItem, Ruleset, Violation
+from .models.ruleset import FINDING_CODES, ListItem, Ruleset, Violation
 from .models.vocabulary import MEASURES, Label, PenaltyType
 from .standard_facts import DATED_FACTS, STANDARD_FACTS
 
@@ -192,6 +192,10 @@ def condition_problems(data: Any, source: str, positions: Positions) -> list[Pro
         return []
     _raw_references(data, checker)
     _raw_misplaced(data, checker)
+    waivers = data.get("waivers")
+    for index, waiver in enumerate(waivers if isinstance(waivers, list) else ()):
+        if isinstance(waiver, dict) and isinstance(waiver.get("check"), str):
+            checker.waiver_check(waiver["check"], index)
     raw_facts = data.get("facts")
     facts: dict[str, FactSpec] = {}
     for name, spec in raw_facts.items() if isinstance(raw_facts, dict) else ():
@@ -388,6 +392,16 @@ class _Checker:
         self.fail("misplaced-key", f"rule {rule}: '{path[-1]}' belongs to a statutory fine (a band's fine), "
                   f"not to {where}", path, subject=rule)
 
+    def waiver_check(self, code: str, index: int) -> None:
+        """A waiver's check: a finding code of the static checks or a property name, else it waives nothing."""
+        from .checks import PROPERTY_NAMES  # light: the names only
+
+        known = (*FINDING_CODES, *PROPERTY_NAMES)
+        if code not in known:
+            self.fail("unknown-check", f"waiver {index + 1} names check '{code}', which is neither a finding code "
+                      "of the static checks nor a property, so it would waive nothing", ("waivers", index, "check"),
+                      did_you_mean(code, known) or f"one of: {', '.join(known)}", code)
+
     def _single(self, text: str | None, path: Path, rule: str) -> CompiledCondition | None:
         return None if text is None else self.condition(ConditionSpec(when=text), path, rule)
 
@@ -407,6 +421,8 @@ class _Compiler(_Checker):
         violations: dict[str, CompiledViolation] = {}
         items_by_violation: dict[str, list[CompiledItem]] = {vid: [] for vid in self.model.violations}
         self._items(items_by_violation, measures)
+        for index, waiver in enumerate(self.model.waivers):
+            self.waiver_check(waiver.check, index)
         for vid, violation in self.model.violations.items():
             violations[vid] = self._violation(vid, violation, formulas, items_by_violation[vid])
         implications = self._implications()

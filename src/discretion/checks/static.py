@@ -17,11 +17,11 @@ from typing import Any
 
 from ..case import TIMELY
 from ..compile import CompiledCondition, CompiledRuleset, CompiledTier, CompiledViolation
-from ..errors import Location
+from ..errors import Location, did_you_mean
 from ..factspace import enumerate_space, literals_by_fact, points
 from ..models.common import Verification
 from ..models.penalty import Fine, FineShape
-from ..models.ruleset import Ground
+from ..models.ruleset import FINDING_CODES, Ground
 from ..models.vocabulary import ListKind, Modality, Outcome
 from . import PROPERTY_NAMES
 
@@ -83,7 +83,40 @@ def check(ruleset: CompiledRuleset, *, today: date | None = None) -> list[Findin
             subject = f" for fact '{waiver.subject}'" if waiver.subject else ""
             out.append(Finding("property-waived", Severity.info, f"property {waiver.check} is waived{subject}: "
                                f"{waiver.reason}", Location(ruleset.source, 1, 1), None, waiver.subject))
+    out += _stale_waivers(ruleset, out)
     return [_waived(finding, ruleset) for finding in out]
+
+
+# not found when the fact space was too large to enumerate: a waiver of them is then not known to be stale
+_SPACE_CODES = frozenset({"tier-gap", "tier-overlap", "rule-never-fires"})
+
+
+def _stale_waivers(ruleset: CompiledRuleset, findings: list[Finding]) -> list[Finding]:
+    """Waivers that waive nothing: no finding of their code (for their subject), or a property waived for a
+    fact that is not declared. A waiver naming no check at all is refused when the ruleset compiles."""
+    out: list[Finding] = []
+    unenumerated = any(f.code == "space-too-large" for f in findings)
+    for index, waiver in enumerate(ruleset.model.waivers):
+        location = ruleset.positions.locate(ruleset.source, ("waivers", index))
+        if waiver.check in PROPERTY_NAMES:
+            if waiver.subject is not None and waiver.subject not in ruleset.schema:
+                out.append(Finding("stale-waiver", Severity.warning, f"waiver {index + 1} waives property "
+                                   f"{waiver.check} for '{waiver.subject}', which is not a declared fact",
+                                   location, did_you_mean(waiver.subject, ruleset.schema) or
+                                   "name the fact the property fails on, or remove the waiver", waiver.subject))
+            continue
+        if waiver.check not in FINDING_CODES or waiver.check == "version-expired" \
+                or (unenumerated and waiver.check in _SPACE_CODES):  # expiry: a waiver may come before it
+            continue
+        subjects = [f.subject for f in findings if f.code == waiver.check]
+        if (waiver.subject is None and subjects) or waiver.subject in subjects:
+            continue
+        what = f"for '{waiver.subject}'" if waiver.subject is not None else "at all"
+        hint = did_you_mean(waiver.subject, [s for s in subjects if s]) if waiver.subject is not None else None
+        out.append(Finding("stale-waiver", Severity.warning, f"waiver {index + 1} waives {waiver.check} "
+                           f"{what}, but the checks find no {waiver.check} {what}: it waives nothing", location,
+                           hint or "remove the waiver, or correct its subject", waiver.subject))
+    return out
 
 
 def _waived(finding: Finding, ruleset: CompiledRuleset) -> Finding:

@@ -14,6 +14,7 @@ from .penalty import Conditions, Fine, Formula, HitPolicy, Ident, Statutory, Tie
 from .vocabulary import ListKind, Modality, PenaltyType
 
 __all__ = [
+    "FINDING_CODES",
     "CriminalThreshold",
     "Ground",
     "ListItem",
@@ -111,6 +112,15 @@ class ListItem(Frozen):
     @property
     def applies_to(self) -> tuple[str, ...]:
         return (self.violation,) if self.violation else self.violations
+
+
+FINDING_CODES = (
+    "citation-no-article", "citation-unpinned", "item-ground-mismatch", "may-weakens-shall", "no-tiers",
+    "rule-never-fires", "space-too-large", "tier-gap", "tier-order", "tier-outside-statutory", "tier-overlap",
+    "tier-range-overlap", "type-not-authorised", "unused-fact", "unverified-items", "version-expired",
+)
+"""The codes of the static checks' findings of one ruleset, each of which a waiver may name (so may a property
+name): checks/static.py produces them, and compiling refuses a waiver naming any other."""
 
 
 class Waiver(Frozen):

@@ -137,3 +137,12 @@ def test_the_page_evaluator_agrees(ruleset: discretion.CompiledRuleset) -> None:
     expected = [comparable(discretion.evaluate(ruleset, case).model_dump(mode="json")) for case in cases]
     assert [e["list_item"] for e in expected] == ["first-01" if count == 0 else None for _, _, count in CASES]
     assert node_answers(export_ruleset(ruleset), cases, NODE) == expected
+
+
+def test_the_reason_against_no_penalty_lists_the_groups_records(ruleset: discretion.CompiledRuleset) -> None:
+    """'非初次违法：12个月内有N次同类违法记录（…）' counts the records the derivation counted."""
+    records = [{"violation": "b", "date": INSIDE}, {"violation": "g1", "date": "2024-02-01"},
+               {"violation": "c", "date": "2024-03-01"}]
+    rec = discretion.evaluate(ruleset, _case("a", records))
+    against = " ".join(reason.zh for reason in rec.reasons)
+    assert f"非初次违法：12个月内有2次同类违法记录（{INSIDE}、2024-02-01）" in against, against

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from . import law, memo
-from .case import months_before
+from .case import months_before, same_type
 from .compile import CompiledRuleset, CompiledViolation
 from .models.outcome import Condition, Reason, Recommendation, TraceStep, build
 from .models.ruleset import ListItem
@@ -319,8 +319,7 @@ def _not_first(ruleset: CompiledRuleset, rec: Recommendation, facts: dict[str, A
     anchor_text = facts.get(parameters.first_violation_anchor)  # only with records: see reasons_for
     anchor = date.fromisoformat(anchor_text) if isinstance(anchor_text, str) else None
     start = months_before(anchor, window) if anchor is not None and window else None
-    violation = ruleset.violations[rec.violation.code]
-    same = {violation.id, violation.model.group} - {None}
+    same = same_type(ruleset, rec.violation.code)  # as the derivation counts them (a group's members too)
     since = parameters.first_violation_since
     dates = sorted(str(r["date"]) for r in records if isinstance(r, dict)
                    and (r.get("violation") is None or r.get("violation") in same)

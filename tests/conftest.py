@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,32 @@ def shapes():  # type: ignore[no-untyped-def]
     import discretion
 
     return discretion.load_ruleset(FIXTURES / "shapes.yaml")
+
+
+def synthetic_header(ruleset_id: str, zh: str, en: str) -> str:
+    """The metadata of a synthetic test ruleset (not a published list): a test adds its facts,
+    violations and list items below it."""
+    return f"""\
+format: 1
+id: {ruleset_id}
+title: {{zh: {zh}, en: "{en}"}}
+department: test
+issuer: 测试机关
+jurisdiction: TEST
+version: "1"
+effective: 2024-01-01
+sources:
+  - {{id: test, title: synthetic test data}}
+"""
+
+
+@pytest.fixture
+def fresh_memo() -> Iterator[None]:
+    """The memo on and empty before the test, and again after it (a test must not feed the next one)."""
+    from discretion import memo
+
+    memo.set_enabled(True)
+    memo.clear()
+    yield
+    memo.set_enabled(True)
+    memo.clear()

@@ -10,17 +10,9 @@ import yaml  # noqa: F401  imported before any in-process pytester run (see test
 from discretion.casefiles import load_case_file
 from discretion.errors import RulesetError
 
-RULESET = """\
-format: 1
-id: test.two-provisions
-title: {zh: 一个行为违反两个规定, en: "one act, two provisions"}
-department: test
-issuer: 测试机关
-jurisdiction: TEST
-version: "1"
-effective: 2024-01-01
-sources:
-  - {id: test, title: synthetic test data}
+from .conftest import synthetic_header
+
+RULESET = synthetic_header("test.two-provisions", "一个行为违反两个规定", "one act, two provisions") + """\
 violations:
   v1:
     title: {zh: 违法行为一, en: violation one}

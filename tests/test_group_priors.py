@@ -5,7 +5,6 @@ in the library, in the page evaluator and with the memo on or off."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from discretion import memo
 from discretion.case import same_type, validate_case
 from discretion.publish.export import export_ruleset
 
+from .conftest import synthetic_header
 from .publish_support import comparable, node_answers
 
 NODE = shutil.which("node")
@@ -29,17 +29,7 @@ VIOLATION = """\
       fine: {{max: 5000}}
 """
 
-RULESET = """\
-format: 1
-id: test.group-priors
-title: {zh: 同类违法记录测试, en: same-type prior violations test}
-department: test
-issuer: 测试机关
-jurisdiction: TEST
-version: "1"
-effective: 2024-01-01
-sources:
-  - {id: test, title: synthetic test data}
+RULESET = synthetic_header("test.group-priors", "同类违法记录测试", "same-type prior violations test") + """\
 parameters:
   first_violation_window_months: 12
 violations:
@@ -94,15 +84,6 @@ def ruleset(tmp_path_factory: pytest.TempPathFactory) -> discretion.CompiledRule
     return discretion.load_ruleset(folder)
 
 
-@pytest.fixture
-def _fresh_memo() -> Iterator[None]:
-    memo.set_enabled(True)
-    memo.clear()
-    yield
-    memo.set_enabled(True)
-    memo.clear()
-
-
 def test_same_type_is_the_violation_its_group_and_the_groups_members(ruleset: discretion.CompiledRuleset) -> None:
     assert same_type(ruleset, "a") == same_type(ruleset, "b") == {"a", "b", "g1"}
     assert same_type(ruleset, "c") == {"c"}
@@ -119,7 +100,7 @@ def test_prior_records_of_the_group_count(ruleset: discretion.CompiledRuleset, v
     assert rec.list_item == ("first-01" if count == 0 else None)
 
 
-@pytest.mark.usefixtures("_fresh_memo")
+@pytest.mark.usefixtures("fresh_memo")
 def test_the_memo_gives_what_a_fresh_evaluation_gives(ruleset: discretion.CompiledRuleset) -> None:
     cases = [_case(vid, records) for vid, records, _ in CASES]
     remembered = [discretion.evaluate(ruleset, case).model_dump_json() for case in cases * 3]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -24,13 +24,7 @@ FILES = find_ruleset_files(ROOT / "rulesets")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_memo() -> Iterator[None]:
-    memo.set_enabled(True)
-    memo.clear()
-    yield
-    memo.set_enabled(True)
-    memo.clear()
+pytestmark = pytest.mark.usefixtures("fresh_memo")  # every test starts and ends with an empty memo
 
 
 def _without_memo(ruleset: discretion.CompiledRuleset, case: Any) -> Recommendation:

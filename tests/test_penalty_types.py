@@ -11,20 +11,10 @@ import pytest
 import discretion
 from discretion.publish.export import export_ruleset
 
+from .conftest import synthetic_header
 from .publish_support import comparable, node_answers
 
 NODE = shutil.which("node")
-
-HEADER = """\
-format: 1
-department: test
-issuer: 测试机关
-jurisdiction: TEST
-version: "1"
-effective: 2024-01-01
-sources:
-  - {id: test, title: synthetic test data}
-"""
 
 V1 = """\
 violations:
@@ -35,9 +25,7 @@ violations:
     statutory:
 """
 
-RULESET = HEADER + """\
-id: test.optional-types
-title: {zh: 可选处罚种类测试, en: optional types test}
+RULESET = synthetic_header("test.optional-types", "可选处罚种类测试", "optional types test") + """\
 facts:
   workers:
     type: integer
@@ -102,9 +90,7 @@ def test_the_page_evaluator_agrees(ruleset: discretion.CompiledRuleset) -> None:
     assert node_answers(export_ruleset(ruleset), cases, NODE) == expected
 
 
-BANDS = HEADER + """\
-id: test.band-types
-title: {zh: 分档处罚种类测试, en: band types test}
+BANDS = synthetic_header("test.band-types", "分档处罚种类测试", "band types test") + """\
 facts:
   serious:
     type: bool

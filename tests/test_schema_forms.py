@@ -20,7 +20,7 @@ from discretion._yaml import parse_yaml
 from discretion.models.ruleset import Ruleset
 from discretion.schema import SHORTHANDS, accepted_keys, ruleset_json_schema
 
-from .conftest import RULESETS
+from .conftest import RULESETS, synthetic_header
 
 SHIPPED = RULESETS / "ruleset.schema.json"
 BUNDLED = sorted([*RULESETS.rglob("ruleset.yaml"), *RULESETS.glob("**/versions/*.yaml")])
@@ -59,17 +59,7 @@ def test_every_bundled_ruleset_validates_against_the_schema(path: Path) -> None:
     assert _errors(path.read_text(encoding="utf-8")) == []
 
 
-SHORTHAND = """\
-format: 1
-id: test.shorthand
-title: {zh: 简写, en: shorthand}
-department: test
-issuer: 测试机关
-jurisdiction: TEST
-version: "1"
-effective: 2024-01-01
-sources:
-  - {id: test, title: synthetic test data}
+SHORTHAND = synthetic_header("test.shorthand", "简写", "shorthand") + """\
 facts:
   days_late: {type: days, zh: 逾期天数, direction: aggravating}
   workers: {type: integer, zh: 人数, min: 0, direction: aggravating}

@@ -32,6 +32,26 @@ TIMELY = frozenset({"before_discovery", "immediately", "within_deadline"})
 _NOT_UNICODE = "not valid Unicode text (a lone surrogate, which JSON out cannot carry)"
 
 
+def each_provision_once(value: Any) -> Any:
+    """A case's ``violations`` (before validation): valid Unicode, each provision named once. Case files
+    (``casefiles``) check their entries with the same rule."""
+    if isinstance(value, list | tuple):
+        seen: set[Any] = set()
+        for index, vid in enumerate(value):
+            if isinstance(vid, str) and lone_surrogate(vid):
+                raise ValueError(f"item {index}: {_NOT_UNICODE}: {shortened(vid)}")
+            if isinstance(vid, str) and vid in seen:
+                raise ValueError(f"{shortened(vid)} is listed twice: name each provision the act breaches once")
+            seen.add(vid)
+    return value
+
+
+def one_or_several(violation: str | None, violations: tuple[str, ...]) -> None:
+    """A case names ``violation``, or ``violations`` for one act breaching several provisions (art. 29)."""
+    if (violation is None) == (not violations):
+        raise ValueError("a case names 'violation', or 'violations' for one act breaching several provisions")
+
+
 class Case(BaseModel):
     """One case as an app sends it: the violation and the facts (null or absent means unknown)."""
 
@@ -53,20 +73,11 @@ class Case(BaseModel):
     @field_validator("violations", mode="before")
     @classmethod
     def _each_once(cls, value: Any) -> Any:
-        if isinstance(value, list | tuple):
-            seen: set[Any] = set()
-            for index, vid in enumerate(value):
-                if isinstance(vid, str) and lone_surrogate(vid):
-                    raise ValueError(f"item {index}: {_NOT_UNICODE}: {shortened(vid)}")
-                if isinstance(vid, str) and vid in seen:
-                    raise ValueError(f"{shortened(vid)} is listed twice: name each provision the act breaches once")
-                seen.add(vid)
-        return value
+        return each_provision_once(value)
 
     @model_validator(mode="after")
     def _one_or_several(self) -> Case:
-        if (self.violation is None) == (not self.violations):
-            raise ValueError("a case names 'violation', or 'violations' for one act breaching several provisions")
+        one_or_several(self.violation, self.violations)
         return self
 
     @property

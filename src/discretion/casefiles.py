@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ._yaml import Positions, parse_yaml
+from .case import each_provision_once, one_or_several
 from .errors import Location, Problem, RulesetError
 from .loading import RULESET_FILE, validation_problems
 from .models.outcome import Recommendation
@@ -65,18 +66,11 @@ class _CaseEntry(BaseModel):
     @field_validator("violations", mode="before")
     @classmethod
     def _each_once(cls, value: Any) -> Any:
-        if isinstance(value, list | tuple):
-            seen: set[Any] = set()
-            for vid in value:
-                if isinstance(vid, str) and vid in seen:
-                    raise ValueError(f"{vid!r} is listed twice: name each provision the act breaches once")
-                seen.add(vid)
-        return value
+        return each_provision_once(value)
 
     @model_validator(mode="after")
     def _one_or_several(self) -> _CaseEntry:
-        if (self.violation is None) == (not self.violations):
-            raise ValueError("a case names 'violation', or 'violations' for one act breaching several provisions")
+        one_or_several(self.violation, self.violations)
         return self
 
 

@@ -233,6 +233,36 @@ def _raw_references(data: dict[str, Any], checker: _Checker) -> None:
                     checker.violation_declared(item["id"], vid, violations, ("list_items", index, key))
 
 
+def _raw_rules(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Path, str]]:
+    """The rules of raw ruleset data as written, each with its path and the rule id it reports: the
+    statutory fine of a single band (``fine``), each ``band``, ``tier``, ``criminal`` referral and list
+    ``item``. Read when the structure does not validate, so every part is checked before it is used."""
+    violations = data.get("violations")
+    for vid, violation in violations.items() if isinstance(violations, dict) else ():
+        if not isinstance(violation, dict):
+            continue
+        base: Path = ("violations", vid)
+        statutory = violation.get("statutory")
+        if isinstance(statutory, dict):
+            bands, fine = statutory.get("bands"), statutory.get("fine")
+            if bands is None and isinstance(fine, dict):  # one band, the statutory fine itself
+                yield "fine", fine, (*base, "statutory", "fine"), f"{vid}/default"
+            for index, band in enumerate(bands if isinstance(bands, list) else ()):
+                if isinstance(band, dict):
+                    yield "band", band, (*base, "statutory", "bands", index), f"{vid}/{band.get('id')}"
+        tiers = violation.get("tiers")
+        for index, tier in enumerate(tiers if isinstance(tiers, list) else ()):
+            if isinstance(tier, dict):
+                yield "tier", tier, (*base, "tiers", index), f"{vid}/{tier.get('id')}"
+        referral = violation.get("criminal_referral")
+        if isinstance(referral, dict):
+            yield "criminal", referral, (*base, "criminal_referral"), f"{vid}/criminal_referral"
+    items = data.get("list_items")
+    for index, item in enumerate(items if isinstance(items, list) else ()):
+        if isinstance(item, dict):
+            yield "item", item, ("list_items", index), str(item.get("id", f"list item {index + 1}"))
+
+
 def _raw_misplaced(data: dict[str, Any], checker: _Checker) -> None:
     """``only_if`` on a fine that would ignore it (a tier's, a list item's, a ``no_base``), as compiling finds."""
     def fine(raw: Any, path: Path, rule: str, statutory: bool, nested: bool = False) -> None:
@@ -244,62 +274,24 @@ def _raw_misplaced(data: dict[str, Any], checker: _Checker) -> None:
                     checker.only_if_misplaced(rule, (*path, key), statutory=statutory)
         fine(raw.get("no_base"), (*path, "no_base"), rule, statutory, True)
 
-    violations = data.get("violations")
-    for vid, violation in violations.items() if isinstance(violations, dict) else ():
-        if not isinstance(violation, dict):
-            continue
-        base: Path = ("violations", vid)
-        statutory = violation.get("statutory")
-        if isinstance(statutory, dict):
-            fine(statutory.get("fine"), (*base, "statutory", "fine"), f"{vid}/default", True)
-            bands = statutory.get("bands")
-            for index, band in enumerate(bands if isinstance(bands, list) else ()):
-                if isinstance(band, dict):
-                    fine(band.get("fine"), (*base, "statutory", "bands", index, "fine"), f"{vid}/{band.get('id')}",
-                         True)
-        tiers = violation.get("tiers")
-        for index, tier in enumerate(tiers if isinstance(tiers, list) else ()):
-            if isinstance(tier, dict):
-                fine(tier.get("fine"), (*base, "tiers", index, "fine"), f"{vid}/{tier.get('id')}", False)
-    items = data.get("list_items")
-    for index, item in enumerate(items if isinstance(items, list) else ()):
-        if isinstance(item, dict):
-            fine(item.get("fine"), ("list_items", index, "fine"), str(item.get("id", f"list item {index + 1}")),
-                 False)
+    for kind, raw, path, rule in _raw_rules(data):
+        if kind == "fine":
+            fine(raw, path, rule, True)
+        elif kind != "criminal":
+            fine(raw.get("fine"), (*path, "fine"), rule, kind == "band")
 
 
 def _raw_conditions(data: dict[str, Any]) -> Iterator[tuple[Any, Path, str, bool]]:
     """Each condition text or list of conditions in raw ruleset data, with its path, the rule it belongs
     to, and whether it is a single text (a band's ``when`` and its fine's ``only_if``)."""
-    violations = data.get("violations")
-    for vid, violation in violations.items() if isinstance(violations, dict) else ():
-        if not isinstance(violation, dict):
+    for kind, raw, path, rule in _raw_rules(data):
+        if kind == "fine":
+            yield raw.get("only_if"), (*path, "only_if"), rule, True
             continue
-        base: Path = ("violations", vid)
-        statutory = violation.get("statutory")
-        bands = statutory.get("bands") if isinstance(statutory, dict) else None
-        fine = statutory.get("fine") if isinstance(statutory, dict) else None
-        if bands is None and isinstance(fine, dict):  # one band, the statutory fine itself
-            yield fine.get("only_if"), (*base, "statutory", "fine", "only_if"), f"{vid}/default", True
-        for index, band in enumerate(bands if isinstance(bands, list) else ()):
-            if isinstance(band, dict):
-                rule = f"{vid}/{band.get('id')}"
-                path: Path = (*base, "statutory", "bands", index)
-                yield band.get("when"), (*path, "when"), rule, True
-                fine = band.get("fine")
-                if isinstance(fine, dict):
-                    yield fine.get("only_if"), (*path, "fine", "only_if"), rule, True
-        tiers = violation.get("tiers")
-        for index, tier in enumerate(tiers if isinstance(tiers, list) else ()):
-            if isinstance(tier, dict):
-                yield tier.get("when"), (*base, "tiers", index, "when"), f"{vid}/{tier.get('id')}", False
-        referral = violation.get("criminal_referral")
-        if isinstance(referral, dict):
-            yield referral.get("when"), (*base, "criminal_referral", "when"), f"{vid}/criminal_referral", False
-    items = data.get("list_items")
-    for index, item in enumerate(items if isinstance(items, list) else ()):
-        if isinstance(item, dict):
-            yield item.get("when"), ("list_items", index, "when"), str(item.get("id", f"list item {index + 1}")), False
+        yield raw.get("when"), (*path, "when"), rule, kind == "band"
+        fine = raw.get("fine")
+        if kind == "band" and isinstance(fine, dict):
+            yield fine.get("only_if"), (*path, "fine", "only_if"), rule, True
 
 
 class _Checker:

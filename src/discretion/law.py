@@ -316,13 +316,12 @@ _NOT_SHOWN = {"no_fault_evidence": "no_fault_evidence = None: 未提供证据 (n
               **{fact: f"{fact} = None: 未查明 (not shown)" for fact in _ART32}}
 
 
-def open_facts(ground: StatutoryGround, holds: bool | None, facts: Mapping[str, Any],
-               answerable: Collection[str] = ()) -> tuple[str, ...]:
-    """The unknown facts that decide a ground left undecided, when the ground is *open*: art. 33(1)
+def open_facts(ground: StatutoryGround, facts: Mapping[str, Any], answerable: Collection[str] = ()) -> tuple[str, ...]:
+    """For a ground left undecided, the unknown facts that decide it when it is *open*: art. 33(1)
     (facts of the act), and art. 30 for a party given as a natural person (or whose type is among
-    the ``answerable`` facts a question may yet answer). () otherwise: decided, a ground that holds
-    only on facts given (art. 31, 32, 33(2)), art. 36 (dates), or art. 30 for a party not described."""
-    if holds is not None or not ground.asks:
+    the ``answerable`` facts a question may yet answer). () for a ground that holds only on facts
+    given (art. 31, 32, 33(2)), art. 36 (dates), or art. 30 for a party not described."""
+    if not ground.asks:
         return ()
     if ground.asks == ("age_at_act",) and facts.get("party_type") != "natural_person" and (
             "party_type" not in answerable or facts.get("party_type") is not None):

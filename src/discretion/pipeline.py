@@ -51,7 +51,7 @@ from .models.vocabulary import PenaltyType as PT
 from .money import UNKNOWN, Range, clamp, formula_percent, mitigated_range, statutory_range, tier_range
 from .procedure import BARRED, DATED, ProcedureFlags
 from .reasons import reasons_for
-from .trace import explained, interned_flag, label_of, label_out, statute_step, step
+from .trace import RULE_KINDS, explained, interned_flag, label_of, label_out, statute_step, step
 
 __all__ = ["Evaluation", "Grounds", "Matches"]
 
@@ -70,13 +70,12 @@ def _statute_layer(grounds: Callable[[Mapping[str, Any]], list[tuple[law.Statuto
     def layer(facts: Mapping[str, Any]) -> tuple[Grounds, tuple[TraceStep, ...], Opened]:
         results = tuple(grounds(facts))
         opened = tuple((ground, names) for ground, holds, _ in results
-                       if holds is None and ground.asks and (names := law.open_facts(ground, holds, facts)))
+                       if holds is None and (names := law.open_facts(ground, facts)))
         return results, tuple(statute_step(ground, holds, why) for ground, holds, why in results), opened
 
     return memo.ByReads(layer)
 
 
-_RULE_KINDS = frozenset({"band", "tier", "list_item"})  # trace steps of the ruleset's own rules
 _EXEMPTIONS = _statute_layer(law.exemption_undated)
 _LENIENCY = _statute_layer(law.mandatory_leniency)
 
@@ -118,8 +117,6 @@ class Evaluation(ProcedureFlags):
     # -- bookkeeping ---------------------------------------------------------------------------
     def flag(self, code: str, article: str | None = None, detail: str | None = None) -> None:
         if code not in self.flags:
-            if code == "facts_unknown":
-                detail = self.unknown_detail
             self.flags[code] = interned_flag(code, article, detail)
 
     def _conditions(
@@ -172,7 +169,7 @@ class Evaluation(ProcedureFlags):
         decision, band, _ = self._decide()
         outcome = decision.outcome
         open_rule = outcome is not Outcome.no_penalty and any(
-            s.matched is None and s.kind in _RULE_KINDS for s in self.trace)
+            s.matched is None and s.kind in RULE_KINDS for s in self.trace)
         return outcome, self._fine(decision, self._optional_types(decision, band)), open_rule
 
     def _decide(self) -> tuple[_Decision, CompiledBand | None, dict[ListKind, list[ListItem]]]:

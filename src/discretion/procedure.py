@@ -36,6 +36,7 @@ class ProcedureFlags:
     deadlines: list[Deadline]
     fine_condition: str | None
     unknown: bool
+    unknown_detail: str | None  # which open statutory grounds left the facts unknown, if any
     violation: Any
 
     def flag(self, code: str, article: str | None = None, detail: str | None = None) -> None:
@@ -118,7 +119,7 @@ class ProcedureFlags:
         if model.draft:
             self.flag("draft_ruleset", None, f"{model.id} {model.version}")
         if self.unknown:
-            self.flag("facts_unknown")
+            self.flag("facts_unknown", None, self.unknown_detail)
 
 
 @lru_cache(maxsize=4096)

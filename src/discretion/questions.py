@@ -62,6 +62,7 @@ from .factspace import literals_by_fact, representatives
 from .models.facts import FactKind
 from .models.outcome import AnswerOption, FineRange, Question, Recommendation, build, to_json_value
 from .models.vocabulary import Outcome
+from .trace import RULE_KINDS
 
 __all__ = ["MAX_QUESTIONS", "questions_for"]
 
@@ -95,13 +96,13 @@ def _candidates(rec: Recommendation, facts: dict[str, Any]
             continue
         if kind not in _ASKED_KINDS:
             continue
-        rules_open = rules_open or kind in _RULE_KINDS
+        rules_open = rules_open or kind in RULE_KINDS
         for cond in step.conditions:
             if cond.value is None:
                 names.extend(name for name, value in cond.facts.items() if value is None and name not in names)
     statute: list[str] = []
     for ground in undecided:
-        for name in law.open_facts(ground, None, facts, names):
+        for name in law.open_facts(ground, facts, names):
             if name not in statute and not (name == "corrected" and "timely_corrected" in names):
                 statute.append(name)  # a ruleset that reads timely_corrected asks it: the statute reads it too
     return names, statute, rules_open, undecided
@@ -292,7 +293,6 @@ def _option(ruleset: CompiledRuleset, name: str, value: Any, outcome: Outcome, f
 Leaf = tuple[dict[str, Any], Result, dict[str, Any], bool]
 """A branch explored to its end: its answers, its result, the case's facts completed with them, and
 whether a rule still reads a fact left unknown (the last fact reached before it was decided)."""
-_RULE_KINDS = frozenset({"band", "tier", "list_item"})
 
 
 def _explore(ruleset: CompiledRuleset, names: list[str],
@@ -342,7 +342,7 @@ def _waits(outcome: Outcome, facts: dict[str, Any], later: list[str]) -> bool:
         if holds is None:
             holds = {g.rule: h for g, h, _ in (*law.exemption_undated(facts), *law.mandatory_leniency(facts))}
         held = holds[rule]  # undecided, or not shown yet
-        if not held and (not ground.asks or (held is None and law.open_facts(ground, None, facts, later))):
+        if not held and (not ground.asks or (held is None and law.open_facts(ground, facts, later))):
             return True
     return False
 

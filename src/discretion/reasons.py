@@ -35,11 +35,6 @@ _STATUTE_ZH = {
 }
 
 
-_GROUNDS = {ground.rule: ground for ground in (
-    law.ART30_CHILD, law.ART31_INCAPABLE, law.ART33_MINOR, law.ART33_FIRST, law.ART33_NO_FAULT, law.ART36_BARRED,
-    law.ART30_YOUTH, law.ART31_PARTIAL, *law.ART32_GROUNDS.values())}
-
-
 def fact_text(ruleset: CompiledRuleset, name: str, value: Any) -> str:
     """``标签 = 值`` in Chinese: enum values and booleans by their labels."""
     spec = ruleset.schema.get(name)
@@ -200,7 +195,7 @@ def _for(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recommenda
                                + (f"的适用条件：{met}" if met else ""),
                                f"list item {item.id} applies: all its conditions hold"))
     for step in read.statute:
-        ground = _GROUNDS.get(step.rule)
+        ground = law.GROUNDS.get(step.rule)
         if not step.matched or ground is None:
             continue
         if _STATUTE_OUTCOME.get(step.rule) is rec.outcome:
@@ -254,7 +249,7 @@ def _against(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recomm
     if outcome is Outcome.no_penalty:
         out += _statutory_against(ruleset, rec, read)
     if outcome in (Outcome.mitigated, Outcome.lighter) and not read.lenient_ground:
-        if rec.facts.get("party_type") == "natural_person" and rec.facts.get("age_at_act") is None:  # art. 30 open
+        if law.open_facts(law.ART30_YOUTH, rec.facts):  # art. 30 open: a natural person of unknown age
             out.append(_reason("against", outcome, "APL-32", "《行政处罚法》 第32条",
                                "无行政处罚法第三十一条、第三十二条规定的从轻或者减轻处罚情形；"
                                "第三十条规定的情形待查明（违法行为发生时年龄未知）",

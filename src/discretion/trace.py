@@ -17,8 +17,8 @@ from .models.common import Citation
 from .models.outcome import Condition, Flag, LabelOut, TraceStep, build, replaced, to_json_value
 from .models.vocabulary import FLAGS
 
-__all__ = ["Interned", "dated_statute_step", "explained", "interned_flag", "json_fact", "label_of", "label_out",
-           "statute_step", "step"]
+__all__ = ["RULE_KINDS", "Interned", "dated_statute_step", "explained", "interned_flag", "json_fact", "label_of",
+           "label_out", "statute_step", "step"]
 
 # Per-process caches of frozen output parts that recur from case to case. Keyed by the identity of
 # long-lived compiled objects (kept alive in the entry, so an id is never confused with a reused
@@ -86,6 +86,10 @@ def json_fact(value: Any) -> Any:
 def _key(value: Any) -> Any:
     """A cache key for a fact value: Decimal('1.0') and Decimal('1.00') are equal but print differently."""
     return str(value) if type(value) is Decimal else value
+
+
+RULE_KINDS = frozenset({"band", "tier", "list_item"})
+"""The kinds of trace step that are the ruleset's own rules (the others: statute, formula, criminal)."""
 
 
 def step(rule: str, kind: str, matched: bool | None, conditions: list[Condition] | None = None,

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..expr import nodes as n
-from ..law import EXTENDED_LIMITATION_YEARS, LIMITATION_YEARS
+from ..law import AGE_OF_MAJORITY, AGE_OF_RESPONSIBILITY, EXTENDED_LIMITATION_YEARS, LIMITATION_YEARS
 from ..models.facts import FactKind, FactSpec
 
 __all__ = ["Column", "NotVectorisable", "Tri", "condition_mask", "exemption_masks", "in_codes", "leniency_masks"]
@@ -360,7 +360,7 @@ def _add_years(days: Ints, years: int) -> Ints:
 
 def exemption_masks(columns: dict[str, Column], size: int) -> list[Tri]:
     """``law.exemption`` in its order: under 14, no capacity, time-barred, no fault, minor, first."""
-    child = _int_test(columns, "age_at_act", 0, 14, size)
+    child = _int_test(columns, "age_at_act", 0, AGE_OF_RESPONSIBILITY, size)
     incapable = _enum_in(columns, "capacity", ("none",), size)
     timely = _fact_tri(columns, "timely_corrected", size)
     no_harm = _enum_in(columns, "harm", ("none",), size)
@@ -396,7 +396,7 @@ def _barred(columns: dict[str, Column], size: int) -> Tri:
 def leniency_masks(columns: dict[str, Column], size: int) -> list[Tri]:
     """``law.mandatory_leniency`` in its order: aged 14–17, partial capacity, art. 32 items 1–4."""
     return [
-        _int_test(columns, "age_at_act", 14, 18, size),
+        _int_test(columns, "age_at_act", AGE_OF_RESPONSIBILITY, AGE_OF_MAJORITY, size),
         _enum_in(columns, "capacity", ("partial",), size),
         *(_fact_tri(columns, name, size)
           for name in ("consequences_eliminated", "coerced", "confessed", "meritorious")),

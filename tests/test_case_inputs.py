@@ -213,6 +213,13 @@ def test_a_provision_listed_twice_is_a_case_error(tax: Any) -> None:
     assert "violations: Value error, 'late-filing' is listed twice" in problem
 
 
+@pytest.mark.parametrize("item", [{}, [], None])
+def test_a_provision_that_is_not_text_is_a_case_error(tax: Any, item: Any) -> None:
+    """Not an unhashable-type TypeError from the duplicate check: pydantic names the item."""
+    (problem,) = problems(tax, {"violations": ["late-filing", item], "facts": {}})
+    assert problem.startswith("case: invalid-case: violations.1:"), problem
+
+
 @pytest.mark.parametrize(("dates", "field"), [
     ({"act_date": "2024-05-01", "discovery_date": "2024-01-01"}, "discovery_date"),
     ({"act_date": "2024-05-01", "act_end_date": "2024-04-30", "discovery_date": "2024-06-01"}, "act_end_date"),

@@ -153,3 +153,15 @@ def test_cases_of_an_unknown_violation_are_refused_with_the_nearest_ids() -> Non
     with pytest.raises(DiscretionError) as caught:
         cases(load_ruleset(TAX_DIR), violation="late-filling")
     assert caught.value.code == "unknown-violation" and "did you mean 'late-filing'" in str(caught.value)
+
+
+@pytest.mark.parametrize("argv", [["diff", "R", "R", "-n", "-5"], ["audit", "R", "x.csv", "--synthetic", "0"]])
+def test_a_count_of_cases_must_be_positive(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run(*[str(TAX_DIR) if a == "R" else a for a in argv])
+    assert code == 2 and "is not a positive whole number" in capsys.readouterr().err
+
+
+def test_a_report_that_cannot_be_written_is_bad_input(tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "report.html"
+    code, _, err = run("audit", str(TAX_DIR), "x.csv", "--synthetic", "30", "--html", str(target))
+    assert code == 2 and f"{target}: file-unwritable: cannot write the file" in err

@@ -146,8 +146,9 @@ def test_two_different_rulesets_are_compared_with_a_warning(tmp_path: Path) -> N
 def test_synthetic_cases_of_no_violation_are_refused(tax: Any) -> None:
     with pytest.raises(ValueError, match=r"violations=\[\]"):
         discretion.synthetic.cases(tax, 5, violations=[])
-    with pytest.raises(ValueError, match="did you mean 'late-filing'"):
+    with pytest.raises(discretion.CaseError, match="did you mean 'late-filing'") as caught:
         discretion.synthetic.cases(tax, 5, violations=["late-filling"])
+    assert caught.value.code == "unknown-violation"
     assert set(discretion.synthetic.cases(tax, 20, violations=["books"])["violation"]) == {"books"}
 
 

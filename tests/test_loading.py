@@ -360,3 +360,15 @@ def test_a_single_statutory_fine_becomes_a_default_band_as_if_validated() -> Non
     band = statutory.bands[0]
     assert band == Band(id="default", fine=statutory.bands[0].fine)
     assert band.model_fields_set == {"id", "fine"} and statutory.fine is None
+
+
+def test_conditions_are_not_checked_against_facts_that_are_not_a_mapping(tmp_path: Path) -> None:
+    """'facts: [...]' is a structural error; the conditions are not reported as reading undeclared facts."""
+    text = (RULESETS / "tax" / "first-violation" / "ruleset.yaml").read_text(encoding="utf-8")
+    start = text.index("\nfacts:\n") + 1
+    end = text.index("\nviolations:")
+    broken = text[:start] + "facts: [not, a, mapping]" + text[end:]
+    with pytest.raises(RulesetError) as caught:
+        discretion.load_ruleset_text(broken, source="x.yaml")
+    codes = {p.code for p in caught.value.problems}
+    assert "unknown-fact" not in codes and codes, [str(p) for p in caught.value.problems]

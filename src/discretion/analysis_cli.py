@@ -7,9 +7,11 @@ without the ``analysis`` extra and says how to install it when it is needed.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import BackendUnavailable, CaseError
+from .errors import BackendUnavailable, CaseError, DiscretionError, Location
 
 __all__ = ["register"]
 
@@ -24,6 +26,26 @@ def _need() -> None:
         raise BackendUnavailable(f"this command needs {exc.name}: {INSTALL}", code="analysis-unavailable") from None
 
 
+def _positive(text: str) -> int:
+    """A count of cases: argparse reports anything else as a usage error (exit 2), naming the option."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return number
+
+
+def _write(path: str, write: Callable[[str], object]) -> None:
+    """Write an output file; a folder that does not exist (or is not writable) is bad input, said as such."""
+    try:
+        write(path)
+    except OSError as exc:
+        raise DiscretionError(f"cannot write the file: {exc.strerror or exc}", code="file-unwritable",
+                              location=Location(path)) from None
+
+
 def register(subparsers: Any) -> None:
     """Add the ``audit`` and ``diff`` subcommands."""
     p = subparsers.add_parser("audit", help="compare recorded decisions with the recommendations")
@@ -32,7 +54,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--html", help="write an HTML report with charts here")
     p.add_argument("--csv", help="write the findings as CSV here")
     p.add_argument("--invalid-csv", metavar="FILE", help="write the invalid rows' problems as CSV here")
-    p.add_argument("--synthetic", type=int, metavar="N", help="audit N synthetic decisions instead (demo)")
+    p.add_argument("--synthetic", type=_positive, metavar="N", help="audit N synthetic decisions instead (demo)")
     p.add_argument("--passthrough", action="append", default=[], metavar="COLUMN",
                    help="a column to keep that is neither a fact nor recorded_* (repeatable)")
     p.set_defaults(run=_audit)
@@ -41,7 +63,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("old", help="the published ruleset")
     p.add_argument("new", help="the revised ruleset")
     p.add_argument("--cases", help="a corpus of cases (CSV, Parquet, Arrow); default: synthetic cases")
-    p.add_argument("-n", type=int, default=2000, help="synthetic cases when --cases is not given")
+    p.add_argument("-n", type=_positive, default=2000, help="synthetic cases when --cases is not given")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--html", help="write an HTML report here")
     p.add_argument("--passthrough", action="append", default=[], metavar="COLUMN",
@@ -65,12 +87,11 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"{ruleset.id} {ruleset.version}: {report.audited} cases audited{invalid}\n")
     out.write(report.summary.to_string(index=False) + "\n")
     if args.html:
-        with open(args.html, "w", encoding="utf-8") as handle:
-            handle.write(report.to_html())
+        _write(args.html, lambda path: Path(path).write_text(report.to_html(), encoding="utf-8"))
     if args.csv:
-        report.findings.to_csv(args.csv, index=False)
+        _write(args.csv, lambda path: report.findings.to_csv(path, index=False))
     if args.invalid_csv:
-        report.invalid.to_csv(args.invalid_csv, index=False)
+        _write(args.invalid_csv, lambda path: report.invalid.to_csv(path, index=False))
     if report.invalid_rows:
         raise CaseError(report.problems())
     return 1 if len(report.findings) else 0
@@ -95,8 +116,8 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
     if result.changed_cases:
         out.write(result.impact.to_string(index=False) + "\n")
     if args.html:
-        with open(args.html, "w", encoding="utf-8") as handle:
-            handle.write(f"<html><head><meta charset='utf-8'></head><body>{result.to_html()}</body></html>")
+        page = f"<html><head><meta charset='utf-8'></head><body>{result.to_html()}</body></html>"
+        _write(args.html, lambda path: Path(path).write_text(page, encoding="utf-8"))
     if result.invalid_rows:
         raise CaseError(result.problems())
     return 0

@@ -38,9 +38,11 @@ def each_provision_once(value: Any) -> Any:
     if isinstance(value, list | tuple):
         seen: set[Any] = set()
         for index, vid in enumerate(value):
-            if isinstance(vid, str) and lone_surrogate(vid):
+            if not isinstance(vid, str):
+                continue  # not text: pydantic says so, naming the item
+            if lone_surrogate(vid):
                 raise ValueError(f"item {index}: {_NOT_UNICODE}: {shortened(vid)}")
-            if isinstance(vid, str) and vid in seen:
+            if vid in seen:
                 raise ValueError(f"{shortened(vid)} is listed twice: name each provision the act breaches once")
             seen.add(vid)
     return value
@@ -141,7 +143,7 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
         _keep(seen, key, raw, typed)
     act = facts.get("act_date")
     if act is not None:  # a violation is neither discovered nor ended before it was committed
-        for later in _AFTER_ACT:
+        for later in AFTER_ACT:
             day = facts.get(later)
             if day is not None and day < act:
                 problems.append(_before_act(ruleset, later, day, act, source))
@@ -162,7 +164,7 @@ def _unknown_fact(ruleset: CompiledRuleset, name: str, source: str | None) -> Pr
                    _where(escaped(name if len(name) <= 80 else name[:60] + "…"), source), hint(name, ruleset.schema))
 
 
-_AFTER_ACT = ("act_end_date", "discovery_date")
+AFTER_ACT = ("act_end_date", "discovery_date")
 """Dates that cannot precede the act's (art. 36 counts from the act, or from the end of a continuing
 act, to discovery). Discovery may precede the end of a continuing act: it is found while it goes on."""
 
@@ -263,23 +265,9 @@ def plain_parts(case: Any) -> tuple[str | None, str, dict[str, Any]] | None:
         case_id, vid, facts = case.get("id"), case.get("violation"), case.get("facts", {})
         if (type(vid) is str and 0 < len(vid) <= 200 and (case_id is None or (type(case_id) is str
                 and len(case_id) <= 200 and not lone_surrogate(case_id))) and type(facts) is dict
-                and _TEXT.issuperset(map(type, facts)) and _in_order(facts)):
+                and _TEXT.issuperset(map(type, facts))):
             return case_id, vid, facts
     return None
-
-
-def _in_order(facts: dict[str, Any]) -> bool:
-    """False when a date may precede the act's, so that the long way checks it: the word-for-word key
-    reads dates only for what they decide (``redating``), which does not tell such a case apart. Dates
-    compare as given: text YYYY-MM-DD sorts as its dates do; two of different types go the long way."""
-    act = facts.get("act_date")
-    if act is None:
-        return True
-    for later in _AFTER_ACT:
-        day = facts.get(later)
-        if day is not None and (type(day) is not type(act) or day < act):
-            return False
-    return True
 
 
 def _parts(case: Case | Mapping[str, Any] | str | bytes,

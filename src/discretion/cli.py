@@ -219,15 +219,15 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-_NO_RULESETS = ("not-found", "no-rulesets")  # registry.no_rulesets: a path that names no ruleset
-
-
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     """Static checks of every ruleset found; exit 1 when any finding is an error."""
     from .checks.static import Finding, Severity, check, check_versions
     from .compile import CompiledRuleset
-    from .registry import load_all
+    from .registry import load_all, no_rulesets
 
+    unnamed = [problem for spec in args.paths if (problem := no_rulesets(spec)) is not None]
+    if unnamed:  # a mistyped path: bad input (exit 2), not "0 rulesets, 0 errors"
+        raise RulesetError(unnamed)
     findings: list[Finding] = []
     rulesets: list[CompiledRuleset] = []
     problems: list[Problem] = []
@@ -235,9 +235,6 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         found, broken = load_all(spec)
         rulesets.extend(ruleset for _, ruleset in found)
         problems.extend(broken)
-    unnamed = [p for p in problems if p.code in _NO_RULESETS]
-    if unnamed:  # a mistyped path: bad input (exit 2), not "0 rulesets, 0 errors"
-        raise RulesetError(unnamed)
     for ruleset in rulesets:
         findings.extend(check(ruleset))
     findings.extend(check_versions(rulesets))

@@ -197,8 +197,10 @@ def condition_problems(data: Any, source: str, positions: Positions) -> list[Pro
         if isinstance(waiver, dict) and isinstance(waiver.get("check"), str):
             checker.waiver_check(waiver["check"], index)
     raw_facts = data.get("facts")
+    if raw_facts is not None and not isinstance(raw_facts, dict):
+        return checker.problems  # no facts to check conditions against: the structural error says why
     facts: dict[str, FactSpec] = {}
-    for name, spec in raw_facts.items() if isinstance(raw_facts, dict) else ():
+    for name, spec in (raw_facts or {}).items():
         try:
             facts[str(name)] = FactSpec.model_validate(spec)
         except ValidationError:

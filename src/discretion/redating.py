@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from . import law
+from .case import AFTER_ACT
 from .compile import CompiledRuleset
 from .fact_values import coerce
 from .models.outcome import Recommendation, replaced
@@ -35,7 +36,7 @@ def classed_key(ruleset: CompiledRuleset, key: tuple[Any, ...]) -> tuple[tuple[A
     """The key with the statute's dates replaced by what they decide, and those dates typed.
 
     Unchanged (with no dates) when the case gives none or a condition reads them; None when a date
-    is not valid (the long way reports it).
+    is not valid or comes before the act's (the long way reports it).
     """
     names = key[_NAMES]
     if _DATED.isdisjoint(names) or ruleset.conditions_read_dates:
@@ -50,6 +51,8 @@ def classed_key(ruleset: CompiledRuleset, key: tuple[Any, ...]) -> tuple[tuple[A
                 return None, {}
             values[index] = None  # its type stays in the key: text and a date object are told apart
     act = dates.get("act_date")
+    if act is not None and any(dates.get(name, act) < act for name in AFTER_ACT):
+        return None, {}  # dates out of order: the long way refuses the case (the key would not tell it apart)
     in_force = None if act is None else ruleset.model.in_force_on(act)
     return (*key[:_VALUES], tuple(values), *key[_VALUES + 1:-1], law.time_bars(dates), in_force, key[-1]), dates
 

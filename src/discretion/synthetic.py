@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from .compile import CompiledRuleset
-from .errors import BackendUnavailable, did_you_mean
+from .errors import BackendUnavailable
 from .expr import nodes as n
 from .models.facts import FactKind
 
@@ -119,18 +119,14 @@ def cases(ruleset: CompiledRuleset, n_cases: int, seed: int = 0, *, unknown: flo
 
 
 def _pool(ruleset: CompiledRuleset, violations: list[str] | None) -> list[str]:
-    """The violations cases are drawn from; ValueError for an empty list or a name the ruleset lacks."""
+    """The violations cases are drawn from; ValueError for an empty list, and the unknown-violation
+    CaseError with did-you-mean (``CompiledRuleset.violation``) for a name the ruleset lacks."""
     if violations is None:
         return list(ruleset.violations)
     pool = list(violations)
     if not pool:
         raise ValueError("violations=[] names no violation to draw cases from (pass None for all of them)")
-    for name in pool:
-        if name not in ruleset.violations:
-            hint = did_you_mean(str(name), ruleset.violations)
-            raise ValueError(f"violations: {name!r} is not a violation of ruleset {ruleset.id}"
-                             + (f" ({hint})" if hint else ""))
-    return pool
+    return [ruleset.violation(name).id for name in pool]
 
 
 def _numbers(rng: Any, np: Any, spec: Any, cuts: set[Decimal], size: int, age: bool, *, money: bool = False) -> Any:

@@ -39,22 +39,16 @@ def publish(sources: Sequence[str | Path], out: str | Path, *, templates: str | 
 
     Raises RulesetError listing every problem when a file does not load: nothing half-built is published.
     """
+    from ..compile import CompiledRuleset
     from ..errors import Problem, RulesetError
-    from ..loading import load_ruleset
-    from ..registry import no_rulesets, ruleset_files
+    from ..registry import load_all
 
-    rulesets = []
+    rulesets: list[CompiledRuleset] = []
     problems: list[Problem] = []
-    for source in sources:
-        files = ruleset_files(source)
-        missing = no_rulesets(source, files)
-        if missing is not None:  # a mistyped path publishes nothing rather than an empty site
-            problems.append(missing)
-        for path in files:
-            try:
-                rulesets.append(load_ruleset(path))
-            except RulesetError as exc:
-                problems.extend(exc.problems)
+    for source in sources:  # a mistyped path is a problem too: it publishes nothing, not an empty site
+        found, broken = load_all(source)
+        rulesets.extend(ruleset for _, ruleset in found)
+        problems.extend(broken)
     if problems:
         raise RulesetError(problems)
     return build_site(rulesets, out, templates=templates_for(sources, templates), title=title)

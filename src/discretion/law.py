@@ -234,15 +234,27 @@ def exemption_undated(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, b
     first = facts.get("first_violation")
     child, age_why = _age(facts, lambda age: age < AGE_OF_RESPONSIBILITY)
     no_capacity, capacity_why = _capacity(facts, "none")
+    minor_holds, first_holds = art33_1(minor, first, timely, harm)
     return [
         (ART30_CHILD, child, age_why),
         (ART31_INCAPABLE, no_capacity, capacity_why),
         (ART33_NO_FAULT, *_shown(facts, "no_fault_evidence")),
-        (ART33_MINOR, _all(minor, timely, None if harm is None else harm == "none"),
-         f"minor_violation = {minor}, timely_corrected = {timely}, harm = {harm}"),
-        (ART33_FIRST, _all(first, timely, None if harm is None else harm in ("none", "minor")),
-         f"first_violation = {first}, timely_corrected = {timely}, harm = {harm}"),
+        (ART33_MINOR, minor_holds, f"minor_violation = {minor}, timely_corrected = {timely}, harm = {harm}"),
+        (ART33_FIRST, first_holds, f"first_violation = {first}, timely_corrected = {timely}, harm = {harm}"),
     ]
+
+
+NO_HARM, MINOR_HARM = frozenset({"none"}), frozenset({"none", "minor"})
+"""The harm art. 33(1) asks for: 没有造成危害后果 (its minor ground), 危害后果轻微 (its first-violation ground)."""
+
+
+def art33_1(minor: bool | None, first: bool | None, timely: bool | None, harm: str | None
+            ) -> tuple[bool | None, bool | None]:
+    """Art. 33(1)'s two grounds, three-valued: minor, corrected in time and no harm (shall not penalise);
+    first, corrected in time and minor harm (may not penalise). Read by the statute's layer and by
+    questions, which answer these facts without evaluating."""
+    return (_all(minor, timely, None if harm is None else harm in NO_HARM),
+            _all(first, timely, None if harm is None else harm in MINOR_HARM))
 
 
 def mandatory_leniency(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, bool | None, str]]:

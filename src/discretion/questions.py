@@ -19,8 +19,9 @@ fact (``law``'s docstring, ground by ground). Decided, and the reasons:
   and those facts are candidates (after the ruleset's; a correction is asked as ``corrected``,
   which decides whether it was in time). At most four facts, and only those the case lacks: a case
   that gives harm and correction is asked nothing more unless they leave art. 33(1) open.
-* Art. 30 is open for a party given as a natural person: the age is asked with the law's own
-  thresholds (13, 14 and 18, in the statute's words, with any a ruleset compares). For a party not
+* Art. 30 is open for a party given as a natural person: the age is asked with one answer on each
+  side of the law's thresholds 14 and 18 (13, 14, 18, labelled in the statute's words), with any a
+  ruleset compares. For a party not
   described it stays undecided in the trace (the note says so) but is not opened: that would
   open it in nearly every case that omits the party type, on no fact of the case.
 * Art. 31, 32 and 33(2) hold only on circumstances the case shows (capacity is presumed; the
@@ -42,11 +43,10 @@ itself, which gives no penalty or leaves the branch's result as it is (``_comple
 compares this with evaluating every answer on every bundled violation. What a rule decided reads is
 no candidate (Kleene: it stays decided). A branch is followed further only while a rule is undecided
 or a ground may yet hold on a fact still to come that no completion answers (art. 30's age; art.
-31, 32 and 33(2)'s facts where a rule asks them). On the 3,000 distinct cases of
-``bench_evaluate``, decisions a case stay as they were (1.70 on tax, 3.46 against 3.64 over all 48
-rulesets) while 941 tax cases are flagged and 853 asked (228 and 218 before); an empty case takes a
-median of 30 decisions over the 114 bundled violations (26 before), 205 at the 90th percentile (153).
-Questions that ask only art. 33(1)'s facts are remembered with the memo by what they read (``_ASKED``).
+31, 32 and 33(2)'s facts where a rule asks them), so a case costs about as many decisions as before
+art. 33(1) was counted (measured in the README's performance section). Questions that ask only
+art. 33(1)'s facts are remembered with the memo by what they read (``_ASKED``); the other tables of
+output parts here are cleared with the memo too.
 """
 
 from __future__ import annotations
@@ -273,6 +273,8 @@ _MISSING = object()
 _NONE: frozenset[Result] = frozenset()
 _OPTIONS_OUT: dict[tuple[Any, ...], tuple[CompiledRuleset, AnswerOption]] = {}
 _QUESTIONS: dict[tuple[Any, ...], tuple[CompiledRuleset, list[AnswerOption], Question]] = {}
+memo.clears_with(_OPTIONS_OUT.clear)
+memo.clears_with(_QUESTIONS.clear)
 
 
 def _option(ruleset: CompiledRuleset, name: str, value: Any, outcome: Outcome, fine: FineRange | None,
@@ -354,7 +356,7 @@ _STATUTE_READS = frozenset(name for reads in law.READS.values() for name in read
 _FREE = ("minor_violation", "first_violation", "corrected", "harm")
 _CLASS: dict[str, Callable[[Any], Any]] = {
     "minor_violation": bool, "first_violation": bool, "corrected": lambda value: value in TIMELY,
-    "harm": lambda value: value if value in ("none", "minor") else "moderate",
+    "harm": lambda value: value if value in law.MINOR_HARM else "moderate",
 }
 """What art. 33(1) tells apart in each such fact's values: a correction in time or not; harm none,
 minor, or more."""
@@ -412,6 +414,7 @@ def _completion(result: Result, facts: dict[str, Any], free: Iterable[str]) -> C
 
 
 _COMPLETIONS: dict[tuple[Any, ...], Completion] = {}
+memo.clears_with(_COMPLETIONS.clear)
 
 
 def _alone(result: Result) -> Completion:
@@ -425,6 +428,7 @@ def _alone(result: Result) -> Completion:
 
 
 _ALONE: dict[Result, Completion] = {}
+memo.clears_with(_ALONE.clear)
 
 
 def _completion_afresh(result: Result, facts: dict[str, Any], free: Iterable[str]) -> Completion:
@@ -458,9 +462,8 @@ def _answered(facts: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
 
 
 def _art33_1(case: dict[str, Any]) -> bool:
-    timely, harm = case["corrected"], case["harm"]
-    return bool(timely and ((case["minor_violation"] and harm == "none")
-                            or (case["first_violation"] and harm in ("none", "minor"))))
+    """Whether art. 33(1) holds on a branch's classes (``law.art33_1``; an undecided ground does not)."""
+    return True in law.art33_1(case["minor_violation"], case["first_violation"], case["corrected"], case["harm"])
 
 
 def _result(outcome: Outcome, fine: FineRange | None) -> Result:

@@ -25,7 +25,7 @@ from .errors import BackendUnavailable, CaseError, Location, Problem, did_you_me
 from .fact_values import _money
 from .models.vocabulary import OUTCOMES
 
-__all__ = ["FINDINGS", "RECORDED_OUTCOMES", "AuditReport", "audit"]
+__all__ = ["FINDINGS", "RECORDED_OUTCOMES", "AuditReport", "RowProblems", "audit"]
 
 FINDINGS = {
     "fine_outside_range": ("罚款超出裁量基准幅度", "recorded fine outside the recommended range"),
@@ -47,8 +47,33 @@ def _pandas() -> Any:
     return pd
 
 
+class RowProblems:
+    """Mixed into a report of a frame (audit, and diff's) that holds ``invalid``, the problems of the rows it
+    could not judge (``batch.columns.PROBLEM_COLUMNS``), and ``source``, the file read: their count and located list."""
+
+    invalid: Any
+    source: str | None
+
+    def __post_init__(self) -> None:
+        if self.invalid is None:
+            from .batch.columns import PROBLEM_COLUMNS
+
+            self.invalid = _pandas().DataFrame(columns=list(PROBLEM_COLUMNS))
+
+    @property
+    def invalid_rows(self) -> int:
+        """How many rows could not be judged."""
+        return int(self.invalid["row"].nunique())
+
+    def problems(self, limit: int | None = 20) -> list[Problem]:
+        """The invalid rows' problems, located by file, row and column (those of the first ``limit`` rows)."""
+        from .batch.columns import located
+
+        return located(self.invalid, self.source, limit)
+
+
 @dataclass
-class AuditReport:
+class AuditReport(RowProblems):
     """The audit: every case with its recommendation (``cases``), the findings and a summary.
 
     ``invalid``: the rows not audited, one problem a line (``row``, ``case_id``, ``column``, ``code``,
@@ -62,27 +87,10 @@ class AuditReport:
     invalid: Any = None
     source: str | None = None
 
-    def __post_init__(self) -> None:
-        if self.invalid is None:
-            from .batch.columns import PROBLEM_COLUMNS
-
-            self.invalid = _pandas().DataFrame(columns=list(PROBLEM_COLUMNS))
-
-    @property
-    def invalid_rows(self) -> int:
-        """How many rows were not audited because they are invalid."""
-        return int(self.invalid["row"].nunique())
-
     @property
     def audited(self) -> int:
         """How many rows were audited (all but the invalid ones)."""
         return len(self.cases) - self.invalid_rows
-
-    def problems(self, limit: int | None = 20) -> list[Problem]:
-        """The invalid rows' problems, located by file, row and column (those of the first ``limit`` rows)."""
-        from .batch.columns import located
-
-        return located(self.invalid, self.source, limit)
 
     @property
     def summary(self) -> Any:

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .audit import RowProblems
 from .compile import CompiledRuleset
-from .errors import DiscretionError, Location, Problem
+from .errors import DiscretionError, Location
 
 __all__ = ["RulesetDiff", "diff", "rule_changes"]
 
@@ -74,7 +75,7 @@ def rule_changes(old: CompiledRuleset, new: CompiledRuleset) -> list[Change]:
 
 
 @dataclass
-class RulesetDiff:
+class RulesetDiff(RowProblems):
     """Rules changed (``rules``), per-case results (``cases``) and their summary (``impact``).
 
     ``invalid``: the problems of the cases neither version can judge (``row``, ``case_id``, ``column``,
@@ -90,25 +91,6 @@ class RulesetDiff:
     invalid: Any = None
     warnings: list[str] = field(default_factory=list)
     source: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.invalid is None:
-            import pandas as pd
-
-            from .batch.columns import PROBLEM_COLUMNS
-
-            self.invalid = pd.DataFrame(columns=list(PROBLEM_COLUMNS))
-
-    @property
-    def invalid_rows(self) -> int:
-        """How many cases neither version can judge (not compared)."""
-        return int(self.invalid["row"].nunique())
-
-    def problems(self, limit: int | None = 20) -> list[Problem]:
-        """The invalid cases' problems, located by file, row and column (the first ``limit``)."""
-        from .batch.columns import located
-
-        return located(self.invalid, self.source, limit)
 
     @property
     def impact(self) -> Any:

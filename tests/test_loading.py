@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -372,3 +373,52 @@ def test_conditions_are_not_checked_against_facts_that_are_not_a_mapping(tmp_pat
         discretion.load_ruleset_text(broken, source="x.yaml")
     codes = {p.code for p in caught.value.problems}
     assert "unknown-fact" not in codes and codes, [str(p) for p in caught.value.problems]
+
+
+def test_positions_are_read_only_when_a_location_is_asked_for_and_then_are_exact() -> None:
+    """A clean file is read once, without positions; the first location asked for reads it again. Every
+    violation's, band's, tier's and list item's location is the one an eager reading gives for the path
+    the file has (a single statutory fine or a list of bands), also after pickling."""
+    import pickle
+
+    from discretion._yaml import parse_yaml
+    from discretion.loading import find_ruleset_files
+
+    shapes = set()
+    for file in find_ruleset_files(RULESETS):
+        text = file.read_bytes()
+        lazy, eager = parse_yaml(text, str(file)), parse_yaml(text, str(file), positions=True)
+        assert lazy.data == eager.data
+        assert lazy.positions._maps is None  # nothing worked out yet
+        assert (lazy.positions.keys, lazy.positions.values) == (eager.positions.keys, eager.positions.values)
+        ruleset = discretion.load_ruleset(file)
+        assert ruleset.positions._maps is None, file  # loading and compiling a clean file never needed them
+
+        def at(path: tuple[str | int, ...], file: Path = file, eager: Any = eager) -> Any:
+            return eager.positions.locate(str(file), path)
+
+        for compiled in (ruleset, pickle.loads(pickle.dumps(ruleset))):
+            for vid, violation in compiled.violations.items():
+                base = ("violations", vid)
+                assert violation.location == at(base)
+                written = eager.data["violations"][vid]["statutory"]
+                shapes.add("bands" in written)
+                for index, band in enumerate(violation.bands):
+                    path = (*base, "statutory", "bands", index) if "bands" in written else (*base, "statutory", "fine")
+                    assert band.location == at(path), (file, vid, band.model.id)
+                for index, tier in enumerate(violation.tiers):
+                    assert tier.location == at((*base, "tiers", index))
+            items = [item for violation in compiled.violations.values() for item in violation.items]
+            for item in items:
+                assert item.location == at(("list_items", compiled.model.list_items.index(item.model)))
+    assert shapes == {True, False}  # both ways of writing the statutory fine were met
+
+
+def test_a_duplicate_key_found_while_reading_without_positions_names_its_first_line() -> None:
+    from discretion._yaml import parse_yaml
+
+    with pytest.raises(RulesetError) as info:
+        parse_yaml("a: 1\nb:\n  c: 2\n  c: 3\n", "t.yaml")
+    problem = info.value.problems[0]
+    assert problem.code == "duplicate-key" and "(first at line 3)" in problem.message
+    assert (problem.location.line, problem.location.column) == (4, 3) if problem.location else False

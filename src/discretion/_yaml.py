@@ -9,7 +9,7 @@ that later stages (pydantic, the condition compiler) can report ``file:line:col`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -45,21 +45,66 @@ _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 
 
-@dataclass
 class Positions:
-    """Path → (line, column) of keys and of values, 1-based; also the scalar style of each value."""
+    """Path → (line, column) of keys and of values, 1-based; also the scalar style of each value.
 
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    values: dict[Path, tuple[int, int, str | None]] = field(default_factory=dict)
+    Positions serve only errors and findings, so a file that reads cleanly is read without them
+    (``deferred``): they are worked out on first use by reading its text again, the same way. Keeping
+    a position for every value was about a third of reading a ruleset, and most of what the garbage
+    collector had to walk while loading.
+    """
+
+    __slots__ = ("_limits", "_maps", "_text")
+
+    def __init__(self, keys: dict[Path, tuple[int, int]] | None = None,
+                 values: dict[Path, tuple[int, int, str | None]] | None = None) -> None:
+        self._maps: tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int, str | None]]] | None = (
+            {} if keys is None else keys, {} if values is None else values)
+        self._text: str | None = None
+        self._limits = LIMITS
+
+    @classmethod
+    def deferred(cls, text: str, limits: Limits) -> Positions:
+        """The positions of a text that has been read cleanly once, worked out when first asked for."""
+        positions = cls.__new__(cls)
+        positions._maps, positions._text, positions._limits = None, text, limits
+        return positions
+
+    @property
+    def keys(self) -> dict[Path, tuple[int, int]]:
+        return (self._maps or self._read())[0]
+
+    @property
+    def values(self) -> dict[Path, tuple[int, int, str | None]]:
+        return (self._maps or self._read())[1]
+
+    def _read(self) -> tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int, str | None]]]:
+        """Read the text again, keeping where each value is (it read cleanly before, so it reads cleanly now).
+        Threads that ask at once each read it and keep equal results: one of them is kept."""
+        assert self._text is not None
+        reader = _Reader(self._text, "<positions>", self._limits, record=True)
+        try:
+            reader.document()
+        finally:
+            reader.dispose()
+        self._maps = (reader.keys, reader.values)
+        return self._maps
+
+    def __getstate__(self) -> tuple[object, ...]:
+        return self._maps, self._text, self._limits
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self._maps, self._text, self._limits = state
 
     def of(self, path: Path) -> tuple[int, int] | None:
         """The best-known position for a path: the key if it has one, else the nearest ancestor."""
+        keys, values = self.keys, self.values
         for end in range(len(path), -1, -1):
             prefix = path[:end]
-            if prefix in self.keys:
-                return self.keys[prefix]
-            if prefix in self.values:
-                line, col, _ = self.values[prefix]
+            if prefix in keys:
+                return keys[prefix]
+            if prefix in values:
+                line, col, _ = values[prefix]
                 return line, col
         return None
 
@@ -97,13 +142,16 @@ class _Reader:
     Nothing but plain data (str, int, Decimal, date, bool, None, list, dict) is ever constructed.
     """
 
-    def __init__(self, stream: str, source: str, limits: Limits) -> None:
+    def __init__(self, stream: str, source: str, limits: Limits, *, record: bool) -> None:
         yaml.reader.Reader(stream)  # refuses the control characters YAML does not allow, with their offset
         self._parser: Any = _Parser(stream) if _Parser is not None else yaml.SafeLoader(stream)
         self.source, self.limits = source, limits
         self._max_depth, self._max_nodes = limits.max_depth, limits.max_nodes  # read for every value
-        self.positions = Positions()
+        self.record = record  # keep where each value is (else every path below is the root's: unused)
+        self.keys: dict[Path, tuple[int, int]] = {}
+        self.values: dict[Path, tuple[int, int, str | None]] = {}
         self.problems: list[Problem] = []
+        self.data: Any = None
         self.nodes = 0
         self._anchors: dict[str, yaml.Node] = {}
         self._open: list[int] = []  # depths of the collections being read from the events
@@ -216,15 +264,18 @@ class _Reader:
             if self.nodes > self._max_nodes:
                 self._count(mark, depth)  # raises
             style = event.style or None  # libyaml reports a plain scalar's style as ''
-            self.positions.values[path] = (mark.line + 1, mark.column + 1, style)
+            if self.record:
+                self.values[path] = (mark.line + 1, mark.column + 1, style)
             return self._scalar(event.value, style, mark)
         self._open.append(depth)
         self._count(mark, depth)
-        self.positions.values[path] = (mark.line + 1, mark.column + 1, None)
+        record = self.record
+        if record:
+            self.values[path] = (mark.line + 1, mark.column + 1, None)
         if kind is _SequenceStartEvent:
             items: list[Any] = []
             while type(parser.peek_event()) is not _SequenceEndEvent:
-                items.append(self._value((*path, len(items)), depth + 1))
+                items.append(self._value((*path, len(items)) if record else path, depth + 1))
             parser.get_event()
             self._open.pop()
             return items
@@ -234,7 +285,7 @@ class _Reader:
         parser = self._parser
         result: dict[str, Any] = {}
         merged: dict[str, Any] = {}
-        keys = self.positions.keys
+        keys, record = self.keys, self.record
         mark: Any
         while True:
             event: Any = parser.peek_event()
@@ -264,9 +315,12 @@ class _Reader:
                 self._fail("duplicate-key", f"key '{key}' appears twice in the same mapping{where}", mark)
                 self._compose(depth + 1)  # the value: checked, not built
                 continue
-            inner = (*path, key)
-            keys[inner] = (mark.line + 1, mark.column + 1)
-            result[key] = self._value(inner, depth + 1)
+            if record:
+                inner = (*path, key)
+                keys[inner] = (mark.line + 1, mark.column + 1)
+                result[key] = self._value(inner, depth + 1)
+            else:
+                result[key] = self._value(path, depth + 1)
         parser.get_event()
         self._open.pop()
         for key, value in merged.items():
@@ -318,9 +372,9 @@ class _Reader:
         mark = node.start_mark
         self._count(mark, depth)
         if isinstance(node, _ScalarNode):
-            self.positions.values[path] = (mark.line + 1, mark.column + 1, node.style)
+            self.values[path] = (mark.line + 1, mark.column + 1, node.style)
             return self._scalar(node.value, node.style, mark)
-        self.positions.values[path] = (mark.line + 1, mark.column + 1, None)
+        self.values[path] = (mark.line + 1, mark.column + 1, None)
         if isinstance(node, _SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, _MappingNode):
@@ -349,12 +403,12 @@ class _Reader:
                 continue
             key = key_node.value
             if key in result:
-                first = self.positions.keys.get((*path, key))
+                first = self.keys.get((*path, key))
                 where = f" (first at line {first[0]})" if first else ""
                 self._fail("duplicate-key", f"key '{key}' appears twice in the same mapping{where}",
                            key_node.start_mark)
                 continue
-            self.positions.keys[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            self.keys[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, (*path, key), depth + 1)
         for key, value in merged.items():
             result.setdefault(key, value)  # explicit keys win over merged ones (YAML merge semantics)
@@ -436,8 +490,12 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, source: str) -> Pro
                    Location(source, line, column))
 
 
-def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS) -> YamlDocument:
-    """Parse one YAML document strictly; raise RulesetError listing every problem found."""
+def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS, positions: bool = False) -> YamlDocument:
+    """Parse one YAML document strictly; raise RulesetError listing every problem found.
+
+    Where each value is written is worked out when first asked for (``Positions.deferred``), unless
+    ``positions`` asks for it now: a caller that locates every part anyway (a case file) reads once.
+    """
     size = len(raw.encode("utf-8", "surrogatepass")) if isinstance(raw, str) else len(raw)
     if size > limits.max_file_bytes:
         raise RulesetError(
@@ -448,12 +506,27 @@ def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS) -> Yam
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
         raise RulesetError([Problem("encoding", "the file contains NUL characters", Location(source))])
+    if not positions:
+        reader = _read(text, source, limits, record=False)
+        if not reader.problems:
+            return YamlDocument(reader.data, Positions.deferred(text, limits), source)
+        # a problem found without positions: read again keeping them (a duplicate key's message names
+        # the line of its first occurrence); every other error is raised from the first reading as is
+    reader = _read(text, source, limits, record=True)
+    if reader.problems:
+        raise RulesetError(reader.problems)
+    return YamlDocument(reader.data, Positions(reader.keys, reader.values), source)
+
+
+def _read(text: str, source: str, limits: Limits, *, record: bool) -> _Reader:
+    """The reader after reading the text's one document (``reader.data``); an error that stops it raised
+    as a located RulesetError. Problems that do not stop it are left in ``reader.problems``."""
     try:
-        reader = _Reader(text, source, limits)  # the reader refuses control characters here
+        reader = _Reader(text, source, limits, record=record)  # the reader refuses control characters here
     except yaml.reader.ReaderError as exc:
         raise RulesetError([_reader_problem(exc, text, source)]) from None
     try:
-        data = reader.document()
+        reader.data = reader.document()
     except _Abort as abort:
         raise RulesetError([abort.problem]) from None
     except yaml.MarkedYAMLError as exc:
@@ -474,6 +547,4 @@ def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS) -> Yam
         ) from None
     finally:
         reader.dispose()
-    if reader.problems:
-        raise RulesetError(reader.problems)
-    return YamlDocument(data, reader.positions, source)
+    return reader

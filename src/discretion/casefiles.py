@@ -114,7 +114,7 @@ def ruleset_for(case_file: Path, named: str | None = None) -> Path:
 
 def load_case_file(path: str | Path) -> list[CaseSpec]:
     file = Path(path)
-    document = parse_yaml(file.read_bytes(), str(file))
+    document = parse_yaml(file.read_bytes(), str(file), positions=True)  # every case is located
     data, positions = document.data, document.positions
     if not isinstance(data, (dict, list)):  # empty, or a lone value: say what a case file holds
         found = "nothing (the file is empty)" if data is None else f"a {type(data).__name__}"

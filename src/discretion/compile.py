@@ -35,13 +35,43 @@ Path = tuple[str | int, ...]
 FORBIDDEN_IN_CONDITIONS = {"party_argued": "art. 45: a penalty is never heavier because the party argued"}
 
 
+class Where:
+    """Where a part of a ruleset is written, located (file:line:col) only when asked: by an error or a
+    finding. Working positions out means reading the file again (``Positions.deferred``), which a
+    ruleset that loads cleanly and is only evaluated never needs.
+
+    ``paths`` are the candidates in order (a condition may be written as a text or as a mapping with
+    ``when``): the first that the file has is the one located, else the last.
+    """
+
+    __slots__ = ("_paths", "_positions", "_source")
+
+    def __init__(self, positions: Positions, source: str, *paths: Path) -> None:
+        self._positions, self._source, self._paths = positions, source, paths
+
+    def path(self) -> Path:
+        values = self._positions.values
+        for candidate in self._paths[:-1]:
+            if candidate in values:
+                return candidate
+        return self._paths[-1]
+
+    @property
+    def location(self) -> Location:
+        return self._positions.locate(self._source, self.path())
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledCondition:
     """One compiled condition, with the published wording it encodes and where it was written."""
 
     spec: ConditionSpec
     compiled: Condition
-    location: Location
+    where: Where
+
+    @property
+    def location(self) -> Location:
+        return self.where.location
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +79,11 @@ class CompiledBand:
     model: Band
     when: CompiledCondition | None
     only_if: CompiledCondition | None
-    location: Location
+    where: Where
+
+    @property
+    def location(self) -> Location:
+        return self.where.location
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +91,22 @@ class CompiledTier:
     model: Tier
     conditions: tuple[CompiledCondition, ...]
     fine: Fine | None
-    location: Location
+    where: Where
+
+    @property
+    def location(self) -> Location:
+        return self.where.location
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledItem:
     model: ListItem
     conditions: tuple[CompiledCondition, ...]
-    location: Location
+    where: Where
+
+    @property
+    def location(self) -> Location:
+        return self.where.location
 
 
 @dataclass(frozen=True)
@@ -76,7 +118,11 @@ class CompiledViolation:
     items: tuple[CompiledItem, ...]
     criminal: tuple[CompiledCondition, ...]
     formula: Formula | None
-    location: Location
+    where: Where
+
+    @property
+    def location(self) -> Location:
+        return self.where.location
 
     @cached_property
     def keyed_conditions(self) -> tuple[tuple[str, CompiledCondition], ...]:
@@ -216,7 +262,7 @@ def condition_problems(data: Any, source: str, positions: Positions) -> list[Pro
                 checked = ConditionSpec(when=text)
             except ValidationError:  # empty or too long: the same
                 continue
-            checker.condition(checked, base if single else checker.condition_path(base, index, len(specs)), rule)
+            checker.condition(checked, checker.where(base) if single else checker.condition_where(base, index), rule)
     return checker.problems
 
 
@@ -308,6 +354,9 @@ class _Checker:
     def at(self, path: Path) -> Location:
         return self.positions.locate(self.source, path)
 
+    def where(self, *paths: Path) -> Where:
+        return Where(self.positions, self.source, *paths)
+
     def fail(self, code: str, message: str, path: Path, hint: str | None = None, subject: str | None = None) -> None:
         self.problems.append(Problem(code, message, self.at(path), hint, subject))
 
@@ -334,20 +383,19 @@ class _Checker:
         types.update((name, fact_type(spec)) for name, spec in self.schema.items() if name not in types)
         self.types = types
 
-    def condition(self, spec: ConditionSpec, path: Path, rule: str) -> CompiledCondition | None:
-        location = self.at(path)
+    def condition(self, spec: ConditionSpec, where: Where, rule: str) -> CompiledCondition | None:
         try:
             compiled = checked_condition(spec.when, self.types)
         except (ExprSyntaxError, ExprTypeError) as exc:
             hint = getattr(exc, "hint", None)
             self.problems.append(Problem(exc.code, f"{exc.message} in rule {rule}: {spec.when!r}",
-                                         self._column(path, exc.offset), hint, rule))
+                                         self._column(where.path(), exc.offset), hint, rule))
             return None
         for name in compiled.facts & FORBIDDEN_IN_CONDITIONS.keys():
             self.fail("argument-cannot-aggravate", f"rule {rule} reads '{name}': "
-                      f"{FORBIDDEN_IN_CONDITIONS[name]}", path, subject=rule)
+                      f"{FORBIDDEN_IN_CONDITIONS[name]}", where.path(), subject=rule)
             return None
-        return CompiledCondition(spec, compiled, location)
+        return CompiledCondition(spec, compiled, where)
 
     def _column(self, path: Path, offset: int) -> Location:
         value = self.positions.values.get(path)
@@ -361,17 +409,15 @@ class _Checker:
     def conditions(self, specs: tuple[ConditionSpec, ...], base: Path, rule: str) -> tuple[CompiledCondition, ...]:
         out: list[CompiledCondition] = []
         for index, spec in enumerate(specs):
-            path = self.condition_path(base, index, len(specs))
-            compiled = self.condition(spec, path, rule)
+            compiled = self.condition(spec, self.condition_where(base, index), rule)
             if compiled is not None:
                 out.append(compiled)
         return tuple(out)
 
-    def condition_path(self, base: Path, index: int, count: int) -> Path:
-        for candidate in ((*base, index, "when"), (*base, index), base):
-            if candidate in self.positions.values:
-                return candidate
-        return base
+    def condition_where(self, base: Path, index: int) -> Where:
+        """Where condition ``index`` of a list of conditions is: a mapping's ``when``, a text in the list, or
+        a single text written in place of the list."""
+        return self.where((*base, index, "when"), (*base, index), base)
 
     def violation_declared(self, item: str, vid: str, declared: Mapping[str, Any], path: Path) -> None:
         """A list item's reference to a violation: a problem unless it is declared."""
@@ -396,8 +442,9 @@ class _Checker:
                       "of the static checks nor a property, so it would waive nothing", ("waivers", index, "check"),
                       did_you_mean(code, known) or f"one of: {', '.join(known)}", code)
 
-    def _single(self, text: str | None, path: Path, rule: str) -> CompiledCondition | None:
-        return None if text is None else self.condition(ConditionSpec(when=text), path, rule)
+    def _single(self, text: str | None, path: Path, rule: str, *otherwise: Path) -> CompiledCondition | None:
+        """A single condition text at ``path`` (or, where the file has no such path, ``otherwise``)."""
+        return None if text is None else self.condition(ConditionSpec(when=text), self.where(path, *otherwise), rule)
 
 
 class _Compiler(_Checker):
@@ -467,7 +514,7 @@ class _Compiler(_Checker):
             if item.fine is not None:
                 self._fine(item.fine, (*path, "fine"), item.id)
             conditions = self.conditions(item.conditions, (*path, "when"), item.id)
-            compiled = CompiledItem(item, conditions, self.at(path))
+            compiled = CompiledItem(item, conditions, self.where(path))
             for vid in item.applies_to:
                 if vid in by_violation:
                     by_violation[vid].append(compiled)
@@ -480,8 +527,7 @@ class _Compiler(_Checker):
         if fine.multiple_of is not None:
             self._fact_of_kind(fine.multiple_of, (FactKind.money,), (*path, "multiple_of"), rule)
         if fine.units is not None:
-            key = "days" if (*path, "days") in self.positions.keys else "units"
-            self._fact_of_kind(fine.units, (FactKind.days, FactKind.integer), (*path, key), rule)
+            self._fact_of_kind(fine.units, (FactKind.days, FactKind.integer), (*path, "units"), rule)
         if fine.per_unit is not None and fine.per_unit.amount_of is not None:
             self._fact_of_kind(fine.per_unit.amount_of, (FactKind.money,), (*path, "per_day", "amount_of"), rule)
         if statutory and fine.shape is FineShape.range and fine.max is None:
@@ -491,10 +537,14 @@ class _Compiler(_Checker):
 
     def _fact_of_kind(self, name: str, kinds: tuple[FactKind, ...], path: Path, rule: str) -> None:
         spec = self.schema.get(name)
+        if spec is not None and spec.type in kinds:
+            return
+        if path[-1] == "units" and (*path[:-1], "days") in self.positions.keys:
+            path = (*path[:-1], "days")  # written under its other name (the positions are read only for a problem)
         if spec is None:
             self.fail("unknown-fact", f"rule {rule} names fact '{name}', which is not declared", path,
                       did_you_mean(name, self.schema), rule)
-        elif spec.type not in kinds:
+        else:
             wanted = " or ".join(k.value for k in kinds)
             self.fail("type-error", f"rule {rule} needs a {wanted} fact, but '{name}' is a {spec.type}", path,
                       subject=rule)
@@ -503,9 +553,10 @@ class _Compiler(_Checker):
                    items: list[CompiledItem]) -> CompiledViolation:
         base: Path = ("violations", vid)
         bands: list[CompiledBand] = []
+        single: Path = (*base, "statutory", "fine")  # one band, written as the statutory fine itself
         for index, band in enumerate(violation.statutory.bands):
-            listed = (*base, "statutory", "bands") in self.positions.values  # else one band: the fine itself
-            band_path: Path = (*base, "statutory", "bands", index) if listed else (*base, "statutory", "fine")
+            listed = "bands" in violation.statutory.model_fields_set  # as written (a model unpickled has both)
+            band_path: Path = (*base, "statutory", "bands", index) if listed else single
             fine_path = (*band_path, "fine") if listed else band_path
             rule = f"{vid}/{band.id}"
             when = self._single(band.when, (*band_path, "when"), rule)
@@ -515,8 +566,8 @@ class _Compiler(_Checker):
                 if band.fine.shape is FineShape.percent:
                     self.fail("invalid-value", f"band {rule}: a statutory fine cannot be a percentage",
                               band_path, subject=rule)
-                only_if = self._single(band.fine.only_if, (*fine_path, "only_if"), rule)
-            bands.append(CompiledBand(band, when, only_if, self.at(band_path)))
+                only_if = self._single(band.fine.only_if, (*fine_path, "only_if"), rule, (*single, "only_if"))
+            bands.append(CompiledBand(band, when, only_if, self.where(band_path, single)))
         band_ids = {band.id for band in violation.statutory.bands}
         formula = None
         if violation.formula is not None:
@@ -536,13 +587,13 @@ class _Compiler(_Checker):
             if tier.fine is not None:
                 self._fine(tier.fine, (*path, "fine"), rule)
             conditions = self.conditions(tier.when, (*path, "when"), rule)
-            tiers.append(CompiledTier(tier, conditions, tier.fine, self.at(path)))
+            tiers.append(CompiledTier(tier, conditions, tier.fine, self.where(path)))
         criminal: tuple[CompiledCondition, ...] = ()
         if violation.criminal_referral is not None:
             criminal = self.conditions(violation.criminal_referral.when, (*base, "criminal_referral", "when"),
                                        f"{vid}/criminal_referral")
         return CompiledViolation(vid, violation, tuple(bands), tuple(tiers), tuple(items), criminal, formula,
-                                 self.at(base))
+                                 self.where(base))
 
 
 _CHECKED: dict[tuple[object, ...], Condition] = {}

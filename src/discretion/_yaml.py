@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -113,8 +113,7 @@ class Positions:
         return Location(source, pos[0], pos[1]) if pos else Location(source)
 
 
-@dataclass
-class YamlDocument:
+class YamlDocument(NamedTuple):
     """The plain data of one YAML document and where each part of it is."""
 
     data: Any

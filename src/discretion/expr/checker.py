@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from ..errors import did_you_mean
 from . import nodes as n
@@ -20,8 +21,7 @@ __all__ = ["ExprTypeError", "FactType", "check", "fact_names"]
 NUMERIC = frozenset({"integer", "money", "days", "number"})
 
 
-@dataclass(frozen=True, slots=True)
-class FactType:
+class FactType(NamedTuple):  # not a dataclass: a tenth of the cost to define, as immutable
     """What the checker needs to know of a fact: its kind and, for enums, the closed values."""
 
     kind: str

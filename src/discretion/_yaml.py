@@ -153,6 +153,7 @@ class _Reader:
         self.data: Any = None
         self.nodes = 0
         self._anchors: dict[str, yaml.Node] = {}
+        self._kept: dict[str, tuple[Any, int, int]] = {}  # without positions: anchor -> value, values, height
         self._open: list[int] = []  # depths of the collections being read from the events
 
     def dispose(self) -> None:
@@ -187,7 +188,7 @@ class _Reader:
         (syntax, a tag, nesting, an unknown alias, a second document) is reported first, as if the whole
         text had been checked before anything was built."""
         parser, stack = self._parser, self._open
-        anchors = set(self._anchors)
+        anchors = set(self._anchors) | set(self._kept)
         while True:
             event: Any = parser.peek_event()
             if type(event) in (_SequenceEndEvent, _MappingEndEvent):
@@ -252,7 +253,7 @@ class _Reader:
         event: Any = parser.peek_event()
         kind = type(event)
         if kind is _AliasEvent or event.anchor is not None:
-            return self.build(self._compose(depth), path, depth)
+            return self.build(self._compose(depth), path, depth) if self.record else self._shared(depth)
         tag = event.tag
         if (tag is not None and tag != "!") or depth > self._max_depth:
             self._check_event(event, depth)  # raises
@@ -295,7 +296,10 @@ class _Reader:
                     self._check_event(event, depth + 1)
                 parser.get_event()
                 if event.value == "<<" and not event.style:
-                    self._merge(self._compose(depth + 1), path, depth, merged)
+                    if record:
+                        self._merge(self._compose(depth + 1), path, depth, merged)
+                    else:
+                        _merge_values(self._value(path, depth + 1), merged)
                     continue
                 key, mark = event.value, event.start_mark
             else:
@@ -325,6 +329,34 @@ class _Reader:
         for key, value in merged.items():
             result.setdefault(key, value)  # explicit keys win over merged ones (YAML merge semantics)
         return result
+
+    # -- without positions: anchored parts built once, each alias a copy -----------------------------
+
+    def _shared(self, depth: int) -> Any:
+        """An anchored part (``&name``), built from its events and kept, or an alias (``*name``) to one:
+        a copy, counted against the limits as if it had been expanded in place. Used only when reading
+        without positions, which never has the last word on a problem: an alias to an unknown or
+        unfinished anchor, or a limit met here, reads the text again with positions (``_Redo``), as
+        anything else this reading refuses does, and that reading reports it exactly."""
+        parser = self._parser
+        event: Any = parser.peek_event()
+        if type(event) is _AliasEvent:
+            alias: Any = parser.get_event()
+            kept = self._kept.get(alias.anchor)
+            if kept is None:
+                raise _Redo
+            value, count, height = kept
+            self.nodes += count
+            if self.nodes > self._max_nodes or depth + height > self._max_depth:
+                raise _Redo
+            return _copied(value)
+        anchor = event.anchor
+        self._kept.pop(anchor, None)  # redefined: an alias inside its own definition is left to _Redo
+        event.anchor = None  # built as any other value (the event is PyYAML's own Python object)
+        value = self._value((), depth)
+        if anchor not in self._kept:  # else defined again inside itself: that later definition is the one aliased
+            self._kept[anchor] = (value, *_measured(value))
+        return value
 
     # -- nodes: anchored parts, and each alias that expands them -----------------------------------
 
@@ -463,6 +495,39 @@ class _Abort(Exception):
         self.problem = problem
 
 
+class _Redo(Exception):
+    """Reading without positions met something it leaves to the reading with positions."""
+
+
+def _copied(value: Any) -> Any:
+    """A fresh copy of plain data (its scalars are immutable), so that no two places share a list or mapping."""
+    if type(value) is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_copied(item) for item in value]
+    return value
+
+
+def _measured(value: Any) -> tuple[int, int]:
+    """The values in plain data (itself included) and how many levels lie below it: what expanding it costs."""
+    if type(value) is dict or type(value) is list:
+        count, height = 1, 0
+        for item in value.values() if type(value) is dict else value:
+            inner, below = _measured(item)
+            count, height = count + inner, max(height, below + 1)
+        return count, height
+    return 1, 0
+
+
+def _merge_values(value: Any, merged: dict[str, Any]) -> None:
+    """``<<`` read without positions: the keys of a mapping, or of each mapping in a list, not already merged."""
+    for source in value if type(value) is list else [value]:
+        if type(source) is not dict:
+            raise _Redo  # a '<<' that merges no mapping: reported by the reading with positions
+        for key, item in source.items():
+            merged.setdefault(key, item)
+
+
 class _Late(_Abort):
     """A limit met while building (after alias expansion), reported after any error in the text itself."""
 
@@ -506,11 +571,15 @@ def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS, positi
     if "\x00" in text:
         raise RulesetError([Problem("encoding", "the file contains NUL characters", Location(source))])
     if not positions:
-        reader = _read(text, source, limits, record=False)
-        if not reader.problems:
-            return YamlDocument(reader.data, Positions.deferred(text, limits), source)
-        # a problem found without positions: read again keeping them (a duplicate key's message names
-        # the line of its first occurrence); every other error is raised from the first reading as is
+        try:
+            fast: _Reader | None = _read(text, source, limits, record=False)
+        except (RulesetError, _Redo):
+            fast = None
+        if fast is not None and not fast.problems:
+            return YamlDocument(fast.data, Positions.deferred(text, limits), source)
+        # anything refused without positions is read again with them, and reported from that reading
+        # alone: its messages name lines (a duplicate key's first occurrence) and its expansions of
+        # anchors are the exact ones
     reader = _read(text, source, limits, record=True)
     if reader.problems:
         raise RulesetError(reader.problems)

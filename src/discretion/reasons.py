@@ -14,7 +14,7 @@ from typing import Any
 
 from . import law, memo
 from .case import months_before, same_type
-from .compile import CompiledRuleset, CompiledViolation
+from .compile import CompiledItem, CompiledRuleset, CompiledViolation
 from .models.outcome import Condition, Reason, Recommendation, TraceStep, build
 from .models.ruleset import ListItem
 from .models.vocabulary import LIST_KINDS, OUTCOMES, ListKind, Outcome
@@ -94,20 +94,22 @@ class _Read:
     steps: dict[tuple[str, str], TraceStep]  # the first step of each kind and rule, as the trace has it
     statute: tuple[TraceStep, ...]
     lenient_ground: bool  # art. 30 (14–17), 31 (partial capacity) or 32 holds
+    facts: dict[str, Any]  # the facts in ``_READ``, read once (through a recording view, each read is a call)
 
     @classmethod
-    def of(cls, rec: Recommendation) -> _Read:
+    def of(cls, rec: Recommendation, values: list[Any]) -> _Read:
         steps: dict[tuple[str, str], TraceStep] = {}
         statute: list[TraceStep] = []
         lenient = False
+        first = steps.setdefault
         for step in rec.trace:  # one pass
             kind, rule = step.kind, step.rule
-            if (kind, rule) not in steps:
-                steps[kind, rule] = step
+            first((kind, rule), step)
             if kind == "statute":
                 statute.append(step)
-                lenient = lenient or bool(step.matched and rule.startswith(_LENIENT_GROUNDS))
-        return cls(steps, tuple(statute), lenient)
+                if step.matched and rule.startswith(_LENIENT_GROUNDS):
+                    lenient = True
+        return cls(steps, tuple(statute), lenient, dict(zip(_READ, values, strict=True)))
 
     def step(self, kind: str, rule: str) -> TraceStep | None:
         return self.steps.get((kind, rule))
@@ -140,40 +142,43 @@ def reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
     traces on the distinct tax corpus but cost more than it saved: reading every step and the objects
     its key held.)
     """
-    if not memo.enabled():
-        return _reasons_for(ruleset, rec)
     facts = rec.facts
+    values = [facts.get(name) for name in _READ]
+    if not memo.enabled():
+        return _reasons_for(ruleset, rec, values)
     alive = (ruleset, *rec.trace)  # kept in the entry so that no id in the key is ever reused
     # The anchor date of the first-violation window is read only with prior-violation records, which
     # are not hashable: such cases are never remembered, so the date need not be in the key.
     key = (id(ruleset), rec.violation.code, rec.outcome, tuple(rec.alternatives), rec.list_item, rec.tier,
-           rec.band, *map(id, rec.trace), *[facts.get(name) for name in _READ])
+           rec.band, *map(id, rec.trace), *values)
     try:
         entry = _MEMO.get(key)
     except TypeError:  # prior violations as records: not hashable, not worth remembering
-        return _reasons_for(ruleset, rec)
+        return _reasons_for(ruleset, rec, values)
     if entry is None or entry[0] != alive:  # identical objects compare at C speed; equal ones agree anyway
         if memo.paused():  # a stream that does not repeat: written, not kept
-            return _reasons_for(ruleset, rec)
+            return _reasons_for(ruleset, rec, values)
         if len(_MEMO) > _MEMO_LIMIT:
             _MEMO.clear()
-        entry = _MEMO[key] = (alive, _reasons_for(ruleset, rec))
+        entry = _MEMO[key] = (alive, _reasons_for(ruleset, rec, values))
     return list(entry[1])
 
 
 memo.clears_with(_MEMO.clear)  # a cleared memo is a cold one (the interned sentences stay: they recur)
 _REASONS: Interned[Reason] = Interned()
-_MORE_LENIENT = (Outcome.no_penalty, Outcome.mitigated, Outcome.lighter, Outcome.standard)
+_MORE_LENIENT = tuple((outcome, outcome.rank)
+                      for outcome in (Outcome.no_penalty, Outcome.mitigated, Outcome.lighter, Outcome.standard))
 
 
-def _reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
+def _reasons_for(ruleset: CompiledRuleset, rec: Recommendation, values: list[Any]) -> list[Reason]:
+    """The sentences, from the trace and ``values``: the facts in ``_READ``, in its order."""
     violation = ruleset.violations[rec.violation.code]
-    read = _Read.of(rec)
+    read = _Read.of(rec, values)
     out = _for(ruleset, violation, rec, read)
     seen: set[str] = set()
     rank = rec.outcome.rank
-    for outcome in _MORE_LENIENT:
-        if outcome.rank >= rank or outcome in rec.alternatives:
+    for outcome, outcome_rank in _MORE_LENIENT:
+        if outcome_rank >= rank or outcome in rec.alternatives:
             continue
         for reason in _against(ruleset, violation, rec, outcome, read):
             if reason.zh not in seen:  # one sentence for 从轻 and 减轻 alike
@@ -184,7 +189,6 @@ def _reasons_for(ruleset: CompiledRuleset, rec: Recommendation) -> list[Reason]:
 
 def _for(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recommendation, read: _Read) -> list[Reason]:
     out: list[Reason] = []
-    label = OUTCOMES[rec.outcome.value]
     if rec.list_item:
         item = _item(ruleset, rec.list_item)
         step = read.step("list_item", rec.list_item)
@@ -210,21 +214,44 @@ def _for(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recommenda
         step = read.step("tier", f"{violation.id}/{rec.tier}")
         met = "；".join(c.zh or c.condition for c in (step.conditions if step else []))
         wording = tier.model.text or met
-        name = tier.model.label.zh if tier.model.label else label.zh
+        name = tier.model.label.zh if tier.model.label else OUTCOMES[rec.outcome.value].zh
         out.append(_reason("for", rec.outcome, f"{violation.id}/{tier.model.id}",
                            label_of(tier.model.basis) if tier.model.basis else None,
                            f"裁量阶次「{name}」" + (f"：{wording}" if wording else ""),
                            f"baseline tier {tier.model.id} applies"))
     if rec.band and len(violation.bands) > 1 and rec.outcome is not Outcome.no_penalty:
-        band = next(b for b in violation.bands if b.model.id == rec.band)
-        name = band.model.label.zh if band.model.label else band.model.id
-        out.append(_reason("for", rec.outcome, f"{violation.id}/{band.model.id}", _penalty_basis(violation),
-                           f"适用法定处罚幅度「{name}」", f"statutory band {band.model.id}"))
+        out.append(_fixed(violation, rec.band, rec.outcome))
     if not out:
-        out.append(_reason("for", rec.outcome, f"{violation.id}/statutory", _penalty_basis(violation),
-                           f"按{label_of(violation.model.penalty_basis[0])}规定的处罚幅度{label.zh}",
-                           f"{label.en} within the statutory range"))
+        out.append(_fixed(violation, None, rec.outcome))
     return out
+
+
+def _fixed(violation: CompiledViolation, band: str | None, outcome: Outcome) -> Reason:
+    """The sentence for a band (or, with ``band`` None, for the statutory range): it depends on the
+    violation, the band and the outcome alone, so it is written once for them (by identity)."""
+    key = (id(violation), band, outcome)
+    entry = _FIXED.get(key)
+    if entry is None or entry[0] is not violation:
+        if len(_FIXED) > 4096:
+            _FIXED.clear()
+        entry = _FIXED[key] = (violation, _fixed_afresh(violation, band, outcome))
+    return entry[1]
+
+
+def _fixed_afresh(violation: CompiledViolation, band_id: str | None, outcome: Outcome) -> Reason:
+    if band_id is not None:
+        band = next(b for b in violation.bands if b.model.id == band_id)
+        name = band.model.label.zh if band.model.label else band.model.id
+        return _reason("for", outcome, f"{violation.id}/{band.model.id}", _penalty_basis(violation),
+                       f"适用法定处罚幅度「{name}」", f"statutory band {band.model.id}")
+    label = OUTCOMES[outcome.value]
+    return _reason("for", outcome, f"{violation.id}/statutory", _penalty_basis(violation),
+                   f"按{label_of(violation.model.penalty_basis[0])}规定的处罚幅度{label.zh}",
+                   f"{label.en} within the statutory range")
+
+
+_FIXED: dict[tuple[int, str | None, Outcome], tuple[CompiledViolation, Reason]] = {}
+memo.clears_with(_FIXED.clear)
 
 
 def _penalty_basis(violation: CompiledViolation) -> str:
@@ -234,31 +261,18 @@ def _penalty_basis(violation: CompiledViolation) -> str:
 def _against(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recommendation,
              outcome: Outcome, read: _Read) -> list[Reason]:
     out: list[Reason] = []
-    label = OUTCOMES[outcome.value]
     for item in violation.items:
         if _KIND_OUTCOME.get(item.model.kind) is not outcome:
             continue
         step = read.step("list_item", item.model.id)
         if step is None or step.matched:
             continue
-        parts = [_failed_text(ruleset, c) for c in step.conditions if c.value is not True]
-        out.append(_reason("against", outcome, item.model.id, label_of(item.model.basis),
-                           f"不适用{_item_name(item.model)}：" + "；".join(p[0] for p in parts),
-                           f"not {label.en}: list item {item.model.id} does not apply ("
-                           + "; ".join(p[1] for p in parts) + ")"))
+        out.append(_item_against(ruleset, item, outcome, tuple(c for c in step.conditions if c.value is not True)))
     if outcome is Outcome.no_penalty:
         out += _statutory_against(ruleset, rec, read)
     if outcome in (Outcome.mitigated, Outcome.lighter) and not read.lenient_ground:
-        if law.open_facts(law.ART30_YOUTH, rec.facts):  # art. 30 open: a natural person of unknown age
-            out.append(_reason("against", outcome, "APL-32", "《行政处罚法》 第32条",
-                               "无行政处罚法第三十一条、第三十二条规定的从轻或者减轻处罚情形；"
-                               "第三十条规定的情形待查明（违法行为发生时年龄未知）",
-                               f"not {label.en} so far: no ground under art. 31–32; art. 30 undecided "
-                               "(age at the act unknown)"))
-        else:
-            out.append(_reason("against", outcome, "APL-32", "《行政处罚法》 第32条",
-                               "无行政处罚法第三十条、第三十一条、第三十二条规定的从轻或者减轻处罚情形",
-                               f"not {label.en}: no statutory ground for a lighter or mitigated penalty (art. 30–32)"))
+        art30_open = bool(law.open_facts(law.ART30_YOUTH, read.facts))  # a natural person of unknown age
+        out.append(_NO_GROUND[outcome, art30_open])
     if outcome is not Outcome.no_penalty:
         for tier in violation.tiers:
             if tier.model.outcome is not outcome:
@@ -266,6 +280,7 @@ def _against(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recomm
             step = read.step("tier", f"{violation.id}/{tier.model.id}")
             if step is None or step.matched or not step.conditions:
                 continue
+            label = OUTCOMES[outcome.value]
             parts = [_failed_text(ruleset, c) for c in step.conditions if c.value is not True]
             name = tier.model.label.zh if tier.model.label else label.zh
             out.append(_reason("against", outcome, f"{violation.id}/{tier.model.id}",
@@ -275,27 +290,104 @@ def _against(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recomm
     return out
 
 
+def _no_ground(outcome: Outcome, art30_open: bool) -> Reason:
+    label = OUTCOMES[outcome.value]
+    if art30_open:
+        return _reason("against", outcome, "APL-32", "《行政处罚法》 第32条",
+                       "无行政处罚法第三十一条、第三十二条规定的从轻或者减轻处罚情形；"
+                       "第三十条规定的情形待查明（违法行为发生时年龄未知）",
+                       f"not {label.en} so far: no ground under art. 31–32; art. 30 undecided "
+                       "(age at the act unknown)")
+    return _reason("against", outcome, "APL-32", "《行政处罚法》 第32条",
+                   "无行政处罚法第三十条、第三十一条、第三十二条规定的从轻或者减轻处罚情形",
+                   f"not {label.en}: no statutory ground for a lighter or mitigated penalty (art. 30–32)")
+
+
+_NO_GROUND = {(outcome, art30_open): _no_ground(outcome, art30_open)
+              for outcome in (Outcome.mitigated, Outcome.lighter) for art30_open in (True, False)}
+"""No statutory ground for a lighter or mitigated outcome (art. 30–32): four fixed sentences."""
+
+
+def _item_against(ruleset: CompiledRuleset, item: CompiledItem, outcome: Outcome,
+                  failed: tuple[Condition, ...]) -> Reason:
+    """Why a list item does not apply: a function of the item, the outcome and the conditions that
+    failed, by identity. Those conditions are interned (``trace.explained``) and recur far more
+    often than the steps that hold them, so the sentence is found here rather than written again."""
+    key = (id(ruleset), id(item), outcome, *map(id, failed))
+    entry = _ITEMS_AGAINST.get(key)
+    if entry is not None and entry[0] == failed and entry[1] is item and entry[2] is ruleset:
+        return entry[3]  # identical conditions compare at C speed
+    parts = [_failed_text(ruleset, c) for c in failed]
+    reason = _reason("against", outcome, item.model.id, label_of(item.model.basis),
+                     f"不适用{_item_name(item.model)}：" + "；".join(p[0] for p in parts),
+                     f"not {OUTCOMES[outcome.value].en}: list item {item.model.id} does not apply ("
+                     + "; ".join(p[1] for p in parts) + ")")
+    _ITEMS_AGAINST.offer(key, (failed, item, ruleset, reason))
+    return reason
+
+
+_ITEMS_AGAINST: Interned[tuple[tuple[Condition, ...], CompiledItem, CompiledRuleset, Reason]] = Interned()
+memo.clears_with(_ITEMS_AGAINST.clear)
+
+
 def _statutory_against(ruleset: CompiledRuleset, rec: Recommendation, read: _Read) -> list[Reason]:
+    """Why art. 33's no-penalty grounds do not hold, remembered by all it reads: the articles of the
+    grounds that failed and the facts (with their types: 1 and True print apart). Not with prior
+    violations as records, whose dates it quotes."""
+    facts = read.facts
+    if facts.get("prior_violations"):
+        return _statutory_against_afresh(ruleset, rec, read)
+    values = [facts.get(name) for name in _STATUTORY_READS]
+    key = (id(ruleset), *[_failed_article(read.step("statute", rule)) for rule in _STATUTE_ZH], *values,
+           *map(type, values))
+    try:
+        entry = _STATUTORY.get(key)
+    except TypeError:  # a value that cannot be hashed
+        return _statutory_against_afresh(ruleset, rec, read)
+    if entry is None or entry[0] is not ruleset:
+        if len(_STATUTORY) > 4096:
+            _STATUTORY.clear()
+        entry = _STATUTORY[key] = (ruleset, tuple(_statutory_against_afresh(ruleset, rec, read)))
+    return list(entry[1])
+
+
+def _failed_article(step: TraceStep | None) -> str | bool | None:
+    """The article of a statute step that failed; False for a step that did not (or is absent)."""
+    return step.article if step is not None and step.matched is False else False
+
+
+_STATUTORY_READS = ("no_fault_evidence", "first_violation", "timely_corrected", "corrected", "harm", "minor_violation",
+                    "prior_violation_count")
+_STATUTORY: dict[tuple[Any, ...], tuple[CompiledRuleset, tuple[Reason, ...]]] = {}
+memo.clears_with(_STATUTORY.clear)
+
+
+def _statutory_against_afresh(ruleset: CompiledRuleset, rec: Recommendation, read: _Read) -> list[Reason]:
     out: list[Reason] = []
-    facts = rec.facts
+    facts = read.facts
+    late, harm = facts.get("timely_corrected") is False, facts.get("harm")  # art. 33(1)'s two grounds read both
     for rule, (zh, en) in _STATUTE_ZH.items():
         step = read.step("statute", rule)
         if step is None or step.matched is not False:
             continue
         missing: list[str] = []
-        if rule == "APL-33-1-first" and facts.get("first_violation") is False:
-            missing.append(_not_first(ruleset, rec, facts))
-        if rule in ("APL-33-1-first", "APL-33-1-minor") and facts.get("timely_corrected") is False:
-            missing.append("未及时改正（" + fact_text(ruleset, "corrected", facts.get("corrected")) + "）")
-        harm = facts.get("harm")
-        if rule == "APL-33-1-first" and harm in ("moderate", "serious"):
-            missing.append("危害后果不属轻微（" + fact_text(ruleset, "harm", harm) + "）")
-        if rule == "APL-33-1-minor" and harm not in (None, "none"):
-            missing.append("造成了危害后果（" + fact_text(ruleset, "harm", harm) + "）")
-        if rule == "APL-33-1-minor" and facts.get("minor_violation") is False:
-            missing.append("违法行为不属轻微")
-        if rule == "APL-33-2-no-fault" and facts.get("no_fault_evidence") is False:  # absent: nothing was claimed
-            missing.append("无证据足以证明没有主观过错")
+        if rule == "APL-33-2-no-fault":
+            if facts.get("no_fault_evidence") is False:  # absent: nothing was claimed
+                missing.append("无证据足以证明没有主观过错")
+        elif rule == "APL-33-1-first":
+            if facts.get("first_violation") is False:
+                missing.append(_not_first(ruleset, rec, rec.facts))  # it reads the anchor date too
+            if late:
+                missing.append("未及时改正（" + fact_text(ruleset, "corrected", facts.get("corrected")) + "）")
+            if harm in ("moderate", "serious"):
+                missing.append("危害后果不属轻微（" + fact_text(ruleset, "harm", harm) + "）")
+        else:  # APL-33-1-minor
+            if late:
+                missing.append("未及时改正（" + fact_text(ruleset, "corrected", facts.get("corrected")) + "）")
+            if harm not in (None, "none"):
+                missing.append("造成了危害后果（" + fact_text(ruleset, "harm", harm) + "）")
+            if facts.get("minor_violation") is False:
+                missing.append("违法行为不属轻微")
         if missing:
             out.append(_reason("against", Outcome.no_penalty, rule, step.article,
                                f"不符合{step.article}「{zh}」：" + "；".join(missing),

@@ -59,6 +59,11 @@ class Interned(Generic[V]):
             self._kept.clear()
         self._kept[key] = part
 
+    def clear(self) -> None:
+        """Forget every part kept and every key noted (a table cleared with the memo)."""
+        self._kept.clear()
+        self._noted.clear()
+
 
 _EXPLAINED: Interned[tuple[CompiledCondition, Condition]] = Interned()
 _FLAGS: dict[tuple[str, str | None, str | None], Flag] = {}

@@ -108,3 +108,17 @@ def test_an_alias_gets_its_own_copy_of_an_anchored_part() -> None:
     assert data == {"a": {"k": [1, 2]}, "b": {"k": [1, 2]}, "c": {"k": [1, 2], "j": 3}}
     assert data["b"] is not data["a"] and data["b"]["k"] is not data["a"]["k"]
     assert data["c"]["k"] is not data["a"]["k"]
+
+
+FORBIDDEN = ["\x01", "\x07", "\x1b", "\x7f", "\x80", "\x9f", "\ufffe", "\uffff", "\ud800", "\udfff"]
+
+
+def test_characters_yaml_refuses_are_refused_alike_and_located_where_they_are() -> None:
+    """Reading without positions leaves this check to libyaml; whatever it meets is read again with
+    positions, so each is reported once, at its line and column (of characters, not bytes)."""
+    for char in FORBIDDEN:
+        for text in (f"a: 1\nb: 中文{char}x\n", f"{char}a: 1\n", f"a: [1, '{char}']\n"):
+            lazy, eager = _outcome(text, Limits(), positions=False), _outcome(text, Limits(), positions=True)
+            assert isinstance(eager, list) and lazy == eager, (repr(char), text, lazy)
+    problem = _outcome("a: 1\nb: 中文\x07x\n", Limits(), positions=False)
+    assert problem == ["t.yaml:2:6: encoding: character U+0007 is not allowed in YAML; remove it"]

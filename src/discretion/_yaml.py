@@ -142,7 +142,8 @@ class _Reader:
     """
 
     def __init__(self, stream: str, source: str, limits: Limits, *, record: bool) -> None:
-        yaml.reader.Reader(stream)  # refuses the control characters YAML does not allow, with their offset
+        if record or _Parser is None:  # libyaml refuses the same characters: without positions, it is left to it
+            yaml.reader.Reader(stream)  # refuses the control characters YAML does not allow, with their offset
         self._parser: Any = _Parser(stream) if _Parser is not None else yaml.SafeLoader(stream)
         self.source, self.limits = source, limits
         self._max_depth, self._max_nodes = limits.max_depth, limits.max_nodes  # read for every value
@@ -573,7 +574,7 @@ def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS, positi
     if not positions:
         try:
             fast: _Reader | None = _read(text, source, limits, record=False)
-        except (RulesetError, _Redo):
+        except (RulesetError, _Redo, UnicodeEncodeError):  # the last: a lone surrogate, met by libyaml's encoding
             fast = None
         if fast is not None and not fast.problems:
             return YamlDocument(fast.data, Positions.deferred(text, limits), source)

@@ -2,8 +2,10 @@
 
 Why not ``yaml.safe_load``: it silently keeps the last of two duplicate keys, turns ``yes``/``no``
 into booleans, parses ``1.10`` as a float, expands alias bombs without limit, and forgets line numbers.
-Rulesets are legal data, so this reader refuses all of that and keeps a position for every path, so
-that later stages (pydantic, the condition compiler) can report ``file:line:col``.
+Rulesets are legal data, so this reader refuses all of that and knows a position for every path, so
+that later stages (pydantic, the condition compiler) can report ``file:line:col``. A text is first read
+without positions, which only errors and findings need; they are worked out when first asked for, and
+a text that does not read cleanly is read again with them, so that every problem is located.
 """
 
 from __future__ import annotations
@@ -130,14 +132,17 @@ _NON_FINITE = {".nan", ".inf", "-.inf", "+.inf", "nan", "inf", "-inf", "infinity
 
 
 class _Reader:
-    """Builds plain data from parser events, keeping positions; refuses explicit tags as it meets them.
+    """Builds plain data from parser events, keeping positions if ``record``; refuses explicit tags as it
+    meets them.
 
     Events come from libyaml's C parser when it is installed (PyYAML's pure-Python parser otherwise).
     Values are built as the events arrive, with no node tree in between (most of the cost of reading
-    a ruleset); only a part that carries an anchor (``&name``), a complex key or a merge (``<<``) is
-    composed into nodes, so that each alias (``*name``) is expanded again where it is used and counted
-    against the node limit (an alias bomb is refused). Depth is checked before going deeper, so
-    thousands of ``[`` are refused at the limit rather than running into Python's recursion limit.
+    a ruleset). Recording, a part that carries an anchor (``&name``), a complex key or a merge (``<<``)
+    is composed into nodes, so that each alias (``*name``) is expanded again where it is used, with its
+    own positions, and counted against the node limit (an alias bomb is refused); not recording, an
+    anchored part is built once and each alias gets a copy, counted the same way (``_shared``). Depth
+    is checked before going deeper, so thousands of ``[`` are refused at the limit rather than running
+    into Python's recursion limit.
     Nothing but plain data (str, int, Decimal, date, bool, None, list, dict) is ever constructed.
     """
 
@@ -591,7 +596,7 @@ def _read(text: str, source: str, limits: Limits, *, record: bool) -> _Reader:
     """The reader after reading the text's one document (``reader.data``); an error that stops it raised
     as a located RulesetError. Problems that do not stop it are left in ``reader.problems``."""
     try:
-        reader = _Reader(text, source, limits, record=record)  # the reader refuses control characters here
+        reader = _Reader(text, source, limits, record=record)  # control characters are refused here
     except yaml.reader.ReaderError as exc:
         raise RulesetError([_reader_problem(exc, text, source)]) from None
     try:

@@ -141,7 +141,7 @@ def test_jurisdiction_thresholds_in_a_frame_match_per_case() -> None:
     assert ["hearing_right" in out.loc[i, "flags"] for i in range(len(rows))] == [False, True, False, True, False]
 
 
-
+@pytest.mark.usefixtures("fresh_memo")
 def test_rows_read_for_a_frame_are_always_remembered(monkeypatch: Any) -> None:
     """A frame's rows are its distinct patterns: their misses must not pause recording (what-if reruns)."""
     from discretion import memo
@@ -149,7 +149,6 @@ def test_rows_read_for_a_frame_are_always_remembered(monkeypatch: Any) -> None:
     from discretion.evaluate import evaluate_read_only, match_native
 
     monkeypatch.setattr(memo, "WINDOW", 8)
-    memo.clear()
     ruleset = discretion.load_ruleset(TAX)
     cases = [validate_case(ruleset, {"violation": "invoice-data",
                                      "facts": {"first_violation": True, "illegal_gains": f"{n}.01"}})
@@ -158,7 +157,6 @@ def test_rows_read_for_a_frame_are_always_remembered(monkeypatch: Any) -> None:
     assert memo.stats()["paused"] == 0 and memo.stats()["misses"] == 30
     again = [evaluate_read_only(ruleset, case, match_native) for case in cases]
     assert memo.stats()["hits"] == 30 and all(a is b for a, b in zip(first, again, strict=True))
-    memo.clear()
 
 
 UNREADABLE = {  # file name, its bytes, and the code and words of the message that names it

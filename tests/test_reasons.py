@@ -159,14 +159,13 @@ def test_answering_the_top_question_each_time_reaches_every_possible_outcome(tax
         assert rec.outcome.value == goal and not rec.has_flag("facts_unknown"), (goal, facts)
 
 
+@pytest.mark.usefixtures("fresh_memo")
 def test_beyond_the_exploring_budget_answers_count_one_at_a_time(tax: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from discretion import memo, questions
+    from discretion import questions
 
-    memo.clear()
     monkeypatch.setattr(questions, "MAX_EXPLORED", 0)
     rec = discretion.evaluate(tax, late_filing())
     assert rec.questions == [] and [o.value for o in rec.possible_outcomes] == ["standard"]  # as before joint answers
-    memo.clear()
 
 
 def test_questions_are_ordered_by_how_much_they_decide(shapes: Any) -> None:

@@ -219,16 +219,12 @@ def _comparable(rec: Recommendation) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.usefixtures("fresh_memo")
 def test_remembered_and_fresh_decisions_agree_on_statute_facts(tax: Any) -> None:
     cases = _grid()
-    memo.clear()
-    try:
-        remembered = [_comparable(discretion.evaluate(tax, case)) for case in cases + cases]
-        memo.set_enabled(False)
-        fresh = [_comparable(discretion.evaluate(tax, case)) for case in cases]
-    finally:
-        memo.set_enabled(True)
-        memo.clear()
+    remembered = [_comparable(discretion.evaluate(tax, case)) for case in cases + cases]
+    memo.set_enabled(False)
+    fresh = [_comparable(discretion.evaluate(tax, case)) for case in cases]
     assert remembered[:len(cases)] == fresh and remembered[len(cases):] == fresh
 
 

@@ -292,3 +292,19 @@ def test_a_waiver_that_waives_a_finding_is_not_stale(tmp_path: Path) -> None:
         findings = _findings(tmp_path, f"{{check: unused-fact, {subject}reason: the source says so itself}}")
         assert not [f for f in findings if f.code == "stale-waiver"], [str(f) for f in findings]
         assert [f.severity.value for f in findings if f.code == "unused-fact"] == ["info"]
+
+
+# an empty single condition (a band's 'when', a statutory fine's 'only_if') was a raw pydantic error
+
+BANDS = ("      bands:\n        - {{id: s, when: {when}, fine: {{min: 500, max: 1000}}}}\n"
+         "        - {{id: o, fine: {{min: 100, max: 500}}}}")
+
+
+@pytest.mark.parametrize(("old", "new", "line_text"), [
+    ("      fine: {min: 100, max: 1000}", BANDS.format(when='""'), "id: s, when"),
+    ("      fine: {min: 100, max: 1000}", BANDS.format(when='"   "'), "id: s, when"),
+    ("      fine: {min: 100, max: 1000}", "      fine: {min: 100, max: 1000, only_if: \"\"}", "only_if"),
+])
+def test_an_empty_single_condition_is_a_located_error(tmp_path: Path, old: str, new: str, line_text: str) -> None:
+    problem = _one(_problems(tmp_path, old, new), "expr-syntax", tmp_path, line_text, old, new)
+    assert "non-empty" in problem.message, str(problem)

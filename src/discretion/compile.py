@@ -443,8 +443,14 @@ class _Checker:
                       did_you_mean(code, known) or f"one of: {', '.join(known)}", code)
 
     def _single(self, text: str | None, path: Path, rule: str, *otherwise: Path) -> CompiledCondition | None:
-        """A single condition text at ``path`` (or, where the file has no such path, ``otherwise``)."""
-        return None if text is None else self.condition(ConditionSpec(when=text), self.where(path, *otherwise), rule)
+        """A single condition text at ``path`` (or, where the file has no such path, ``otherwise``).
+
+        Its spec is built, not validated: the text was validated with its band or fine, and checking it
+        as a condition says what is wrong with it (an empty one included), located where it is written.
+        """
+        if text is None:
+            return None
+        return self.condition(ConditionSpec.model_construct(when=text), self.where(path, *otherwise), rule)
 
 
 class _Compiler(_Checker):

@@ -166,7 +166,7 @@ class Ruleset(Frozen):
     draft: Flag = Field(default=False, description="a draft for comment (征求意见稿): never in force")
     dates_note: str | None = Field(default=None, description="how the dates were established, if approximate")
     sources: tuple[Source, ...] = Field(min_length=1)
-    parameters: Parameters = Parameters()
+    parameters: Parameters = Parameters.model_construct()  # its defaults, not validated: no validator of its own
     measures: Mapping[str, Text] = Field(default_factory=dict, description="measure codes beyond the built-in ones")
     facts: Mapping[str, FactSpec] = Field(default_factory=dict)
     formulas: tuple[Formula, ...] = ()

@@ -483,17 +483,20 @@ class Evaluation(ProcedureFlags):
 
 
 
-_DETAILS: dict[Opened, str] = {}
+_DETAILS: dict[tuple[tuple[str, tuple[str, ...]], ...], str] = {}
+memo.clears_with(_DETAILS.clear)
 
 
 def _undecided_detail(undecided: Opened) -> str:
-    """The facts_unknown flag's detail for open grounds, written once per combination (a handful)."""
-    detail = _DETAILS.get(undecided)
+    """The facts_unknown flag's detail for open grounds, written once per combination (a handful),
+    found by the grounds' rule ids (a ground itself would be hashed field by field)."""
+    key = tuple((ground.rule, names) for ground, names in undecided)
+    detail = _DETAILS.get(key)
     if detail is None:
         if len(_DETAILS) > 4096:
             _DETAILS.clear()
-        detail = _DETAILS[undecided] = "法定情节待查明 statutory grounds undecided: " + "; ".join(
-            f"{ground.rule} ({', '.join(names)})" for ground, names in undecided)
+        detail = _DETAILS[key] = "法定情节待查明 statutory grounds undecided: " + "; ".join(
+            f"{rule} ({', '.join(names)})" for rule, names in key)
     return detail
 
 

@@ -365,7 +365,9 @@ memo.clears_with(_STATUTORY.clear)
 def _statutory_against_afresh(ruleset: CompiledRuleset, rec: Recommendation, read: _Read) -> list[Reason]:
     out: list[Reason] = []
     facts = read.facts
-    late, harm = facts.get("timely_corrected") is False, facts.get("harm")  # art. 33(1)'s two grounds read both
+    harm = facts.get("harm")  # art. 33(1)'s two grounds read it, and whether it was corrected in time
+    late = "未及时改正（" + fact_text(ruleset, "corrected", facts.get("corrected")) + "）" \
+        if facts.get("timely_corrected") is False else ""
     for rule, (zh, en) in _STATUTE_ZH.items():
         step = read.step("statute", rule)
         if step is None or step.matched is not False:
@@ -378,13 +380,13 @@ def _statutory_against_afresh(ruleset: CompiledRuleset, rec: Recommendation, rea
             if facts.get("first_violation") is False:
                 missing.append(_not_first(ruleset, rec, rec.facts))  # it reads the anchor date too
             if late:
-                missing.append("未及时改正（" + fact_text(ruleset, "corrected", facts.get("corrected")) + "）")
-            if harm in ("moderate", "serious"):
+                missing.append(late)
+            if harm is not None and harm not in law.MINOR_HARM:
                 missing.append("危害后果不属轻微（" + fact_text(ruleset, "harm", harm) + "）")
         else:  # APL-33-1-minor
             if late:
-                missing.append("未及时改正（" + fact_text(ruleset, "corrected", facts.get("corrected")) + "）")
-            if harm not in (None, "none"):
+                missing.append(late)
+            if harm is not None and harm not in law.NO_HARM:
                 missing.append("造成了危害后果（" + fact_text(ruleset, "harm", harm) + "）")
             if facts.get("minor_violation") is False:
                 missing.append("违法行为不属轻微")

@@ -142,12 +142,18 @@ class CompiledViolation:
 
     def inherited_types(self, band: CompiledBand | None) -> tuple[PenaltyType, ...]:
         """The statute's penalty types for a band that names none of its own: all but those that only
-        other bands name (a statute's "情节严重的，并处…" belongs to the band that names it)."""
-        def kept(penalty: PenaltyType) -> bool:
-            naming = [b for b in self.bands if penalty in b.model.types]
-            return not naming or any(b is band for b in naming)
+        other bands name (a statute's "情节严重的，并处…" belongs to the band that names it). Read on
+        every evaluation: worked out once per band."""
+        return self._inherited[None if band is None else band.model.id]
 
-        return tuple(t for t in self.model.statutory.types if kept(t))
+    @cached_property
+    def _inherited(self) -> dict[str | None, tuple[PenaltyType, ...]]:
+        def kept(penalty: PenaltyType, band_id: str | None) -> bool:
+            naming = [b.model.id for b in self.bands if penalty in b.model.types]
+            return not naming or band_id in naming
+
+        return {band_id: tuple(t for t in self.model.statutory.types if kept(t, band_id))
+                for band_id in (None, *(b.model.id for b in self.bands))}
 
     @cached_property
     def matchers(self) -> tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...]:

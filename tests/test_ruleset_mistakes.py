@@ -308,3 +308,17 @@ BANDS = ("      bands:\n        - {{id: s, when: {when}, fine: {{min: 500, max: 
 def test_an_empty_single_condition_is_a_located_error(tmp_path: Path, old: str, new: str, line_text: str) -> None:
     problem = _one(_problems(tmp_path, old, new), "expr-syntax", tmp_path, line_text, old, new)
     assert "non-empty" in problem.message, str(problem)
+
+
+# a fine's counted fact is located under the name it is written with (per_unit/per_day, units/days)
+
+@pytest.mark.parametrize(("new", "line_text"), [
+    ("      fine:\n        per_unit: {amount_of: nope}\n        units: n", "amount_of: nope"),
+    ("      fine:\n        per_day: {amount_of: nope}\n        days: n", "amount_of: nope"),
+    ("      fine:\n        per_unit: {min: 1, max: 2}\n        units: nope", "units: nope"),
+    ("      fine:\n        per_day: {min: 1, max: 2}\n        days: nope", "days: nope"),
+])
+def test_a_fines_unknown_counted_fact_is_located_where_it_is_written(tmp_path: Path, new: str, line_text: str) -> None:
+    old = "      fine: {min: 100, max: 1000}"
+    problem = _one(_problems(tmp_path, old, new), "unknown-fact", tmp_path, line_text, old, new)
+    assert "nope" in problem.message, str(problem)

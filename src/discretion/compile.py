@@ -537,37 +537,36 @@ class _Compiler(_Checker):
                 if getattr(fine, key) is not None:
                     self.only_if_misplaced(rule, (*path, key), statutory=statutory)
         if fine.multiple_of is not None:
-            self._fact_of_kind(fine.multiple_of, (FactKind.money,), (*path, "multiple_of"), rule)
+            self._fact_of_kind(fine.multiple_of, (FactKind.money,), self.where((*path, "multiple_of")), rule)
         if fine.units is not None:
-            self._fact_of_kind(fine.units, (FactKind.days, FactKind.integer), (*path, "units"), rule)
+            self._fact_of_kind(fine.units, (FactKind.days, FactKind.integer),
+                               self.where((*path, "units"), (*path, "days")), rule)  # either name
         if fine.per_unit is not None and fine.per_unit.amount_of is not None:
-            self._fact_of_kind(fine.per_unit.amount_of, (FactKind.money,), (*path, "per_day", "amount_of"), rule)
+            self._fact_of_kind(fine.per_unit.amount_of, (FactKind.money,),
+                               self.where((*path, "per_unit", "amount_of"), (*path, "per_day", "amount_of")), rule)
         if statutory and fine.shape is FineShape.range and fine.max is None:
             self.fail("missing-key", f"rule {rule}: a statutory fine range gives its 'max'", path, subject=rule)
         if fine.no_base is not None:
             self._fine(fine.no_base, (*path, "no_base"), rule, statutory=statutory, nested=True)
 
-    def _fact_of_kind(self, name: str, kinds: tuple[FactKind, ...], path: Path, rule: str) -> None:
+    def _fact_of_kind(self, name: str, kinds: tuple[FactKind, ...], where: Where, rule: str) -> None:
+        """A fine's named fact, declared and of a kind it can count; located only if it is not."""
         spec = self.schema.get(name)
-        if spec is not None and spec.type in kinds:
-            return
-        if path[-1] == "units" and (*path[:-1], "days") in self.positions.keys:
-            path = (*path[:-1], "days")  # written under its other name (the positions are read only for a problem)
         if spec is None:
-            self.fail("unknown-fact", f"rule {rule} names fact '{name}', which is not declared", path,
+            self.fail("unknown-fact", f"rule {rule} names fact '{name}', which is not declared", where.path(),
                       did_you_mean(name, self.schema), rule)
-        else:
+        elif spec.type not in kinds:
             wanted = " or ".join(k.value for k in kinds)
-            self.fail("type-error", f"rule {rule} needs a {wanted} fact, but '{name}' is a {spec.type}", path,
-                      subject=rule)
+            self.fail("type-error", f"rule {rule} needs a {wanted} fact, but '{name}' is a {spec.type}",
+                      where.path(), subject=rule)
 
     def _violation(self, vid: str, violation: Violation, formulas: Mapping[str, Formula],
                    items: list[CompiledItem]) -> CompiledViolation:
         base: Path = ("violations", vid)
         bands: list[CompiledBand] = []
         single: Path = (*base, "statutory", "fine")  # one band, written as the statutory fine itself
+        listed = "bands" in violation.statutory.model_fields_set  # as written (a model unpickled has both)
         for index, band in enumerate(violation.statutory.bands):
-            listed = "bands" in violation.statutory.model_fields_set  # as written (a model unpickled has both)
             band_path: Path = (*base, "statutory", "bands", index) if listed else single
             fine_path = (*band_path, "fine") if listed else band_path
             rule = f"{vid}/{band.id}"

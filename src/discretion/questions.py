@@ -171,7 +171,8 @@ def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation
 
     rules, statute, rules_open, undecided = _candidates(rec, case.facts)
     eligible = _eligible(case.facts) if law.ART33_MINOR in undecided or law.ART33_FIRST in undecided else ()
-    free = frozenset(name for name in _completable(case.facts, eligible) if name in statute
+    completable = _completable(case.facts, eligible)
+    free = frozenset(name for name in completable if name in statute
                      and not any(source in rules for source in _SOURCES.get(name, (name,))))
     candidates = [name for name in (rules + [n for n in statute if n not in rules])[:MAX_QUESTIONS]
                   if _options(ruleset, name)]
@@ -179,7 +180,7 @@ def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation
     root: Leaf = ({}, _result(rec.outcome, rec.fine), case.facts, rules_open)
     key: tuple[Any, ...] | None = None
     if not joint and memo.enabled():  # art. 33(1)'s facts alone: the same answers for every case alike
-        key = (id(ruleset), root[1], tuple(candidates), free, root[3] or tuple(_completable(case.facts, eligible)),
+        key = (id(ruleset), root[1], tuple(candidates), free, root[3] or tuple(completable),
                *(case.facts.get(name) for name in _ART33_READS))
         kept = _ASKED.get(key)
         if kept is not None and kept[0] is ruleset:
@@ -437,8 +438,7 @@ def _completion_afresh(result: Result, facts: dict[str, Any], free: Iterable[str
     is not free does not hold."""
     if result[0] is Outcome.no_penalty:
         return [({}, result)], frozenset({result}), ()
-    unknown = [name for name in free if facts.get(name) is None and not (
-        name == "corrected" and facts.get("timely_corrected") is not None)]
+    unknown = _completable(facts, tuple(free))  # this branch's own facts: derived ones may now be known
     known = {"minor_violation": facts.get("minor_violation"), "first_violation": facts.get("first_violation"),
              "corrected": facts.get("timely_corrected"), "harm": facts.get("harm")}
     if known["harm"] is not None:

@@ -155,10 +155,18 @@ def test_cases_of_an_unknown_violation_are_refused_with_the_nearest_ids() -> Non
     assert caught.value.code == "unknown-violation" and "did you mean 'late-filing'" in str(caught.value)
 
 
-@pytest.mark.parametrize("argv", [["diff", "R", "R", "-n", "-5"], ["audit", "R", "x.csv", "--synthetic", "0"]])
-def test_a_count_of_cases_must_be_positive(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("argv", [["diff", "R", "R", "-n", "-5"], ["audit", "R", "x.csv", "--synthetic", "0"],
+                                  ["diff", "R", "R", "-n", "99999999999999999999999"],
+                                  ["audit", "R", "x.csv", "--synthetic", "10000001"]])
+def test_a_count_of_cases_must_be_positive_and_bounded(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     code, _, _ = run(*[str(TAX_DIR) if a == "R" else a for a in argv])
-    assert code == 2 and "is not a positive whole number" in capsys.readouterr().err
+    assert code == 2 and "is not a positive whole number up to 10,000,000" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("seed", ["-1", "x", "1.5"])
+def test_a_seed_must_be_a_whole_number_from_zero(seed: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run("diff", str(TAX_DIR), str(TAX_DIR), "-n", "5", "--seed", seed)
+    assert code == 2 and "is not a whole number from 0" in capsys.readouterr().err
 
 
 def test_a_report_that_cannot_be_written_is_bad_input(tmp_path: Path) -> None:

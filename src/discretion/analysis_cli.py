@@ -26,15 +26,31 @@ def _need() -> None:
         raise BackendUnavailable(f"this command needs {exc.name}: {INSTALL}", code="analysis-unavailable") from None
 
 
+MAX_SYNTHETIC = 10_000_000
+"""The most synthetic cases a command makes: more would run out of memory rather than say so."""
+
+
 def _positive(text: str) -> int:
     """A count of cases: argparse reports anything else as a usage error (exit 2), naming the option."""
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    number = _whole(text)
+    if number is None or not 1 <= number <= MAX_SYNTHETIC:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number up to {MAX_SYNTHETIC:,}")
     return number
+
+
+def _seed(text: str) -> int:
+    """A random seed: a whole number from 0 (what the generators take); anything else is a usage error."""
+    number = _whole(text)
+    if number is None or number < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 0")
+    return number
+
+
+def _whole(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
 
 
 def _write(path: str, write: Callable[[str], object]) -> None:
@@ -64,7 +80,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("new", help="the revised ruleset")
     p.add_argument("--cases", help="a corpus of cases (CSV, Parquet, Arrow); default: synthetic cases")
     p.add_argument("-n", type=_positive, default=2000, help="synthetic cases when --cases is not given")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0, help="of the synthetic cases (a whole number from 0)")
     p.add_argument("--html", help="write an HTML report here")
     p.add_argument("--passthrough", action="append", default=[], metavar="COLUMN",
                    help="a column of --cases to keep that is not a fact (repeatable)")

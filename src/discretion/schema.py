@@ -46,18 +46,15 @@ def _conditions(nullable: bool) -> Callable[[Schema], Schema]:
     """``when``: one condition text, a list of texts and ``{when, zh, en}`` (all must hold), or the list form."""
 
     def widen(generated: Schema) -> Schema:
+        text = _condition_text()
         forms: list[Schema] = [
-            {**_condition_text(), "description": "one condition, e.g. first_violation and harm == \"none\""},
-            {"type": "array", "items": {"anyOf": [_condition_text(), generated["items"]]},
+            {**text, "description": "one condition, e.g. first_violation and harm == \"none\""},
+            {"type": "array", "items": {"anyOf": [text, generated["items"]]},
              "description": "conditions that must all hold: texts, or {when, zh, en} keeping the published wording"},
         ]
         if nullable:
             forms.append({"type": "null"})
-        widened: Schema = {"anyOf": forms}
-        for key in ("default", "title", "description"):
-            if key in generated:
-                widened[key] = generated[key]
-        return widened
+        return _any_of(forms, generated)
 
     return widen
 
@@ -77,10 +74,13 @@ def _enum_values(generated: Schema) -> Schema:
         {"type": "object", "propertyNames": code, "additionalProperties": {"anyOf": [labels, {"type": "null"}]},
          "description": "code: {zh, en} (or code: with no labels), from the least to the most serious"},
     ]
+    return _any_of(forms, generated)
+
+
+def _any_of(forms: list[Schema], generated: Schema) -> Schema:
+    """The input forms, keeping the generated field's default, title and description."""
     widened: Schema = {"anyOf": forms}
-    for key in ("default", "title", "description"):
-        if key in generated:
-            widened[key] = generated[key]
+    widened.update({key: generated[key] for key in ("default", "title", "description") if key in generated})
     return widened
 
 

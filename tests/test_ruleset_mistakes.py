@@ -173,6 +173,22 @@ def test_only_if_on_a_tier_or_list_item_fine_is_refused_beside_structural_proble
     assert "unknown-key" in codes and codes.count("misplaced-key") == 1, [str(p) for p in info.value.problems]
 
 
+@pytest.mark.parametrize(("old", "new"), ONLY_IF)
+def test_only_if_misplaced_is_found_alike_on_the_raw_data_and_when_compiling(old: str, new: str) -> None:
+    """The rule is read twice (compile._raw_misplaced for a file whose structure fails, _Compiler._fine
+    otherwise): both readings report the same problems, word for word."""
+    from discretion._yaml import parse_yaml
+    from discretion.compile import compile_ruleset, condition_problems
+    from discretion.models.ruleset import Ruleset
+
+    document = parse_yaml(BASE.replace(old, new), "r.yaml")
+    with pytest.raises(RulesetError) as info:
+        compile_ruleset(Ruleset.model_validate(document.data), source="r.yaml", positions=document.positions)
+    compiled = [str(p) for p in info.value.problems if p.code == "misplaced-key"]
+    raw = [str(p) for p in condition_problems(document.data, "r.yaml", document.positions) if p.code == "misplaced-key"]
+    assert compiled and raw == compiled
+
+
 def test_only_if_on_a_statutory_fine_is_still_honoured(tmp_path: Path) -> None:
     ruleset = _load(tmp_path, "fine: {min: 100, max: 1000}", "fine: {min: 100, max: 1000, only_if: flag}")
     record = discretion.evaluate(ruleset, {"violation": "v", "facts": {"n": 5, "flag": False}})

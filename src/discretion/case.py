@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from .compile import CompiledRuleset, CompiledViolation
     from .models.ruleset import Parameters
 
-__all__ = ["Case", "ValidCase", "completed", "months_before", "plain_parts", "same_type", "validate_case"]
+__all__ = ["Case", "ValidCase", "completed", "months_before", "plain_parts", "prior_dates", "same_type",
+           "validate_case"]
 
 TIMELY = frozenset({"before_discovery", "immediately", "within_deadline"})
 _NOT_UNICODE = "not valid Unicode text (a lone surrogate, which JSON out cannot carry)"
@@ -357,17 +358,22 @@ def derive(facts: dict[str, Any], violation: CompiledViolation, parameters: Para
     act = facts.get(parameters.first_violation_anchor)
     if window_months is not None and act is None:
         return  # the window cannot be placed without its anchor date: first violation stays unknown
-    start = months_before(act, window_months) if window_months is not None and act is not None else None
-    since = parameters.first_violation_since
-    count = sum(
-        1 for record in records
-        if (record.violation is None or record.violation in same)
-        and (start is None or record.date > start)
-        and (since is None or record.date >= since)
-        and (act is None or record.date <= act)
-    )
+    count = len(prior_dates(((record.violation, record.date) for record in records), same, parameters, act))
     facts.setdefault("prior_violation_count", count)
     facts.setdefault("first_violation", facts["prior_violation_count"] == 0)
+
+
+def prior_dates(records: Iterable[tuple[str | None, date]], same: AbstractSet[str], parameters: Parameters,
+                anchor: date | None) -> list[date]:
+    """The dates of the prior records (violation, date) that count against a first violation: of the same
+    type (no violation named, or one of ``same``), inside the window counted back from ``anchor``, not
+    before ``first_violation_since``, not after the anchor. What ``derive`` counts and reasons quote."""
+    window = parameters.first_violation_window_months
+    start = months_before(anchor, window) if window is not None and anchor is not None else None
+    since = parameters.first_violation_since
+    return [day for kind, day in records
+            if (kind is None or kind in same) and (start is None or day > start)
+            and (since is None or day >= since) and (anchor is None or day <= anchor)]
 
 
 def loads_case(text: str | bytes) -> Any:

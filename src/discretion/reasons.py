@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from . import law, memo
-from .case import months_before, same_type
+from .case import prior_dates, same_type
 from .compile import CompiledItem, CompiledRuleset, CompiledViolation
 from .models.outcome import Condition, Reason, Recommendation, TraceStep, build
 from .models.ruleset import ListItem
@@ -407,14 +407,10 @@ def _not_first(ruleset: CompiledRuleset, rec: Recommendation, facts: dict[str, A
         return "非初次违法" + (f"（同类违法{count}次）" if count else "")
     anchor_text = facts.get(parameters.first_violation_anchor)  # only with records: see reasons_for
     anchor = date.fromisoformat(anchor_text) if isinstance(anchor_text, str) else None
-    start = months_before(anchor, window) if anchor is not None and window else None
+    echoed = ((r.get("violation"), date.fromisoformat(str(r["date"]))) for r in records if isinstance(r, dict))
     same = same_type(ruleset, rec.violation.code)  # as the derivation counts them (a group's members too)
+    dates = sorted(day.isoformat() for day in prior_dates(echoed, same, parameters, anchor))
     since = parameters.first_violation_since
-    dates = sorted(str(r["date"]) for r in records if isinstance(r, dict)
-                   and (r.get("violation") is None or r.get("violation") in same)
-                   and (start is None or date.fromisoformat(str(r["date"])) > start)
-                   and (since is None or date.fromisoformat(str(r["date"])) >= since)
-                   and (anchor is None or date.fromisoformat(str(r["date"])) <= anchor))
     span = f"{window}个月内" if window else "此前"
     if since is not None:
         span = f"{since.isoformat()}以来" + (f"、{span}" if window else "")

@@ -33,7 +33,8 @@ class ExpectedFine(BaseModel):
 
 
 class Expect(BaseModel):
-    """What a case expects; every key is optional and only the keys given are compared."""
+    """What a case expects; every key is optional and only the keys given are compared (``fine``,
+    ``list_item``, ``tier`` and ``band`` given as null expect none)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -160,9 +161,9 @@ def compare(expect: Expect, fine_given: bool, got: Recommendation) -> list[str]:
         actual = None if got.fine is None else (got.fine.min, got.fine.max)
         if wanted != actual:
             differ("fine", _fine_text(wanted), _fine_text(actual))
-    for key in ("list_item", "tier", "band"):
+    for key in ("list_item", "tier", "band"):  # null given: expected none (``model_fields_set``: keys given)
         wanted = getattr(expect, key)
-        if wanted is not None and wanted != getattr(got, key):
+        if (wanted is not None or key in expect.model_fields_set) and wanted != getattr(got, key):
             differ(key, wanted, getattr(got, key))
     if expect.alternatives is not None and [o.value for o in expect.alternatives] != \
             [o.value for o in got.alternatives]:

@@ -99,3 +99,30 @@ def test_the_threshold_line_never_rounds_up_to_the_threshold() -> None:
 def test_the_durable_backend_option_is_offered(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--help")
     result.stdout.fnmatch_lines(["*--discretion-backend*", "*--discretion-cov-fail-under*"])
+
+
+def test_warnings_are_listed_after_the_tests_though_the_checks_pass(pytester: pytest.Pytester) -> None:
+    gap = CLEAN.replace("when: days_late > 10", "when: days_late > 12")  # 11 and 12 fall in no tier
+    _folder(pytester, ruleset=gap, cases=CASES.split("  - name: 逾期十五天")[0])
+    result = pytester.runpytest("rs", "--discretion-no-properties")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*discretion warnings*", "*ruleset.yaml:*: warning: tier-gap:*"])
+
+
+def test_a_yaml_file_in_cases_not_named_cases_yaml_fails_instead_of_passing_unread(pytester: pytest.Pytester) -> None:
+    _folder(pytester)
+    for name in ("more.cases.yml", "more.case.yaml"):  # (makefile would replace the inner suffix)
+        (pytester.path / "rs" / "cases" / name).write_text(CASES, encoding="utf-8")
+    result = pytester.runpytest("rs", "--discretion-no-properties")
+    result.assert_outcomes(passed=3, failed=2)
+    result.stdout.fnmatch_lines(["*more.cases.yml: misnamed-case-file: case files are named *.cases.yaml*"])
+    result.stdout.fnmatch_lines(["*more.case.yaml: misnamed-case-file*"])
+
+
+def test_a_case_file_naming_a_missing_ruleset_fails_at_its_ruleset_line(pytester: pytest.Pytester) -> None:
+    _folder(pytester, cases="# cases\nruleset: ../rulset.yaml\n" + CASES)
+    result = pytester.runpytest("rs", "--discretion-no-properties")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*basic.cases.yaml:2:*: no-ruleset: ruleset '../rulset.yaml' not found: no file*"])
+    result.stdout.no_fnmatch_line("*Traceback*")
+    result.stdout.no_fnmatch_line("*FileNotFoundError*")

@@ -21,9 +21,15 @@ from .loading import RULESET_FILE, validation_problems
 from .models.outcome import Recommendation
 from .models.vocabulary import Outcome, PenaltyType
 
-__all__ = ["CaseSpec", "Expect", "compare", "find_case_files", "load_case_file", "ruleset_for"]
+__all__ = ["CaseSpec", "Expect", "compare", "find_case_files", "load_case_file", "misnamed_case_file",
+           "ruleset_for"]
 
 CASE_SUFFIX = ".cases.yaml"
+
+
+def misnamed_case_file(path: Path) -> bool:
+    """A YAML file in a ``cases`` folder not named ``*.cases.yaml``: meant as cases, never read as such."""
+    return path.parent.name == "cases" and path.suffix in (".yaml", ".yml") and not path.name.endswith(CASE_SUFFIX)
 
 
 class ExpectedFine(BaseModel):
@@ -131,6 +137,10 @@ def load_case_file(path: str | Path) -> list[CaseSpec]:
     except ValidationError as exc:
         raise RulesetError(validation_problems(exc, data, positions, str(file), _CaseFile)) from None
     ruleset_path = ruleset_for(file, parsed.ruleset)
+    if parsed.ruleset and not (ruleset_path.is_file() or (ruleset_path / RULESET_FILE).is_file()):
+        raise RulesetError([Problem("no-ruleset", f"ruleset {parsed.ruleset!r} not found: no file {ruleset_path}"
+                                    + ("" if ruleset_path.suffix else f" nor {ruleset_path / RULESET_FILE}"),
+                                    positions.locate(str(file), ("ruleset",)))])
     specs: list[CaseSpec] = []
     for index, entry in enumerate(parsed.cases):
         path_in_file = ("cases", index)

@@ -35,6 +35,7 @@ class _Coverage:
 
 
 _COVERAGE = pytest.StashKey[_Coverage]()
+_WARNINGS = pytest.StashKey[list[str]]()
 
 
 def _coverage(config: pytest.Config) -> _Coverage:
@@ -60,6 +61,11 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         return CaseFile.from_parent(parent, path=file_path)
     if file_path.name == "ruleset.yaml":
         return RulesetFile.from_parent(parent, path=file_path)
+    if file_path.parent.name == "cases" and file_path.suffix in (".yaml", ".yml"):
+        from .casefiles import misnamed_case_file
+
+        if misnamed_case_file(file_path):  # its cases would never run: say so rather than pass without them
+            return MisnamedCaseFile.from_parent(parent, path=file_path)
     return None
 
 
@@ -130,9 +136,10 @@ class CheckItem(_Reported):
         _coverage(self.config).rules.setdefault(self.path.resolve(), (current.id, _rules_of(current)))
         findings = [f for ruleset in rulesets for f in check(ruleset)] + check_versions(rulesets)
         errors = [f for f in findings if f.severity is Severity.error]
-        for finding in findings:
-            if finding.severity is Severity.warning:
-                self.add_report_section("call", "warnings", str(finding))
+        warnings = [str(f) for f in findings if f.severity is Severity.warning]
+        for warning in warnings:
+            self.add_report_section("call", "warnings", warning)
+        _warnings(self.config).extend(w for w in warnings if w not in _warnings(self.config))  # shown at the end
         if errors:
             raise DiscretionFailure("\n".join(str(f) for f in errors))
 
@@ -173,6 +180,13 @@ class CaseFile(pytest.File):
             name = spec.name if spec.name not in seen else f"{spec.name} [{spec.location.line}]"
             seen.add(spec.name)
             yield CaseItem.from_parent(self, name=name, spec=spec)
+
+
+class MisnamedCaseFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        yield BrokenCaseFile.from_parent(
+            self, name="name", error=f"{self.path}: misnamed-case-file: case files are named *.cases.yaml; this "
+            "file is not read as one (rename it, or move it out of cases/)")
 
 
 class BrokenCaseFile(_Reported):
@@ -243,7 +257,20 @@ def below_threshold(share: float, threshold: float | None, missing: int) -> str 
             f"{missing} 条规则未被案例覆盖，见上 ({missing} rules not exercised by any case, listed above)")
 
 
+def _warnings(config: pytest.Config) -> list[str]:
+    """The static checks' warnings, which do not fail a run (a gap between tiers, a rule that never
+    fires): listed after the tests, since a passed test's report sections are shown only with -rA."""
+    if _WARNINGS not in config.stash:
+        config.stash[_WARNINGS] = []
+    return config.stash[_WARNINGS]
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    warnings = _warnings(config)
+    if warnings:
+        terminalreporter.section("discretion warnings (static checks: not failures, but read them)")
+        for warning in warnings:
+            terminalreporter.write_line(warning, yellow=True)
     coverage = _coverage(config)
     if not coverage.rules:
         return

@@ -110,7 +110,7 @@ def test_a_lone_surrogate_in_the_id_is_refused_after_the_same_case_was_remembere
     for _ in range(3):  # seen, kept, recalled: the word-for-word key does not compare the id
         discretion.evaluate(tax, {**case, "id": "ok"})
     (problem,) = problems(tax, {**case, "id": "\ud800"})
-    assert "id: Value error, not valid Unicode text" in problem
+    assert problem.startswith("id: invalid-case: Value error, not valid Unicode text"), problem
 
 
 def test_valid_text_outside_ascii_is_kept(tax: Any) -> None:
@@ -210,14 +210,14 @@ def test_money_is_echoed_without_a_negative_zero_or_more_than_two_decimal_places
 
 def test_a_provision_listed_twice_is_a_case_error(tax: Any) -> None:
     (problem,) = problems(tax, {"violations": ["late-filing", "late-filing"], "facts": {}})
-    assert "violations: Value error, 'late-filing' is listed twice" in problem
+    assert problem.startswith("violations: invalid-case: Value error, 'late-filing' is listed twice"), problem
 
 
 @pytest.mark.parametrize("item", [{}, [], None])
 def test_a_provision_that_is_not_text_is_a_case_error(tax: Any, item: Any) -> None:
     """Not an unhashable-type TypeError from the duplicate check: pydantic names the item."""
     (problem,) = problems(tax, {"violations": ["late-filing", item], "facts": {}})
-    assert problem.startswith("case: invalid-case: violations.1:"), problem
+    assert problem.startswith("violations.1: invalid-case: Input should be a valid string"), problem
 
 
 @pytest.mark.parametrize(("dates", "field"), [
@@ -241,3 +241,111 @@ def test_a_continuing_act_may_be_discovered_before_it_ends(tax: Any) -> None:
         rec = discretion.evaluate(tax, {"violation": "late-filing", "facts": {
             "act_date": "2024-05-01", "act_end_date": "2024-09-01", "discovery_date": discovered}})
         assert rec.facts["discovery_date"] == discovered
+
+
+LINYI = RULESETS / "environment" / "linyi-minor"
+
+
+@pytest.mark.parametrize(("before", "given", "echoed"), [
+    ("0.00", "-0.00", "0.00"), ("1E+2", "100.000", "100.00"), ("1.00", "1.0000000", "1.00"), ("-0.00", "0.00", "0.00"),
+])
+def test_an_amount_is_echoed_alike_whatever_equal_amount_came_before(before: str, given: str, echoed: str) -> None:
+    """Equal decimals that print apart are remembered apart: the echo (and replay) depend on the case alone."""
+    linyi = discretion.load_ruleset(LINYI)  # a fresh ruleset: nothing validated against it yet
+
+    def echo(amount: str) -> Any:
+        return discretion.evaluate(linyi, {"violation": "eia-unapproved-construction",
+                                           "facts": {"total_investment": Decimal(amount)}}).facts["total_investment"]
+
+    fresh = echo(given)
+    for _ in range(3):
+        echo(before)
+    assert fresh == echo(given) == echoed
+
+
+def test_bytes_that_are_not_utf8_are_refused_even_after_the_same_case_in_utf8(tax: Any, fresh_memo: None) -> None:
+    text = '{"violation": "late-filing", "facts": {"harm": "minor"}}'
+    for _ in range(3):
+        discretion.evaluate(tax, text.encode("utf-8"))  # seen, then kept word for word
+    for encoding in ("utf-16", "utf-32"):
+        [problem] = problems(tax, text.encode(encoding))
+        assert "not a JSON case" in problem and "utf-8" in problem
+
+
+@pytest.mark.parametrize("how", ["text", "bytes"])
+def test_a_json_key_given_twice_is_refused_even_after_the_case_without_it(tax: Any, how: str,
+                                                                          fresh_memo: None) -> None:
+    once = '{"violation": "late-filing", "facts": {"harm": "serious"}}'
+    twice = '{"violation": "late-filing", "facts": {"harm": "minor", "harm": "serious"}}'
+    for _ in range(3):
+        discretion.evaluate(tax, once)
+    with pytest.raises(CaseError) as info:
+        discretion.evaluate(tax, twice if how == "text" else twice.encode())
+    [problem] = info.value.problems
+    assert problem.code == "duplicate-key" and "'harm' given twice" in problem.message
+
+
+def _nested(depth: int) -> Any:
+    value: Any = "minor"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+class _Unprintable:
+    def __repr__(self) -> str:
+        raise TypeError("no repr")
+
+
+@pytest.mark.parametrize("fact", ["harm", "first_violation", "act_date", "prior_violation_count"])
+@pytest.mark.parametrize("value", [_nested(100_000), _Unprintable()], ids=["nested", "unprintable"])
+def test_a_value_that_cannot_be_printed_is_a_case_error_naming_the_field(tax: Any, fact: str, value: Any) -> None:
+    [problem] = problems(tax, {"violation": "late-filing", "facts": {fact: value}})
+    assert problem.startswith(f"facts.{fact}: invalid-fact:")
+
+
+@pytest.mark.parametrize("text", ["1,0,0", ",100,", "1_000", "١٠٠", "１００", "+100", "100.", "\t100\n", "1,00"])
+def test_money_text_is_ascii_digits_grouped_by_thousands_or_not_at_all(text: str) -> None:
+    linyi = discretion.load_ruleset(LINYI)
+    with pytest.raises(CaseError) as info:
+        discretion.evaluate(linyi, {"violation": "eia-unapproved-construction", "facts": {"total_investment": text}})
+    assert "expected an amount in yuan" in str(info.value)
+
+
+@pytest.mark.parametrize(("text", "echoed"), [("1,000", "1000"), (" 1000.5 ", "1000.5"),
+                                             ("1,234,567.89", "1234567.89")])
+def test_money_text_in_the_usual_forms_is_read(text: str, echoed: str) -> None:
+    linyi = discretion.load_ruleset(LINYI)
+    rec = discretion.evaluate(linyi, {"violation": "eia-unapproved-construction", "facts": {"total_investment": text}})
+    assert rec.facts["total_investment"] == echoed
+
+
+@pytest.mark.parametrize("text", ["١٠", "１０", "+3", "3 0", "\t3"])
+def test_a_whole_number_as_text_is_ascii_digits(tax: Any, text: str) -> None:
+    [problem] = problems(tax, {"violation": "late-filing", "facts": {"prior_violation_count": text}})
+    assert "expected a whole number" in problem
+
+
+class _Float(float):
+    """A float of another library (numpy's float64 is one), whose repr is not a number."""
+
+    def __repr__(self) -> str:
+        return f"_Float({float(self)})"
+
+
+def test_a_float_subclass_is_read_as_the_float_it_is(tax: Any) -> None:
+    rec = discretion.evaluate(tax, {"violation": "late-filing", "facts": {"prior_violation_count": _Float(2.0)}})
+    assert rec.facts["prior_violation_count"] == 2
+    [problem] = problems(tax, {"violation": "late-filing", "facts": {"prior_violation_count": _Float(2.5)}})
+    assert "expected a whole number, found _Float(2.5)" in problem
+
+
+@pytest.mark.parametrize(("case", "field"), [
+    ({"violation": "late-filing", "id": 5, "facts": {}}, "id"),
+    ({"violation": 5}, "violation"),
+    ({"violation": "late-filing", "zzz": 1}, "zzz"),
+])
+def test_a_case_shape_error_is_located_at_its_field(tax: Any, case: dict[str, Any], field: str) -> None:
+    with pytest.raises(CaseError) as info:
+        discretion.evaluate(tax, case)
+    assert [str(p.location) for p in info.value.problems] == [field]

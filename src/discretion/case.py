@@ -127,7 +127,8 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
         if accepted is not None and type(raw) is accepted[0] and raw in accepted[1]:
             facts[name] = raw  # a boolean or an enum code: already its typed form
             continue
-        key = (name, raw.__class__, raw)
+        kind = raw.__class__
+        key = (name, kind, raw if kind is not Decimal else str(raw))  # a Decimal by its text: 0.00 == -0.00
         typed = _seen(seen, key)
         if typed is not _UNSEEN:
             facts[name] = raw if typed is _AS_GIVEN else typed  # given in these very words before
@@ -188,8 +189,9 @@ class _Plan:
 
 
 # Raw values whose type and equality say everything (not float: -0.0 == 0.0), and typed values that may
-# be shared between cases. A Decimal is equal to others that print differently (1.0, 1.00): it is
-# remembered only as valid as given, when its typed form is itself, and then each case keeps its own.
+# be shared between cases. A Decimal is equal to others that print differently (1.0, 1.00, -0.00 and
+# 0.00): it is keyed by its text and remembered only as valid as given, when its typed form prints as
+# it was given, and then each case keeps its own.
 _EXACT = frozenset({str, int, date})
 _IMMUTABLE = frozenset({str, int, bool, Decimal, date})
 _UNSEEN = object()
@@ -198,9 +200,7 @@ _SEEN_LIMIT = 16384
 
 
 def _seen(seen: dict[tuple[str, type, Any], Any], key: tuple[str, type, Any]) -> Any:
-    if key[1] in _EXACT:
-        return seen.get(key, _UNSEEN)
-    if key[1] is Decimal and key[2].is_finite():  # a signalling NaN cannot even be hashed
+    if key[1] in _EXACT or key[1] is Decimal:  # a Decimal's key is its text (a signalling NaN has no hash)
         return seen.get(key, _UNSEEN)
     return _UNSEEN
 
@@ -208,7 +208,7 @@ def _seen(seen: dict[tuple[str, type, Any], Any], key: tuple[str, type, Any]) ->
 def _keep(seen: dict[tuple[str, type, Any], Any], key: tuple[str, type, Any], raw: Any, typed: Any) -> None:
     if key[1] in _EXACT and typed.__class__ in _IMMUTABLE:
         value = typed
-    elif key[1] is Decimal and typed.__class__ is Decimal and str(typed) == str(raw):
+    elif key[1] is Decimal and typed.__class__ is Decimal and str(typed) == key[2]:
         value = _AS_GIVEN
     else:
         return
@@ -309,11 +309,11 @@ def _as_case(case: Case | Mapping[str, Any] | str | bytes, source: str | None) -
     try:
         return Case.model_validate(case)
     except ValidationError as exc:
-        where = Location(source or "case")
-        problems = [
-            Problem("invalid-case", f"{escaped('.'.join(str(p) for p in e['loc'])) or 'case'}: {e['msg']}", where)
-            for e in exc.errors(include_url=False)
-        ]
+        problems = []
+        for error in exc.errors(include_url=False):
+            field = escaped(".".join(str(p) for p in error["loc"])) or "case"  # the field, as facts.<name> is
+            where = Location(f"{source}: {field}" if source else field)
+            problems.append(Problem("invalid-case", error["msg"], where))
         raise CaseError(problems) from None
 
 
@@ -323,7 +323,8 @@ def _json_case(text: str | bytes, source: str | None) -> Any:
         return loads_case(text)
     except (ValueError, RecursionError) as exc:  # malformed JSON, not UTF-8, an integer past 4,300 digits
         message = "lists or objects nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise CaseError([Problem("invalid-case", f"not a JSON case: {message}", Location(source or "case"))]) from None
+        code = "duplicate-key" if isinstance(exc, DuplicateKey) else "invalid-case"
+        raise CaseError([Problem(code, f"not a JSON case: {message}", Location(source or "case"))]) from None
 
 
 def months_before(day: date, months: int) -> date | None:
@@ -378,5 +379,23 @@ def prior_dates(records: Iterable[tuple[str | None, date]], same: AbstractSet[st
 
 def loads_case(text: str | bytes) -> Any:
     """Parse JSON text of a case without losing money precision (numbers become Decimal); bytes are
-    UTF-8 (a byte order mark allowed), as case files and standard input are read by the command line."""
-    return json.loads(text.decode("utf-8-sig") if isinstance(text, bytes) else text, parse_float=Decimal)
+    UTF-8 (a byte order mark allowed), as case files and standard input are read by the command line.
+    A name given twice in one object is refused (``DuplicateKey``), as in a YAML case."""
+    return json.loads(text.decode("utf-8-sig") if isinstance(text, bytes) else text, parse_float=Decimal,
+                      object_pairs_hook=_unique)
+
+
+class DuplicateKey(ValueError):
+    """A JSON object names the same key twice: which value was meant cannot be told."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                raise DuplicateKey(f"key {shortened(name)} given twice in one object: which value is meant "
+                                   "cannot be told")
+            seen.add(name)
+    return data

@@ -74,13 +74,13 @@ def _integer(raw: Any) -> int:
     if isinstance(raw, int):
         value = raw
     elif isinstance(raw, float | Decimal):
-        exact = Decimal(repr(raw)) if isinstance(raw, float) and math.isfinite(raw) else raw
+        exact = Decimal(float.__repr__(raw)) if isinstance(raw, float) and math.isfinite(raw) else raw
         # is_finite first: comparing a signalling NaN raises InvalidOperation; then the size by the exponent
         # alone, before any arithmetic: abs() of 1e999999999 already overflows Decimal's context
         if (isinstance(exact, Decimal) and exact.is_finite() and (exact.is_zero() or exact.adjusted() < 16)
                 and exact == exact.to_integral()):
             value = int(exact)
-    elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and len(raw) < 30:
+    elif isinstance(raw, str) and len(raw) < 30 and _WHOLE_TEXT.fullmatch(raw.strip(" ")):
         value = int(raw)
     if value is None:
         raise ValueError(f"expected a whole number, found {shortened(raw)}")
@@ -111,7 +111,10 @@ def shortened(raw: Any) -> str:
     """The value as found, cut short: a 10 MB string must not become a 10 MB message."""
     if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) >= 10 ** 60:
         return f"a number of about {int(raw.bit_length() * 0.30103)} digits"  # str() refuses > 4300 digits
-    text = repr(raw)
+    try:
+        text = repr(raw)
+    except (RecursionError, Exception):  # nested 100,000 deep, or a caller's object whose repr fails
+        return f"a {type(raw).__name__}"
     return text if len(text) <= 80 else text[:60] + f"… ({len(text)} characters)"
 
 
@@ -120,11 +123,11 @@ def _money(raw: Any) -> Decimal:
         raise ValueError(f"expected an amount in yuan, found {shortened(raw)}")
     try:
         if isinstance(raw, float):
-            value = Decimal(repr(raw))
+            value = Decimal(float.__repr__(raw))
         elif isinstance(raw, int | Decimal):
             value = Decimal(raw)
         elif isinstance(raw, str) and len(raw) <= 40:
-            value = Decimal(raw.strip().replace(",", ""))
+            value = Decimal(_text_number(raw, _MONEY_TEXT).replace(",", ""))
         else:
             raise ValueError(f"expected an amount in yuan, found {type(raw).__name__}")
     except InvalidOperation:
@@ -149,15 +152,29 @@ def _money(raw: Any) -> Decimal:
 
 _CENT, _ONE, _MOST = Decimal("0.01"), Decimal(1), Decimal(10) ** 15
 
+# Numbers given as text: ASCII digits only (Decimal and int would also take fullwidth and other scripts'
+# digits, underscores, a plus sign, "100."), spaces around them allowed; money may group its thousands.
+_WHOLE_TEXT = re.compile(r"-?[0-9]+")
+_NUMBER_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_MONEY_TEXT = re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def _text_number(raw: str, pattern: re.Pattern[str]) -> str:
+    """The number's text without the spaces around it; InvalidOperation (refused) when it is not one."""
+    text = raw.strip(" ")
+    if pattern.fullmatch(text) is None:
+        raise InvalidOperation
+    return text
+
 
 def _number(raw: Any) -> Decimal:
     if isinstance(raw, bool):
         raise ValueError(f"expected a number, found {shortened(raw)}")
     try:
         if isinstance(raw, float):
-            value = Decimal(repr(raw))
+            value = Decimal(float.__repr__(raw))
         elif isinstance(raw, int | Decimal) or (isinstance(raw, str) and len(raw) <= 40):
-            value = Decimal(raw.strip() if isinstance(raw, str) else raw)
+            value = Decimal(_text_number(raw, _NUMBER_TEXT) if isinstance(raw, str) else raw)
         else:
             raise ValueError(f"expected a number, found {type(raw).__name__}")
     except InvalidOperation:

@@ -29,7 +29,6 @@ that will never be asked for again.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
@@ -38,7 +37,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel
 
-from .case import plain_parts
+from .case import loads_case, plain_parts
 from .models.outcome import Recommendation, shared_fields
 from .trace import json_fact
 
@@ -384,7 +383,7 @@ def plain_case(case: Any) -> dict[str, Any] | None:
         return case
     if type(case) is str or type(case) is bytes:
         try:
-            data = json.loads(case)
+            data = loads_case(case)  # as validation reads it: UTF-8 only, no key given twice
         except (ValueError, RecursionError):
             return None  # the long way reports it
         return data if type(data) is dict else None

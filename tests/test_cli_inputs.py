@@ -103,6 +103,7 @@ def test_pytest_options_after_the_separator_are_not_taken_for_paths() -> None:
 @pytest.mark.parametrize(("text", "code_word"), [
     ('{"violation": "late-filing", "facts": {"age_at_act": ' + "9" * 5000 + "}}", "json-number"),
     ("[" * 100_000, "json-too-deep"),
+    ('{"violation": "late-filing", "facts": {"harm": "minor", "harm": "serious"}}', "duplicate-key"),
 ])
 def test_json_beyond_what_python_reads_is_a_located_message(text: str, code_word: str,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:

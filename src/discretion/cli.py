@@ -38,7 +38,7 @@ def _read_case(spec: str, stdin: TextIO) -> tuple[Any, str]:
 def _read_cases(spec: str, stdin: TextIO) -> tuple[Any, str, Any]:
     """``_read_case`` with the YAML positions (None for JSON), to say on which line a case of a list begins."""
     from ._yaml import parse_yaml
-    from .case import loads_case
+    from .case import DuplicateKey, loads_case
 
     if spec == "-":
         text, source = _stdin_text(stdin), "<stdin>"
@@ -55,6 +55,8 @@ def _read_cases(spec: str, stdin: TextIO) -> tuple[Any, str, Any]:
             return loads_case(text), source, None  # as the Python API reads JSON: money exact
         except json.JSONDecodeError as exc:
             raise RulesetError([Problem("json-syntax", exc.msg, Location(source, exc.lineno, exc.colno))]) from None
+        except DuplicateKey as exc:
+            raise RulesetError([Problem("duplicate-key", str(exc), Location(source))]) from None
         except ValueError:  # an integer past Python's 4,300-digit guard for turning text into int
             raise RulesetError([Problem("json-number", "a number of more than 4,300 digits", Location(source))]
                                ) from None

@@ -338,3 +338,24 @@ def test_a_fines_unknown_counted_fact_is_located_where_it_is_written(tmp_path: P
     old = "      fine: {min: 100, max: 1000}"
     problem = _one(_problems(tmp_path, old, new), "unknown-fact", tmp_path, line_text, old, new)
     assert "nope" in problem.message, str(problem)
+
+
+# expires before effective, duplicate tier ids, an unknown key in a citation: located at what is wrong
+
+def test_expires_before_effective_is_located_at_expires_and_names_it(tmp_path: Path) -> None:
+    old, new = "effective: 2021-04-01\n", "effective: 2021-04-01\nexpires: 2021-03-01\n"
+    problem = _one(_problems(tmp_path, old, new), "invalid-value", tmp_path, "expires:", old, new)
+    assert problem.message.startswith("expires: ") and "'expires' (2021-03-01) must come after 'effective'" in \
+        problem.message, str(problem)
+
+
+def test_a_duplicate_tier_id_is_located_at_the_second_tier(tmp_path: Path) -> None:
+    old, new = "{id: heavy, outcome: heavier", "{id: light, outcome: heavier"
+    problem = _one(_problems(tmp_path, old, new), "duplicate-id", tmp_path, new, old, new)
+    assert "tier id 'light' is used twice (first as tier 1)" in problem.message, str(problem)
+
+
+def test_an_unknown_key_in_a_violations_citation_has_did_you_mean(tmp_path: Path) -> None:
+    old, new = "version: 2020-01-01, article: 1}", "version: 2020-01-01, article: 1, itme: 2}"
+    problem = _one(_problems(tmp_path, old, new), "unknown-key", tmp_path, new, old, new)
+    assert problem.hint == "did you mean 'item'?", str(problem)

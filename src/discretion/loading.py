@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections.abc
 import hashlib
 import types
 import typing
@@ -23,6 +24,7 @@ __all__ = ["find_ruleset_files", "load_jurisdiction", "load_ruleset", "load_rule
 
 RULESET_FILE = "ruleset.yaml"
 _CITATION_FIELDS = {"penalty_basis", "basis", "citation", "sources"}
+_OWN_CODES = {"duplicate-id"}  # a model validator's PydanticCustomError of this type keeps it as its code
 
 
 def load_ruleset(path: str | Path, *, limits: Limits = LIMITS) -> CompiledRuleset:
@@ -105,6 +107,9 @@ def validation_problems(exc: ValidationError, data: Any, positions: Positions, s
     for error in exc.errors(include_url=False):
         path = _data_path(data, error["loc"])
         kind = error["type"]
+        at = (error.get("ctx") or {}).get("at")
+        if isinstance(at, tuple):  # a whole-model validator names the part of the model the problem is in
+            path = (*path, *at)
         key = path[-1] if path else ""
         hint = None
         if kind == "extra_forbidden":
@@ -118,7 +123,7 @@ def validation_problems(exc: ValidationError, data: Any, positions: Positions, s
             where = ".".join(str(p) for p in path[:-1]) or "the top level"
             message = f"'{key}' is required in {where}"
         else:
-            code = "invalid-value"
+            code = kind if kind in _OWN_CODES else "invalid-value"
             message = f"{'.'.join(str(p) for p in path) or 'value'}: {error['msg']}"
         location = positions.locate(source, path)
         marker = (code, str(location), message)  # an anchor used in several places fails once
@@ -191,7 +196,7 @@ def _element(annotation: Any) -> Any:
         origin = typing.get_origin(option)
         if origin in (tuple, list) and args:
             return args[0]
-        if origin is dict and len(args) == 2:
+        if origin in (dict, collections.abc.Mapping) and len(args) == 2:
             return args[1]
     return None
 

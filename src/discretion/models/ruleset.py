@@ -6,7 +6,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Literal, Self
 
-from pydantic import Field, field_serializer, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_serializer, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .common import Citation, Flag, Frozen, Source, Text, Verification
 from .facts import FactSpec
@@ -65,9 +66,14 @@ class Violation(Frozen):
 
     @model_validator(mode="after")
     def _distinct_tiers(self) -> Self:
-        ids = [tier.id for tier in self.tiers]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"tier ids must be distinct: {ids}")
+        seen: dict[str, int] = {}
+        for index, tier in enumerate(self.tiers):
+            if tier.id in seen:
+                # located at the second tier's id (loading reads 'at'), not at the violation
+                raise PydanticCustomError("duplicate-id", "tier id '{id}' is used twice (first as tier {first}): "
+                                          "tier ids must be distinct",
+                                          {"id": tier.id, "first": seen[tier.id] + 1, "at": ("tiers", index, "id")})
+            seen[tier.id] = index
         return self
 
 
@@ -201,8 +207,11 @@ class Ruleset(Frozen):
         """Whether this version applies to a day: effective ≤ day < expires (art. 37 reads it)."""
         return self.effective <= day and (self.expires is None or day < self.expires)
 
-    @model_validator(mode="after")
-    def _dates(self) -> Self:
-        if self.expires is not None and self.expires <= self.effective:
-            raise ValueError("'expires' must come after 'effective'")
-        return self
+    @field_validator("expires")
+    @classmethod
+    def _expires_after_effective(cls, value: date | None, info: ValidationInfo) -> date | None:
+        # a field validator, so that the problem is located at 'expires' (effective is validated before it)
+        effective = info.data.get("effective")
+        if value is not None and isinstance(effective, date) and value <= effective:
+            raise ValueError(f"'expires' ({value}) must come after 'effective' ({effective})")
+        return value

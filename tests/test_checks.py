@@ -88,3 +88,96 @@ def test_every_bundled_ruleset_passes_the_checks() -> None:
     findings = _findings(RULESETS)
     errors = [str(f) for f in findings if f.severity is Severity.error]
     assert errors == []
+
+
+def _located_line(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if text in line)
+
+
+def test_an_items_fine_outside_the_statutory_range_is_an_error_at_its_fine() -> None:
+    path = CHECKS / "item-outside-statutory.yaml"
+    [finding] = [f for f in _findings(path) if f.code == "item-outside-statutory"]
+    assert finding.severity is Severity.error and "0–2000" in finding.message and "0–1000" in finding.message
+    assert finding.location is not None and finding.location.line == _located_line(path, "fine: {max: 2000}")
+
+
+def test_a_mitigated_items_fine_above_the_statutory_minimum_is_an_error(tmp_path: Path) -> None:
+    text = (CHECKS / "item-outside-statutory.yaml").read_text(encoding="utf-8")
+    text = text.replace("fine: {max: 1000}", "fine: {min: 500, max: 1000}", 1)
+    text = text.replace("kind: lighter", "kind: mitigated").replace("fine: {max: 2000}", "fine: {max: 600}")
+    text = text.replace("fine: {max: 300}", "fine: {min: 500, max: 600}")  # keep the tiers inside
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text, encoding="utf-8")
+    [finding] = [f for f in _findings(path) if f.code == "item-outside-statutory"]
+    assert "600" in finding.message and "500" in finding.message
+    path.write_text(text.replace("fine: {max: 600}", "fine: {max: 400}"), encoding="utf-8")
+    assert [f for f in _findings(path) if f.code == "item-outside-statutory"] == []
+
+
+def test_an_item_resting_on_a_partial_source_claims_no_more_and_saying_so_clears_it(tmp_path: Path) -> None:
+    path = CHECKS / "status-above-source.yaml"
+    [finding] = [f for f in _findings(path) if f.code == "status-above-source"]
+    assert "item-1" in finding.message and "default" in finding.message and "source test" in finding.message
+    assert finding.location is not None and finding.location.line == _located_line(path, "- id: item-1")
+    text = path.read_text(encoding="utf-8")
+    fixed = tmp_path / "ruleset.yaml"
+    fixed.write_text(text.replace("    basis: {document: 测试文件, item: 1}\n",
+                                  "    basis: {document: 测试文件, item: 1}\n    status: partial\n"), encoding="utf-8")
+    assert [f for f in _findings(fixed) if f.code == "status-above-source"] == []
+    fixed.write_text(text.replace("    basis: {document: 测试文件, item: 1}\n",
+                                  "    basis: {document: 测试文件, item: 1}\n    status: verified\n"), encoding="utf-8")
+    [given] = [f for f in _findings(fixed) if f.code == "status-above-source"]
+    assert "has status verified" in given.message
+
+
+def test_a_violation_whose_only_penalty_basis_is_partial_claims_no_more(tmp_path: Path) -> None:
+    text = (FIXTURES / "clean.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text.replace("article: 1}", "article: 1, status: partial}"), encoding="utf-8")
+    [finding] = [f for f in _findings(path) if f.code == "status-above-source"]
+    assert finding.subject == "v1" and finding.location is not None
+    assert finding.location.line == _located_line(path, "  v1:")
+    # a second, verified basis is enough: the violation does not rest on the partial one alone
+    path.write_text(text.replace("article: 1}", "article: 1, status: partial}\n      - {law: 另法, article: 2}"),
+                    encoding="utf-8")
+    assert [f for f in _findings(path) if f.code == "status-above-source"] == []
+
+
+def test_no_bundled_item_or_violation_claims_more_than_its_source() -> None:
+    found = [str(f) for f in _findings(RULESETS) if f.code == "status-above-source"]
+    assert found == []
+    tax = discretion.load_ruleset(RULESETS / "tax" / "first-violation")
+    assert {i.id: i.status.value for i in tax.model.list_items if i.id <= "tax-fv-08"} == {
+        f"tax-fv-0{n}": "partial" for n in range(1, 9)}
+
+
+def test_an_expired_version_with_its_successor_beside_it_is_not_warned(tmp_path: Path) -> None:
+    text = (FIXTURES / "clean.yaml").read_text(encoding="utf-8")
+    (tmp_path / "versions").mkdir()
+    (tmp_path / "versions" / "1.yaml").write_text(
+        text.replace("effective: 2024-01-01\n", "effective: 2024-01-01\nexpires: 2025-01-01\n"), encoding="utf-8")
+    (tmp_path / "ruleset.yaml").write_text(
+        text.replace('version: "1"\neffective: 2024-01-01', 'version: "2"\neffective: 2025-01-01'), encoding="utf-8")
+    assert [str(f) for f in _findings(tmp_path) if f.severity is not Severity.info] == []
+    alone = [f.code for f in _findings(tmp_path / "versions" / "1.yaml")]
+    assert alone.count("version-expired") == 1  # checked on its own, it has no successor
+
+
+def test_the_bundled_tax_list_of_2021_is_not_warned_expired_beside_its_successor() -> None:
+    assert [str(f) for f in _findings(RULESETS / "tax" / "first-violation") if f.code == "version-expired"] == []
+
+
+def test_a_version_whose_id_is_not_its_folders_is_an_error_at_its_id() -> None:
+    path = CHECKS / "version-id-mismatch"
+    [finding] = [f for f in _findings(path) if f.code == "version-id-mismatch"]
+    assert finding.severity is Severity.error and finding.location is not None
+    assert finding.location.path == str(path / "versions" / "1.yaml")
+    assert finding.location.line == _located_line(path / "versions" / "1.yaml", "id: test.clean-v1")
+
+
+def test_tier_overlap_points_at_the_overlapping_tier_and_tier_gap_at_the_tiers() -> None:
+    [overlap] = [f for f in _findings(CHECKS / "tier-overlap.yaml") if f.code == "tier-overlap"]
+    assert overlap.location is not None
+    assert overlap.location.line == _located_line(CHECKS / "tier-overlap.yaml", "- id: normal")
+    [gap] = [f for f in _findings(CHECKS / "tier-gap.yaml") if f.code == "tier-gap"]
+    assert gap.location is not None and gap.location.line == _located_line(CHECKS / "tier-gap.yaml", "tiers:")

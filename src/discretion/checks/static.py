@@ -13,13 +13,15 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from ..case import TIMELY
 from ..compile import CompiledCondition, CompiledRuleset, CompiledTier, CompiledViolation
 from ..errors import Location, did_you_mean
 from ..factspace import enumerate_space, literals_by_fact, points
-from ..models.common import Verification
+from ..loading import RULESET_FILE
+from ..models.common import Citation, Verification
 from ..models.penalty import Fine, FineShape
 from ..models.ruleset import FINDING_CODES, Ground
 from ..models.vocabulary import ListKind, Modality, Outcome
@@ -54,7 +56,11 @@ class Finding:
 
 
 def check(ruleset: CompiledRuleset, *, today: date | None = None) -> list[Finding]:
-    """Every finding for one ruleset, in file order of the rules they concern."""
+    """Every finding for one ruleset, in file order of the rules they concern.
+
+    ``version-expired`` is not among them: whether a lapsed version has its successor beside it is known
+    only across files, so check_versions reports it (``today`` is kept for callers that still pass it).
+    """
     out: list[Finding] = []
     for violation in ruleset.violations.values():
         out += _citations(ruleset, violation)
@@ -66,13 +72,10 @@ def check(ruleset: CompiledRuleset, *, today: date | None = None) -> list[Findin
                                "statutory range applies", violation.location,
                                "add tiers from a cited local baseline, or keep the statutory range", violation.id))
     out += _items(ruleset)
+    out += _item_fines(ruleset)
     out += _unused_facts(ruleset)
+    out += _status_above_source(ruleset)
     model = ruleset.model
-    today = today or date.today()
-    if model.expires is not None and model.expires <= today:
-        out.append(Finding("version-expired", Severity.warning, f"{model.id} {model.version} expired on "
-                           f"{model.expires}", Location(ruleset.source, 1, 1),
-                           "keep it for cases of that time (art. 37), and publish its successor", model.id))
     unverified = [i.id for i in model.list_items if i.status is Verification.unverified]
     if unverified:
         out.append(Finding("unverified-items", Severity.info, f"{len(unverified)} unverified item(s) stay out of "
@@ -241,7 +244,7 @@ def _tier_space(ruleset: CompiledRuleset, violation: CompiledViolation) -> list[
     names, values = space
     fired: set[str] = set()
     gap: dict[str, Any] | None = None
-    overlap: tuple[dict[str, Any], list[str]] | None = None
+    overlap: tuple[dict[str, Any], list[CompiledTier]] | None = None
     for facts in points(names, values, ruleset.implications):
         band = _band_of(violation, facts)
         if band is _UNDECIDED:
@@ -252,15 +255,17 @@ def _tier_space(ruleset: CompiledRuleset, violation: CompiledViolation) -> list[
         if candidates and not matched and gap is None:
             gap = facts
         if len(matched) > 1 and violation.model.hit_policy.value == "unique" and overlap is None:
-            overlap = (facts, [t.model.id for t in matched])
-    if gap is not None:
+            overlap = (facts, matched)
+    tiers_at = ruleset.positions.locate(ruleset.source, (*violation.where.path(), "tiers"))
+    if gap is not None:  # no tier is at fault: located at the list of tiers, where one is missing
         out.append(Finding("tier-gap", Severity.warning, f"violation {violation.id}: no tier covers "
-                           f"{_show(gap)}", violation.location,
+                           f"{_show(gap)}", tiers_at,
                            "add a tier for these circumstances, or a default tier without 'when'", violation.id))
     if overlap is not None:
-        facts, ids = overlap
+        facts, overlapping = overlap
+        ids = [t.model.id for t in overlapping]
         out.append(Finding("tier-overlap", Severity.error, f"violation {violation.id}: tiers {', '.join(ids)} all "
-                           f"match {_show(facts)} under hit_policy unique", violation.location,
+                           f"match {_show(facts)} under hit_policy unique", overlapping[-1].location,
                            "make the conditions exclusive, or declare hit_policy: first", violation.id))
     for tier in violation.tiers:
         if tier.model.id not in fired:
@@ -351,6 +356,85 @@ def _items(ruleset: CompiledRuleset) -> list[Finding]:
     return out
 
 
+def _item_fines(ruleset: CompiledRuleset) -> list[Finding]:
+    """A lighter or mitigated item's own fine lies inside the statutory range (FORMAT.md), as a tier's does:
+    evaluation would otherwise clamp it silently. Checked against every band of each violation it applies to
+    (an item names no band): outside all of them, it can never be what it says."""
+    out: list[Finding] = []
+    for violation in ruleset.violations.values():
+        fines = [band.model.fine for band in violation.bands if band.model.fine is not None]
+        bounds = [_static_range(fine) for fine in fines]
+        if not bounds or any(b is None for b in bounds):
+            continue  # a fine that depends on facts (a multiple, per day): no static bounds to compare
+        ranges = [b for b in bounds if b is not None]
+        for item in violation.items:
+            own = _static_range(item.model.fine)
+            if own is None:
+                continue
+            rule = f"{violation.id}/{item.model.id}"
+            where = ruleset.positions.locate(ruleset.source, (*item.where.path(), "fine"))
+            if item.model.kind is ListKind.mitigated:
+                ceiling = max(low if low > 0 else high for low, high in ranges)  # 减轻: at most the minimum
+                if own[1] > ceiling:
+                    out.append(Finding("item-outside-statutory", Severity.error, f"减轻 list item {item.model.id} "
+                                       f"of {violation.id} reaches {own[1]}, above the statutory minimum {ceiling}",
+                                       where, "a 减轻 item's fine lies below the statutory minimum", rule))
+            elif not any(low <= own[0] and own[1] <= high for low, high in ranges):
+                shown = ", ".join(f"{low}–{high}" for low, high in ranges)
+                out.append(Finding("item-outside-statutory", Severity.error, f"list item {item.model.id} of "
+                                   f"{violation.id} ranges {own[0]}–{own[1]}, outside the statutory {shown}", where,
+                                   "an item's fine is its own range inside the statutory one (evaluation would "
+                                   "clamp it); below it only as a mitigated (减轻) item", rule))
+    return out
+
+
+_CERTAINTY = {Verification.verified: 2, Verification.partial: 1, Verification.unverified: 0}
+
+
+def _citation_certainty(ruleset: CompiledRuleset, citation: Citation) -> tuple[Verification, str] | None:
+    """How certain one citation is: the least certain of its own status, where it gives one, and the sources it
+    names (a source whose document, or else title, is the citation's); None when it says nothing of it."""
+    found: list[tuple[Verification, str]] = []
+    if "status" in citation.model_fields_set:
+        found.append((citation.status, f"its citation {citation.label()}"))
+    for source in ruleset.model.sources:
+        if (citation.document and source.document == citation.document) or (
+                citation.title and source.title == citation.title):
+            found.append((source.status, f"source {source.id}"))
+    return min(found, key=lambda pair: _CERTAINTY[pair[0]]) if found else None
+
+
+def _resting_on(ruleset: CompiledRuleset, citations: Sequence[Citation]) -> tuple[Verification, str] | None:
+    """The certainty of what a rule rests on: its best-supported citation (one verified basis is enough; a
+    citation that says nothing of its status is verified, the default)."""
+    certainties = [_citation_certainty(ruleset, citation) for citation in citations]
+    if not certainties or any(c is None for c in certainties):
+        return None
+    return max((c for c in certainties if c is not None), key=lambda pair: _CERTAINTY[pair[0]])
+
+
+def _status_above_source(ruleset: CompiledRuleset) -> list[Finding]:
+    """An item (resting on its basis) or a violation (on its penalty basis) that claims more certainty than
+    what it rests on. A status left out is verified, so an omitted one is reported too."""
+    out: list[Finding] = []
+    model = ruleset.model
+    subjects: list[tuple[str, str, Verification, bool, tuple[Citation, ...], tuple[str | int, ...]]] = [
+        ("violation", vid, v.status, "status" in v.model_fields_set, v.penalty_basis, ("violations", vid))
+        for vid, v in model.violations.items()]
+    subjects += [("list item", item.id, item.status, "status" in item.model_fields_set, (item.basis,),
+                  ("list_items", index)) for index, item in enumerate(model.list_items)]
+    for what, ident, status, given, citations, path in subjects:
+        weakest = _resting_on(ruleset, citations)
+        if weakest is None or _CERTAINTY[status] <= _CERTAINTY[weakest[0]]:
+            continue
+        claimed = f"status {status.value}" if given else f"no status (so {status.value}, the default)"
+        out.append(Finding("status-above-source", Severity.warning, f"{what} {ident} has {claimed}, but "
+                           f"{weakest[1]}, which it rests on, is {weakest[0].value}",
+                           ruleset.positions.locate(ruleset.source, path),
+                           f"write 'status: {weakest[0].value}': it is no better verified than its source", ident))
+    return out
+
+
 def _unused_facts(ruleset: CompiledRuleset) -> list[Finding]:
     read: set[str] = set()
     for violation in ruleset.violations.values():
@@ -378,12 +462,15 @@ def _fine_facts(fine: Fine | None) -> set[str]:
     return {name for name in names if name} | _fine_facts(fine.no_base)
 
 
-def check_versions(rulesets: Sequence[CompiledRuleset]) -> list[Finding]:
-    """Across files: the same id and version twice, and versions of one id whose periods overlap."""
+def check_versions(rulesets: Sequence[CompiledRuleset], *, today: date | None = None) -> list[Finding]:
+    """Across files: the same id and version twice, versions of one id whose periods overlap, a version
+    whose id is not its folder's, and a lapsed version with no later version beside it."""
     out: list[Finding] = []
     by_id: dict[str, list[CompiledRuleset]] = {}
     for ruleset in rulesets:
         by_id.setdefault(ruleset.id, []).append(ruleset)
+    out += _version_ids(rulesets)
+    today = today or date.today()
     for ruleset_id, versions in by_id.items():
         seen: dict[str, CompiledRuleset] = {}
         for ruleset in versions:
@@ -403,4 +490,33 @@ def check_versions(rulesets: Sequence[CompiledRuleset]) -> list[Finding]:
                                    f"(from {later.model.effective})", Location(earlier.source, 1, 1),
                                    f"set 'expires: {later.model.effective}' on version {earlier.version}",
                                    ruleset_id))
+        for ruleset in versions:
+            model = ruleset.model
+            if model.expires is None or model.expires > today:
+                continue
+            if any(other.model.effective >= model.expires for other in versions):
+                continue  # its successor is here: an old version kept for cases of its time (art. 37)
+            out.append(_waived(Finding("version-expired", Severity.warning, f"{model.id} {model.version} expired "
+                                       f"on {model.expires}", Location(ruleset.source, 1, 1),
+                                       "keep it for cases of that time (art. 37), and publish its successor",
+                                       model.id), ruleset))
+    return out
+
+
+def _version_ids(rulesets: Sequence[CompiledRuleset]) -> list[Finding]:
+    """An earlier version (``versions/*.yaml``) keeps the id of its folder's ``ruleset.yaml`` (FORMAT.md)."""
+    out: list[Finding] = []
+    current = {Path(r.source).resolve(): r for r in rulesets if Path(r.source).name == RULESET_FILE}
+    for ruleset in rulesets:
+        path = Path(ruleset.source)
+        if path.parent.name != "versions":
+            continue
+        folder = current.get((path.parent.parent / RULESET_FILE).resolve())
+        if folder is None or folder.id == ruleset.id:
+            continue
+        out.append(Finding("version-id-mismatch", Severity.error, f"earlier version {ruleset.version} has id "
+                           f"{ruleset.id}, but its folder's {RULESET_FILE} is {folder.id}",
+                           ruleset.positions.locate(ruleset.source, ("id",)),
+                           f"a version moved to versions/ keeps its id: 'id: {folder.id}' (or move it to the "
+                           "folder of its own ruleset)", ruleset.id))
     return out

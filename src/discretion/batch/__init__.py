@@ -9,7 +9,8 @@ Result columns: the passed-through columns, then ``violation``, ``outcome`` (cat
 ``mandatory`` (nullable boolean), ``fine_min`` and ``fine_max`` (``decimal.Decimal`` yuan rounded to
 the fen, or None: never float), ``measures``, ``list_item``, ``tier``, ``band``, ``rules`` (the rule
 ids that matched, statute grounds included), ``flags`` and ``error`` (the message of a row whose case
-is invalid; such a row never stops the run).
+is invalid; such a row never stops the run). The result has the input frame's index (a filtered or
+sorted frame's own labels), so it can be assigned or joined back to that frame.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from ..compile import CompiledRuleset
 from ..errors import CaseError, Location, Problem
 from ..models.jurisdiction import Jurisdiction
 from ..models.vocabulary import Outcome
-from .columns import read_frame, text_booleans, unknown_columns
+from .columns import read_frame, text_booleans, to_pandas, unknown_columns
 from .engine import Frame, Row, evaluate_rows
 
 __all__ = ["RESULT_COLUMNS", "evaluate_frame", "read_frame"]
@@ -59,7 +60,8 @@ def evaluate_frame(ruleset: CompiledRuleset | str | Path, frame: Any, *, violati
     or a Dask DataFrame (evaluated partition by partition, returning a Dask DataFrame). Columns other
     than facts must be declared in ``passthrough`` (``id``, ``case_id``, ``synthetic`` and
     ``recorded_*`` always pass). ``progress``: a tqdm bar (default: on from 200,000 rows).
-    ``jurisdiction``: hearing thresholds and calendar, as for ``discretion.evaluate``.
+    ``jurisdiction``: hearing thresholds and calendar, as for ``discretion.evaluate``. The result is
+    indexed as ``frame`` is (rows numbered from 0 for a file or a polars frame).
 
     One act breaching several provisions (行政处罚法第二十九条) is spelt as in a case's JSON: a
     ``violations`` column whose cell is a list of violation ids (a Python list or tuple, or a Parquet
@@ -82,9 +84,11 @@ def evaluate_frame(ruleset: CompiledRuleset | str | Path, frame: Any, *, violati
 
         return evaluate_dask(compiled, frame, violation=violation, id_column=id_column, passthrough=passthrough,
                              jurisdiction=jurisdiction)
-    data = read_frame(frame)
     if isinstance(frame, str | Path):  # name the file in the message: evaluate_pandas sees only the frame
+        data = read_frame(frame)
         unknown_columns(compiled, data.columns, passthrough, source=str(frame))
+    else:  # not read_frame: it numbers the rows from 0, and the result keeps the caller's index
+        data = to_pandas(frame)
     return evaluate_pandas(compiled, data, violation=violation, id_column=id_column, passthrough=passthrough,
                            progress=progress, jurisdiction=jurisdiction)
 
@@ -97,7 +101,8 @@ def evaluate_pandas(ruleset: CompiledRuleset, data: Any, *, violation: str | Non
     if id_column is not None and id_column not in data.columns:
         raise CaseError([Problem("unknown-column", f"id column '{id_column}' is not in the frame",
                                  Location(f"column {id_column}"))])
-    data = data.reset_index(drop=True)
+    labels = data.index  # the caller's: the result carries it (rows are worked on by position)
+    data = data.reset_index(drop=True)  # a copy of the frame, so that text_booleans leaves the caller's alone
     data.attrs = {}  # this copy's only: pandas deep-copies attrs into every column it hands out (~0.2 ms each)
     text_booleans(ruleset, data)  # text columns only: 'true'/'false' cells as booleans, the rest per row
     several = data["violations"] if "violations" in data.columns else None
@@ -135,8 +140,11 @@ def evaluate_pandas(ruleset: CompiledRuleset, data: Any, *, violation: str | Non
     out["violation"] = violations if violations is not None else pd.Series(np.full(len(data), None, dtype=object),
                                                                            index=data.index, dtype=object)
     # copy=False: each column stays its own array (pandas would otherwise copy the object columns into one block);
-    # the frame's own index: the passed-through Series carry it already, so none is realigned
-    return pd.DataFrame({name: out[name] for name in (*kept, *RESULT_COLUMNS)}, index=data.index, copy=False)
+    # built on the positions (the passed-through Series carry them, so none is realigned), then given the
+    # caller's index: a result assigned back to a filtered or sorted frame lands on its own rows
+    result = pd.DataFrame({name: out[name] for name in (*kept, *RESULT_COLUMNS)}, index=data.index, copy=False)
+    result.index = labels
+    return result
 
 
 def _text(dtype: Any) -> bool:

@@ -47,9 +47,13 @@ def read_frame(source: Any) -> Any:
 
     A file that cannot be read (missing, empty, not UTF-8, malformed CSV, corrupt Parquet) is a
     CaseError naming the file, never pandas' or pyarrow's own exception from deep inside.
+
+    The rows are numbered from 0 (a filtered or sorted frame's index is dropped): they are the rows that
+    audit and diff report, and their results line up with them by position whatever the caller's index.
+    ``evaluate_frame`` itself gives its result the caller's index.
     """
     if not isinstance(source, str | Path):
-        return to_pandas(source)
+        return _numbered(to_pandas(source))
     path = Path(source)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet", ".pq", ".arrow", ".feather", ".ipc"):
@@ -66,6 +70,16 @@ def read_frame(source: Any) -> Any:
             return pd.read_feather(path)
     except (OSError, ValueError, pd.errors.ParserWarning) as exc:
         raise CaseError([_unreadable(path, exc)]) from None
+
+
+def _numbered(frame: Any) -> Any:
+    """The frame with its rows numbered 0..n-1 (as it is when they already are; no copy of the values)."""
+    index = frame.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return frame
+    numbered = frame.reset_index(drop=True)
+    numbered.attrs = dict(frame.attrs)  # e.g. ``synthetic``, which diff and audit read
+    return numbered
 
 
 def _unreadable(path: Path, exc: Exception) -> Problem:

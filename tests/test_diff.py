@@ -156,3 +156,44 @@ def test_cli_diff_of_an_unreadable_corpus_names_it(tmp_path: Path) -> None:
     (tmp_path / "empty.csv").write_bytes(b"")
     status, _out, err = _run("diff", str(TAX), str(TAX), "--cases", str(tmp_path / "empty.csv"))
     assert status == 2 and err.startswith(f"{tmp_path / 'empty.csv'}: empty-file:")
+
+
+def _per_case_outcomes(ruleset: Any, frame: Any) -> list[str | None]:
+    """Each row's outcome by ``discretion.evaluate`` (None for an invalid case)."""
+    from discretion.batch.columns import python_value
+
+    facts = [c for c in frame.columns if c in ruleset.schema]
+    out: list[str | None] = []
+    for row in frame.to_dict("records"):
+        known = {k: python_value(row[k]) for k in facts if python_value(row[k]) is not None}
+        try:
+            out.append(discretion.evaluate(ruleset, {"violation": python_value(row["violation"]),
+                                                     "facts": known}).outcome.value)
+        except discretion.DiscretionError:
+            out.append(None)
+    return out
+
+
+@pytest.mark.parametrize("reorder", ["sorted", "filtered", "labelled"])
+def test_impact_is_the_same_whatever_the_order_or_index_of_the_cases(tax: Any, revised: Path, reorder: str) -> None:
+    from discretion import synthetic
+
+    new = discretion.load_ruleset(revised)
+    cases = synthetic.cases(tax, 800, seed=7)
+    frame = {"sorted": lambda: cases.sort_values("act_date"),
+             "filtered": lambda: cases[cases["violation"] == "late-filing"],
+             "labelled": lambda: cases.set_index(cases["case_id"].map(lambda i: f"c{i}"))}[reorder]()
+    assert not frame.index.equals(pd.RangeIndex(len(frame)))
+    whole = diff(tax, new, cases).cases.set_index("case_id")
+    result = diff(tax, new, frame)
+    assert list(result.cases["case_id"]) == list(frame["case_id"])
+    assert result.cases.index.equals(pd.RangeIndex(len(frame)))
+    expected = whole.loc[list(frame["case_id"])].reset_index()
+    pd.testing.assert_frame_equal(result.cases, expected, check_dtype=False)
+    assert result.changed_cases == int((expected["changed"] != "").sum()) > 0
+    assert set(result.impact["violation"]) <= {"late-filing", "withholding-late-report"}
+    head = frame.iloc[:40].drop(columns=["synthetic"])
+    assert list(result.cases["old_outcome"].iloc[:40]) == _per_case_outcomes(tax, head)
+    assert list(result.cases["new_outcome"].iloc[:40]) == _per_case_outcomes(new, head)
+    assert list(result.cases["violation"].iloc[:40]) == list(head["violation"].astype(object))
+

@@ -2,7 +2,8 @@
 
 What a policy team needs before publishing a revision (动态调整): ``rules`` lists violations, bands,
 tiers, list items, facts and formulas added, removed or changed; ``impact`` counts, over a corpus,
-the cases whose outcome, list item, tier or fine range changes, by violation and outcome pair.
+the cases whose outcome, list item, tier or fine range changes, by violation and outcome pair. Cases are compared row by
+row in the corpus's order, whatever its index (a sorted or filtered frame).
 A case that neither version can judge is invalid input (``RulesetDiff.invalid``), never a change; one
 that only one version can judge (a violation or enum value dropped, say) is a change, ``invalid``.
 Two rulesets with no violation in common are refused (no case could be compared); two different
@@ -159,14 +160,23 @@ def diff(old: CompiledRuleset, new: CompiledRuleset, cases: Any = None, *, n: in
                             progress=False)
     after = evaluate_frame(new, corpus.drop(columns=[c for c in extra if c in old.schema]), passthrough=extra,
                            progress=False)
-    rows = pd.DataFrame({"violation": corpus["violation"].astype(object) if "violation" in corpus else None,
+    # by position, never by label: the corpus's violations and ids, and both results, are lined up row for row
+    # whatever index the caller's frame has (a sorted or filtered frame's, or read_frame's 0..n-1)
+    before, after = before.reset_index(drop=True), after.reset_index(drop=True)
+    size = len(before)
+
+    def positional(series: Any) -> Any:
+        return series.reset_index(drop=True)
+
+    rows = pd.DataFrame({"violation": positional(corpus["violation"].astype(object)) if "violation" in corpus else None,
                          "old_outcome": before["outcome"].astype(object),
                          "new_outcome": after["outcome"].astype(object),
                          "old_fine_min": before["fine_min"], "old_fine_max": before["fine_max"],
                          "new_fine_min": after["fine_min"], "new_fine_max": after["fine_max"],
                          "old_rule": before["list_item"].fillna(before["tier"]).astype(object),
-                         "new_rule": after["list_item"].fillna(after["tier"]).astype(object)})
-    ids = corpus["case_id"] if "case_id" in corpus.columns else None
+                         "new_rule": after["list_item"].fillna(after["tier"]).astype(object)},
+                        index=pd.RangeIndex(size))
+    ids = positional(corpus["case_id"]) if "case_id" in corpus.columns else None
     if ids is not None:
         rows.insert(0, "case_id", ids)
     what = []

@@ -76,3 +76,42 @@ def test_an_audit_of_a_filtered_frame_reports_rows_from_0(tax: Any) -> None:
     assert list(report.cases["case_id"]) == list(subset["case_id"])
     for finding in report.findings.itertuples():
         assert report.cases["case_id"].iat[finding.row] == finding.case_id
+
+
+# -- dates out of order -----------------------------------------------------------------------------------
+
+BASE = {"violation": "late-filing", "first_violation": True, "harm": "minor", "corrected": "within_deadline",
+        "act_date": "2023-05-01"}
+
+
+@pytest.mark.parametrize("size", [10, 120])  # the keyed arrays alone; and first the distinct patterns
+@pytest.mark.parametrize("bad_at", ["first", "middle", "last"])
+@pytest.mark.parametrize("field", ["discovery_date", "act_end_date"])
+def test_only_rows_with_dates_out_of_order_get_that_error(tax: Any, size: int, bad_at: str, field: str) -> None:
+    rows = [dict(BASE, **{field: f"2023-{6 + i // 28:02d}-{1 + i % 28:02d}"}) for i in range(size)]
+    bad = {"first": [0], "middle": [size // 2], "last": [size - 1]}[bad_at]
+    bad.append(3 if bad_at != "first" else 4)  # two bad rows, one of them not the first of its group
+    for at in bad:
+        rows[at][field] = "2023-04-01"
+    frame = pd.DataFrame(rows)
+    result = evaluate_frame(tax, frame, progress=False)
+    got, expected = _batch(result), _per_case(tax, frame)
+    assert got == expected
+    erred = [at for at, error in enumerate(result["error"]) if error is not None]
+    assert erred == sorted(bad)
+    assert all("dates-out-of-order" in result["error"].iat[at] and "2023-04-01" in result["error"].iat[at]
+               for at in bad)
+    assert result["outcome"].notna().sum() == size - len(bad)
+
+
+def test_dates_out_of_order_in_a_synthetic_frame_match_per_case(tax: Any) -> None:
+    valid = synthetic.cases(tax, 150, seed=11).drop(columns=["synthetic"])
+    shifted = valid.copy()
+    swap = shifted.index[::3]
+    shifted.loc[swap, "discovery_date"] = shifted.loc[swap, "act_date"] - pd.Timedelta(days=3)
+    cases = pd.concat([valid, shifted], ignore_index=True)  # each bad row after its valid twin, and before
+    cases = pd.concat([cases, valid], ignore_index=True)
+    result = evaluate_frame(tax, cases, progress=False)
+    assert _batch(result) == _per_case(tax, cases)
+    erred = set(cases.index[result["error"].fillna("").str.contains("dates-out-of-order").to_numpy()])
+    assert erred == {150 + at for at in swap if pd.notna(shifted.at[at, "act_date"])} and erred

@@ -253,6 +253,7 @@ def _evaluate_keyed(frame: Frame, tick: Callable[[int], None] | None,
         column, column_bad = coerce_column(ruleset.schema[name], frame.columns[name])
         columns[name] = column
         bad |= column_bad
+    bad |= _dates_out_of_order(columns, size)
     _defaults_and_derived(ruleset, columns, size)
     shared: list[tuple[npt.NDArray[Any], int]] = [(tri.trits(), 3) for tri in (*exemption_masks(columns, size),
                                                                              *leniency_masks(columns, size))]
@@ -285,6 +286,23 @@ def _evaluate_keyed(frame: Frame, tick: Callable[[int], None] | None,
         if tick is not None and served is not None:
             tick(int(served[start:start + CHUNK].sum()))  # the rows these evaluations stand for
     return index, table
+
+
+def _dates_out_of_order(columns: dict[str, Column], size: int) -> Bools:
+    """The rows ``validate_case`` rejects as ``dates-out-of-order`` (a discovery or end before the act):
+    per case, so that each gets its own error. The key reduces dates to what the decision reads of them
+    (time-bar classes), which would otherwise group such a row with valid ones."""
+    from ..case import AFTER_ACT
+
+    out = np.zeros(size, dtype=bool)
+    act = columns.get("act_date")
+    if act is None:
+        return out
+    for name in AFTER_ACT:
+        later = columns.get(name)
+        if later is not None:
+            out |= act.known & later.known & (later.values < act.values)
+    return out
 
 
 def _groups(codes: npt.NDArray[np.int64], count: int) -> Iterator[tuple[int, npt.NDArray[np.int64]]]:

@@ -161,3 +161,27 @@ def test_cli_audit_of_an_unreadable_file_names_it(tmp_path: Path, content: bytes
     assert status == 2 and err.startswith(f"{path}: ") and words in err
     status, _out, err = _run("audit", str(TAX), str(tmp_path / "missing.csv"))
     assert status == 2 and err == f"{tmp_path / 'missing.csv'}: file-not-found: no such file\n"
+
+
+def test_the_median_of_an_even_group_is_the_mean_of_its_middle_two(tax: Any) -> None:
+    """Not the upper middle value, which took one side of a split group for the usual fine."""
+    base = {"violation": "late-filing", "serious_circumstances": False, "first_violation": False, "harm": "moderate",
+            "corrected": "late", "recorded_outcome": "standard"}
+    fines = {"low-1": "1000", "low-2": "1000", "high-1": "999999", "high-2": "999999"}
+    frame = pd.DataFrame([{**base, "case_id": case, "recorded_fine": fine} for case, fine in fines.items()])
+    report = audit(tax, frame)
+    far = {f.case_id: f.message for f in report.findings.itertuples() if (f.kind, f.detail) == ("inconsistent", "fine")}
+    assert set(far) == set(fines)
+    assert all("vs median 500499.5 of 4 similar cases" in message for message in far.values())
+
+
+def test_the_ladder_draws_recorded_fines_with_pandas_missing_values() -> None:
+    from discretion import load_ruleset
+    from discretion.plots import ladder
+
+    ruleset = load_ruleset(TAX)
+    for recorded in (pd.Series([100, None, 300], dtype="Float64"), pd.Series([100, None], dtype="Int64"),
+                     pd.Series([Decimal(100), pd.NA, None, float("nan")], dtype=object)):
+        ax = ladder(ruleset, "late-filing", recorded=recorded)
+        drawn = [float(x) for x, _y in ax.collections[-1].get_offsets()]  # the recorded points, the last drawn
+        assert drawn == [float(v) for v in recorded if not pd.isna(v)]

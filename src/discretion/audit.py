@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import io
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -256,8 +257,8 @@ def _inconsistent(cases: Any, spread: float) -> list[dict[str, Any]]:
             continue
         usual = group["recorded_outcome"].mode().iat[0]
         same = group[group["recorded_outcome"] == usual]
-        fines = sorted(f for f in same["recorded_fine"] if f is not None)
-        median = fines[len(fines) // 2] if fines else None
+        fines = [f for f in same["recorded_fine"] if f is not None]
+        median = statistics.median(fines) if fines else None  # of an even count: the mean of the middle two
         low, high = group["fine_min"].iat[0], group["fine_max"].iat[0]
         width = (high - low) if low is not None and high is not None else None
         limit = width * Decimal(str(spread)) if width else None

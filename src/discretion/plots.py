@@ -72,7 +72,7 @@ def ladder(ruleset: CompiledRuleset, violation: str, *, recorded: Any = None, ax
         ax.text(float(high), y, f" {low:f}–{high:f}", va="center", fontsize=7)
     labels = [label for label, _ in rows]
     if recorded is not None:
-        fines = [float(Decimal(str(f))) for f in recorded if f is not None and f == f]
+        fines = [float(Decimal(str(f))) for f in recorded if not _missing(f)]
         y = len(rows)
         ax.scatter(fines, [y] * len(fines), s=8, alpha=0.5, color="black")
         labels.append("recorded 实际罚款")
@@ -80,6 +80,17 @@ def ladder(ruleset: CompiledRuleset, violation: str, *, recorded: Any = None, ax
     ax.set_xlabel("罚款 fine (元 yuan)")
     ax.set_title(f"{violation}", fontsize=9)
     return ax
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, NaT or pandas' NA (a nullable column's gap, which has no truth value to compare)."""
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - plots come with the analysis extra, pandas with them
+        return value != value
+    return bool(pd.isna(value))
 
 
 def findings_bar(report: AuditReport) -> Any:

@@ -89,7 +89,7 @@ def _missing(value: Any) -> bool:
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - plots come with the analysis extra, pandas with them
-        return value != value
+        return bool(value != value)
     return bool(pd.isna(value))
 
 

@@ -11,7 +11,7 @@ import pytest
 pd = pytest.importorskip("pandas")
 
 import discretion  # noqa: E402
-from discretion import synthetic  # noqa: E402
+from discretion import CaseError, synthetic  # noqa: E402
 from discretion.audit import audit  # noqa: E402
 from discretion.batch import evaluate_frame  # noqa: E402
 from discretion.batch.columns import python_value  # noqa: E402
@@ -115,3 +115,22 @@ def test_dates_out_of_order_in_a_synthetic_frame_match_per_case(tax: Any) -> Non
     assert _batch(result) == _per_case(tax, cases)
     erred = set(cases.index[result["error"].fillna("").str.contains("dates-out-of-order").to_numpy()])
     assert erred == {150 + at for at in swap if pd.notna(shifted.at[at, "act_date"])} and erred
+
+
+# -- columns named twice ----------------------------------------------------------------------------------
+
+
+def test_a_column_named_twice_is_refused_by_name(tax: Any) -> None:
+    frame = pd.DataFrame([["late-filing", "none", "minor", True]] * 10,
+                         columns=["violation", "harm", "harm", "first_violation"])
+    with pytest.raises(CaseError) as caught:
+        evaluate_frame(tax, frame, progress=False)
+    [problem] = caught.value.problems
+    assert problem.code == "duplicate-column" and "'harm'" in problem.message
+    assert str(problem.location) == "column harm"
+    frame.columns = ["violation", "harm", "harm", "harm"]  # with the unknown columns: every problem at once
+    frame["colour"] = "red"
+    with pytest.raises(CaseError) as caught:
+        evaluate_frame(tax, frame, progress=False)
+    assert [p.code for p in caught.value.problems] == ["duplicate-column", "unknown-column"]
+    assert "3 times" in caught.value.problems[0].message

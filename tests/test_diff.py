@@ -197,3 +197,8 @@ def test_impact_is_the_same_whatever_the_order_or_index_of_the_cases(tax: Any, r
     assert list(result.cases["new_outcome"].iloc[:40]) == _per_case_outcomes(new, head)
     assert list(result.cases["violation"].iloc[:40]) == list(head["violation"].astype(object))
 
+
+def test_a_column_named_twice_in_the_cases_is_refused(tax: Any) -> None:
+    cases = pd.DataFrame([["late-filing", "none", "minor"]], columns=["violation", "harm", "harm"])
+    with pytest.raises(discretion.CaseError, match="duplicate-column: column 'harm' appears 2 times"):
+        diff(tax, tax, cases)

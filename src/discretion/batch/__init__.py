@@ -61,7 +61,8 @@ def evaluate_frame(ruleset: CompiledRuleset | str | Path, frame: Any, *, violati
     than facts must be declared in ``passthrough`` (``id``, ``case_id``, ``synthetic`` and
     ``recorded_*`` always pass). ``progress``: a tqdm bar (default: on from 200,000 rows).
     ``jurisdiction``: hearing thresholds and calendar, as for ``discretion.evaluate``. The result is
-    indexed as ``frame`` is (rows numbered from 0 for a file or a polars frame).
+    indexed as ``frame`` is (rows numbered from 0 for a file or a polars frame); a frame
+    naming a column twice is refused (``duplicate-column``).
 
     One act breaching several provisions (行政处罚法第二十九条) is spelt as in a case's JSON: a
     ``violations`` column whose cell is a list of violation ids (a Python list or tuple, or a Parquet

@@ -124,14 +124,26 @@ def to_pandas(frame: Any) -> Any:
 def unknown_columns(ruleset: CompiledRuleset, columns: Iterable[str], passthrough: Sequence[str], *,
                     source: str | None = None, facts: Iterable[str] = ()) -> None:
     """Raise CaseError naming every column that is neither a fact (of the ruleset, or in ``facts``)
-    nor passed through; ``source``: the file, named in each location."""
+    nor passed through, and every column named more than once; ``source``: the file, named in each
+    location."""
+    columns = list(columns)
     allowed = set(passthrough) | set(DEFAULT_PASSTHROUGH) | set(facts)
     where = f"{source}: " if source else ""
+    counts: dict[Any, int] = {}
+    for name in columns:
+        counts[name] = counts.get(name, 0) + 1
+    # a frame can name two columns alike (a CSV cannot: pandas renames the second harm.1); which one
+    # would be the fact? Neither is guessed
     problems = [
+        Problem("duplicate-column", f"column '{name}' appears {count} times in the frame; keep one (rename or drop "
+                "the others)", Location(f"{where}column {name}"))
+        for name, count in counts.items() if count > 1
+    ]
+    problems += [
         Problem("unknown-column", f"column '{name}' is not a fact of ruleset {ruleset.id}; if it is data to keep "
                 "rather than a misspelt fact, pass it with passthrough=[...] (discretion audit/diff: --passthrough "
                 f"{name}) or name it recorded_*", Location(f"{where}column {name}"), _column_hint(str(name), ruleset))
-        for name in columns
+        for name in dict.fromkeys(columns)
         if name not in ruleset.schema and name not in allowed and not str(name).startswith("recorded_")
     ]
     if problems:

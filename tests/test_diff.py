@@ -198,6 +198,42 @@ def test_impact_is_the_same_whatever_the_order_or_index_of_the_cases(tax: Any, r
     assert list(result.cases["violation"].iloc[:40]) == list(head["violation"].astype(object))
 
 
+def test_shall_turned_into_may_is_a_change(tax: Any, tmp_path: Path) -> None:
+    text = TAX.read_text(encoding="utf-8")
+    revised = text.replace("    ground: first_violation\n    modality: shall\n",
+                           "    ground: first_violation\n    modality: may\n", 1)
+    assert revised != text
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(revised.replace('version: "2022.1"', 'version: "2022.3"'), encoding="utf-8")
+    new = discretion.load_ruleset(path)
+    case = {"violation": "late-filing", "facts": {"first_violation": True, "harm": "minor",
+                                                  "corrected": "within_deadline"}}
+    before, after = discretion.evaluate(tax, case), discretion.evaluate(new, case)
+    assert before.outcome == after.outcome and before.mandatory is True and after.mandatory is False
+    cases = pd.DataFrame([{"case_id": "m", "violation": "late-filing", **case["facts"]},
+                          {"case_id": "s", "violation": "late-filing", "first_violation": False, "harm": "minor",
+                           "corrected": "within_deadline"}])
+    result = diff(tax, new, cases)
+    assert list(result.cases["changed"]) == ["mandatory", ""] and result.changed_cases == 1
+    row = result.cases.iloc[0]
+    assert (row["old_outcome"], row["new_outcome"]) == (before.outcome.value, after.outcome.value)
+    assert (row["old_mandatory"], row["new_mandatory"]) == (before.mandatory, after.mandatory)
+    second = [discretion.evaluate(r, {"violation": "late-filing", "facts": {"first_violation": False, "harm": "minor",
+                                                                             "corrected": "within_deadline"}})
+              for r in (tax, new)]
+    assert [result.cases.iloc[1]["old_mandatory"], result.cases.iloc[1]["new_mandatory"]] == \
+        [r.mandatory for r in second]
+    assert list(result.impact[["violation", "old_outcome", "new_outcome", "changed", "cases"]].itertuples(
+        index=False, name=None)) == [("late-filing", "no_penalty", "no_penalty", "mandatory", 1)]
+    # the columns that were there keep their names and places; the new ones come last
+    assert list(result.cases.columns) == [
+        "case_id", "violation", "old_outcome", "new_outcome", "old_fine_min", "old_fine_max", "new_fine_min",
+        "new_fine_max", "old_rule", "new_rule", "changed", "old_error", "new_error", "old_mandatory",
+        "new_mandatory"]
+    synthetic_run = diff(tax, new, n=600, seed=1)
+    assert synthetic_run.changed_cases > 0 and set(synthetic_run.impact["changed"]) == {"mandatory"}
+
+
 def test_a_column_named_twice_in_the_cases_is_refused(tax: Any) -> None:
     cases = pd.DataFrame([["late-filing", "none", "minor"]], columns=["violation", "harm", "harm"])
     with pytest.raises(discretion.CaseError, match="duplicate-column: column 'harm' appears 2 times"):

@@ -2,7 +2,8 @@
 
 What a policy team needs before publishing a revision (动态调整): ``rules`` lists violations, bands,
 tiers, list items, facts and formulas added, removed or changed; ``impact`` counts, over a corpus,
-the cases whose outcome, list item, tier or fine range changes, by violation and outcome pair. Cases are compared row by
+the cases whose outcome, list item, tier or fine range changes, or whose outcome turns from shall into
+may (应当 → 可以) or back (``mandatory``), by violation and outcome pair. Cases are compared row by
 row in the corpus's order, whatever its index (a sorted or filtered frame).
 A case that neither version can judge is invalid input (``RulesetDiff.invalid``), never a change; one
 that only one version can judge (a violation or enum value dropped, say) is a change, ``invalid``.
@@ -78,6 +79,13 @@ def rule_changes(old: CompiledRuleset, new: CompiledRuleset) -> list[Change]:
 @dataclass
 class RulesetDiff(RowProblems):
     """Rules changed (``rules``), per-case results (``cases``) and their summary (``impact``).
+
+    ``cases``: one row per case, numbered from 0 in the corpus's order: ``case_id`` (when given),
+    ``violation``, ``old_outcome``/``new_outcome``, the fine ranges, ``old_rule``/``new_rule`` (list
+    item or tier), ``changed`` (``outcome``, ``mandatory``, ``fine``, ``rule`` joined by ``+``, or
+    ``invalid``; empty when nothing changed), ``old_error``/``new_error`` and
+    ``old_mandatory``/``new_mandatory``. ``mandatory`` is a change only when the outcome stays (the same
+    outcome, now 可以 where it was 应当, or back); a new outcome carries its own modality.
 
     ``invalid``: the problems of the cases neither version can judge (``row``, ``case_id``, ``column``,
     ``code``, ``message``), not counted as changes; ``warnings``: what the reader must know before
@@ -179,19 +187,26 @@ def diff(old: CompiledRuleset, new: CompiledRuleset, cases: Any = None, *, n: in
     ids = positional(corpus["case_id"]) if "case_id" in corpus.columns else None
     if ids is not None:
         rows.insert(0, "case_id", ids)
+    old_mandatory = before["mandatory"].to_numpy(dtype=object, na_value=None)
+    new_mandatory = after["mandatory"].to_numpy(dtype=object, na_value=None)
     what = []
-    for o1, o2, a1, a2, b1, b2, r1, r2, e1, e2 in zip(
+    for o1, o2, a1, a2, b1, b2, r1, r2, m1, m2, e1, e2 in zip(
             rows["old_outcome"], rows["new_outcome"], rows["old_fine_min"], rows["new_fine_min"],
-            rows["old_fine_max"], rows["new_fine_max"], rows["old_rule"], rows["new_rule"], before["error"],
-            after["error"], strict=True):
+            rows["old_fine_max"], rows["new_fine_max"], rows["old_rule"], rows["new_rule"], old_mandatory,
+            new_mandatory, before["error"], after["error"], strict=True):
         if isinstance(e1, str) or isinstance(e2, str):  # neither: invalid input; one: that version rejects it
             what.append("" if isinstance(e1, str) and isinstance(e2, str) else "invalid")
             continue
-        parts = [name for name, changed in (("outcome", o1 != o2), ("fine", (a1, b1) != (a2, b2)),
+        # mandatory: the same outcome turned from shall into may (应当 → 可以) or back; a new outcome
+        # brings its own modality, and is counted as the outcome's change
+        parts = [name for name, changed in (("outcome", o1 != o2), ("mandatory", o1 == o2 and m1 != m2),
+                                            ("fine", (a1, b1) != (a2, b2)),
                                             ("rule", r1 != r2 and not (r1 is None and r2 is None))) if changed]
         what.append("+".join(parts))
     rows["changed"] = what
     rows["old_error"], rows["new_error"] = before["error"], after["error"]
+    rows["old_mandatory"], rows["new_mandatory"] = before["mandatory"], after["mandatory"]  # added last: the
+    # columns before them keep their places
     both = before["error"].notna() & after["error"].notna()
     problems = row_problems(before["error"].where(both, None), ids) + row_problems(after["error"].where(both, None),
                                                                                      ids)

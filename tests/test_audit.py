@@ -42,7 +42,8 @@ def test_findings_of_each_kind(tax: Any) -> None:
     assert not any(case == "in-range" for case, _, _ in kinds)
     assert report.cases.loc[1, "recorded_fine"] == Decimal("2500")
     summary = report.summary.set_index("kind")["cases"].to_dict()
-    assert summary == {"fine_outside_range": 1, "exemption_not_used": 1, "inconsistent": 2}  # too-high: both
+    assert summary == {"fine_outside_range": 1, "exemption_not_used": 1, "penalty_not_imposed": 0,
+                       "inconsistent": 2}  # too-high: both
 
 
 def test_html_report_has_charts_and_label(tax: Any) -> None:
@@ -185,3 +186,16 @@ def test_the_ladder_draws_recorded_fines_with_pandas_missing_values() -> None:
         ax = ladder(ruleset, "late-filing", recorded=recorded)
         drawn = [float(x) for x, _y in ax.collections[-1].get_offsets()]  # the recorded points, the last drawn
         assert drawn == [float(v) for v in recorded if not pd.isna(v)]
+
+
+def test_no_penalty_recorded_without_a_ground_is_a_finding(tax: Any) -> None:
+    """该罚不罚: the reverse of an exemption not used; softened where unknown facts might give a ground."""
+    penalised = {"violation": "late-filing", "first_violation": False, "harm": "serious", "corrected": "not_corrected"}
+    rows = [{**penalised, "case_id": "no-ground", "recorded_outcome": "不予处罚", "recorded_fine": None},
+            {"violation": "late-filing", "first_violation": True, "case_id": "unknown",
+             "recorded_outcome": "no_penalty", "recorded_fine": None},
+            {**penalised, "case_id": "penalised", "recorded_outcome": "standard", "recorded_fine": "500"}]
+    report = audit(tax, pd.DataFrame(rows))
+    assert list(report.cases["outcome"]) == ["standard", "standard", "standard"]
+    found = {(f.case_id, f.detail) for f in report.findings.itertuples() if f.kind == "penalty_not_imposed"}
+    assert found == {("no-ground", "no_ground"), ("unknown", "facts_unknown")}

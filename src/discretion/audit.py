@@ -1,9 +1,11 @@
 """Audit recorded decisions against the recommendations: what a legal-review office looks for.
 
-Three findings, each a row of ``AuditReport.findings``: ``fine_outside_range`` (the recorded fine
+Four findings, each a row of ``AuditReport.findings``: ``fine_outside_range`` (the recorded fine
 leaves the recommended range, or a fine was recorded where none is recommended), ``exemption_not_used``
-(a no-penalty ground or list item applied, yet a penalty was recorded; ``shall`` or ``may``), and
-``inconsistent`` (同案不同罚: cases with the same recommendation path were decided differently).
+(a no-penalty ground or list item applied, yet a penalty was recorded; ``shall`` or ``may``),
+``penalty_not_imposed`` (该罚不罚: no penalty was recorded where no ground for it applied; ``no_ground``,
+or ``facts_unknown`` when facts the case left unknown might have given one), and ``inconsistent``
+(同案不同罚: cases with the same recommendation path were decided differently).
 A row that cannot be judged (an invalid case, a recorded outcome or fine that is not one) is not
 audited but listed in ``AuditReport.invalid`` with its row, column and message: an audit must never
 look clean because its rows were skipped. Install with ``pip install "discretion[analysis]"``.
@@ -31,6 +33,7 @@ __all__ = ["FINDINGS", "RECORDED_OUTCOMES", "AuditReport", "RowProblems", "audit
 FINDINGS = {
     "fine_outside_range": ("罚款超出裁量基准幅度", "recorded fine outside the recommended range"),
     "exemption_not_used": ("应当/可以不予处罚而予以处罚", "an exemption applied but a penalty was recorded"),
+    "penalty_not_imposed": ("无不予处罚依据而未予处罚", "no penalty was recorded where no ground for it applied"),
     "inconsistent": ("同案不同罚", "similar cases treated differently"),
 }
 SIMILAR = ("violation", "outcome", "band", "tier", "list_item")
@@ -208,15 +211,21 @@ def audit(ruleset: CompiledRuleset, frame: Any, *, outcome_column: str = "record
         cases["error"] = _with_recorded(cases["error"], recorded_problems, ids)
         invalid["case_id"] = [None if ids is None else python_value(ids.iat[row]) for row in invalid["row"]]
     findings: list[dict[str, Any]] = []
-    for row, (outcome, mandatory, low, high, fine, recorded, error) in enumerate(zip(
+    for row, (outcome, mandatory, low, high, fine, recorded, error, flags) in enumerate(zip(
             cases["outcome"].astype(object), cases["mandatory"], cases["fine_min"], cases["fine_max"],
-            cases["recorded_fine"], cases["recorded_outcome"], cases["error"], strict=True)):
+            cases["recorded_fine"], cases["recorded_outcome"], cases["error"], cases["flags"], strict=True)):
         if isinstance(error, str):  # listed in ``invalid``
             continue
         if outcome == "no_penalty" and recorded != "no_penalty":
             findings.append(_finding(cases, row, "exemption_not_used", "shall" if mandatory else "may",
                                      f"recommended no_penalty ({'应当' if mandatory else '可以'}), "
                                      f"recorded {recorded}"))
+        elif recorded == "no_penalty" and outcome != "no_penalty":
+            unknown = "facts_unknown" in flags  # an unknown fact might have given a ground: ask, not accuse
+            findings.append(_finding(cases, row, "penalty_not_imposed", "facts_unknown" if unknown else "no_ground",
+                                     f"recorded no_penalty; recommended {outcome}" + (
+                                         " (facts left unknown might give a ground for no penalty)" if unknown
+                                         else ": no ground for no penalty applied")))
         elif fine is not None and fine > 0 and (low is None or high is None):
             findings.append(_finding(cases, row, "fine_outside_range", "no_fine",
                                      f"recorded fine {fine} where no fine is recommended"))

@@ -126,3 +126,20 @@ def test_a_case_file_naming_a_missing_ruleset_fails_at_its_ruleset_line(pytester
     result.stdout.fnmatch_lines(["*basic.cases.yaml:2:*: no-ruleset: ruleset '../rulset.yaml' not found: no file*"])
     result.stdout.no_fnmatch_line("*Traceback*")
     result.stdout.no_fnmatch_line("*FileNotFoundError*")
+
+
+def test_a_misspelt_flag_code_is_refused_where_it_is_written(pytester: pytest.Pytester) -> None:
+    _folder(pytester, cases=CASES.replace("list_item: item-1}", "list_item: item-1,\n"
+                                          "             flags_exclude: [hearing_rigth]}"))
+    result = pytester.runpytest("rs", "--discretion-no-properties")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*basic.cases.yaml:6:*flags_exclude*'hearing_rigth' is not a flag code; "
+                                 "did you mean*hearing_right*"])
+
+
+def test_a_misspelt_measure_code_fails_the_case(pytester: pytest.Pytester) -> None:
+    _folder(pytester, cases=CASES.replace("list_item: item-1}", "list_item: item-1,\n"
+                                          "             measures_exclude: [persuasion_educaton]}"))
+    result = pytester.runpytest("rs", "--discretion-no-properties")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*measures: 'persuasion_educaton' is not a measure of this ruleset; did you mean*"])

@@ -16,13 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ._yaml import Positions, parse_yaml
 from .case import each_provision_once, one_or_several
-from .errors import Location, Problem, RulesetError
+from .errors import Location, Problem, RulesetError, did_you_mean
 from .loading import RULESET_FILE, validation_problems
 from .models.outcome import Recommendation
-from .models.vocabulary import Outcome, PenaltyType
+from .models.vocabulary import FLAGS, Outcome, PenaltyType
 
 __all__ = ["CaseSpec", "Expect", "compare", "find_case_files", "load_case_file", "misnamed_case_file",
-           "ruleset_for"]
+           "ruleset_for", "unknown_measures"]
 
 CASE_SUFFIX = ".cases.yaml"
 
@@ -56,6 +56,16 @@ class Expect(BaseModel):
     measures_exclude: list[str] = Field(default_factory=list)
     flags_include: list[str] = Field(default_factory=list)
     flags_exclude: list[str] = Field(default_factory=list)
+
+    @field_validator("flags_include", "flags_exclude")
+    @classmethod
+    def _known_flags(cls, codes: list[str]) -> list[str]:
+        """A misspelt code would never be among the flags: an exclusion of it could never fail."""
+        for code in codes:
+            if code not in FLAGS:
+                suggestion = did_you_mean(code, FLAGS)
+                raise ValueError(f"{code!r} is not a flag code" + (f"; {suggestion}" if suggestion else ""))
+        return codes
 
 
 class _CaseEntry(BaseModel):
@@ -186,6 +196,15 @@ def compare(expect: Expect, fine_given: bool, got: Recommendation) -> list[str]:
     diffs += _membership("measures", set(got.measure_codes), expect.measures_include, expect.measures_exclude)
     diffs += _membership("flags", {flag.code for flag in got.flags}, expect.flags_include, expect.flags_exclude)
     return diffs
+
+
+def unknown_measures(expect: Expect, known: Iterable[str]) -> list[str]:
+    """The measure codes an expectation names that the ruleset does not know (built-in or its own), as
+    lines: a misspelt code in ``measures_exclude`` would otherwise never fail."""
+    codes = set(known)
+    return [f"measures: {code!r} is not a measure of this ruleset"
+            + (f"; {suggestion}" if (suggestion := did_you_mean(code, codes)) else "")
+            for code in (*expect.measures_include, *expect.measures_exclude) if code not in codes]
 
 
 def _membership(what: str, got: set[str], include: Iterable[str], exclude: Iterable[str]) -> list[str]:

@@ -207,7 +207,7 @@ class CaseItem(_Reported):
         self.spec = spec
 
     def runtest(self) -> None:
-        from .casefiles import compare
+        from .casefiles import compare, unknown_measures
         from .errors import DiscretionError
         from .evaluate import evaluate
         from .render import trace_text
@@ -222,7 +222,8 @@ class CaseItem(_Reported):
         coverage = _coverage(self.config)
         coverage.covered.setdefault(self.spec.ruleset_path.resolve(), set()).update(_covered_by(got))
         coverage.rules.setdefault(self.spec.ruleset_path.resolve(), (ruleset.id, _rules_of(ruleset)))
-        diffs = compare(self.spec.expect, self.spec.fine_given, got)
+        diffs = unknown_measures(self.spec.expect, ruleset.measure_labels) + compare(
+            self.spec.expect, self.spec.fine_given, got)
         if diffs:
             raise DiscretionFailure("\n".join([where, *diffs, "", "trace:", trace_text(got)]))
 

@@ -349,3 +349,10 @@ def test_a_case_shape_error_is_located_at_its_field(tax: Any, case: dict[str, An
     with pytest.raises(CaseError) as info:
         discretion.evaluate(tax, case)
     assert [str(p.location) for p in info.value.problems] == [field]
+
+
+@pytest.mark.parametrize("how", ["data", "json"])
+def test_a_shape_error_does_not_hide_the_facts_errors(tax: Any, how: str) -> None:
+    case = {"violation": "late-filing", "id": 5, "zzz": 1, "facts": {"harm": "x", "harmm": "minor"}}
+    found = problems(tax, case if how == "data" else json.dumps(case))
+    assert [p.split(":")[0] for p in found] == ["id", "zzz", "facts.harm", "facts.harmm"]

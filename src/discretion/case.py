@@ -106,9 +106,15 @@ def _where(name: str, source: str | None) -> Location:
 def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | bytes, *,
                   source: str | None = None) -> ValidCase:
     """Check a case against the ruleset; raise CaseError naming every bad field at once."""
-    case_id, violation_ids, given_facts = _parts(case, source)
+    try:
+        case_id, violation_ids, given_facts = _parts(case, source)
+        problems: list[Problem] = []
+    except CaseError as exc:  # its shape is wrong (an id that is not text, an unknown key): its facts too?
+        facts_of = _violation_and_facts(case)
+        if facts_of is None:
+            raise
+        case_id, violation_ids, given_facts, problems = None, facts_of[0], facts_of[1], list(exc.problems)
     plan = _plan(ruleset)
-    problems: list[Problem] = []
     for vid in violation_ids:
         if vid not in ruleset.violations:
             problems.append(Problem("unknown-violation", f"{shortened(vid)} is not a violation of ruleset {ruleset.id}"
@@ -298,6 +304,23 @@ def completed(ruleset: CompiledRuleset, violation: str, facts: dict[str, Any]) -
     derive(facts, ruleset.violations[violation], ruleset.model.parameters, ruleset.implications,
            same=_plan(ruleset).same[violation])
     return facts
+
+
+def _violation_and_facts(case: Any) -> tuple[tuple[str], Mapping[str, Any]] | None:
+    """One violation and facts named by text in a case the model refused for its other fields (so that
+    their problems are reported with the facts'); None when those two are themselves part of the fault."""
+    if isinstance(case, str | bytes):
+        try:
+            case = loads_case(case)
+        except (ValueError, RecursionError):
+            return None
+    if not isinstance(case, Mapping):
+        return None
+    violation, facts = case.get("violation"), case.get("facts", {})
+    if (type(violation) is str and 0 < len(violation) <= 200 and not lone_surrogate(violation)
+            and type(facts) is dict and all(type(name) is str for name in facts)):
+        return (violation,), facts
+    return None
 
 
 def _as_case(case: Case | Mapping[str, Any] | str | bytes, source: str | None) -> Case:

@@ -356,3 +356,14 @@ def test_a_shape_error_does_not_hide_the_facts_errors(tax: Any, how: str) -> Non
     case = {"violation": "late-filing", "id": 5, "zzz": 1, "facts": {"harm": "x", "harmm": "minor"}}
     found = problems(tax, case if how == "data" else json.dumps(case))
     assert [p.split(":")[0] for p in found] == ["id", "zzz", "facts.harm", "facts.harmm"]
+
+
+@pytest.mark.parametrize(("ruleset", "jurisdiction", "words"), [
+    (None, None, "not a NoneType"), (str(TAX), None, "not a str"), ("model", None, "not a Ruleset"),
+    ("compiled", "GD", "jurisdiction takes one from discretion.load_jurisdiction(path)"),
+])
+def test_a_ruleset_or_jurisdiction_of_the_wrong_kind_is_a_plain_type_error(tax: Any, ruleset: Any, jurisdiction: Any,
+                                                                           words: str) -> None:
+    given = {"model": tax.model, "compiled": tax}.get(ruleset, ruleset) if isinstance(ruleset, str) else ruleset
+    with pytest.raises(TypeError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        discretion.evaluate(given, {"violation": "late-filing"}, jurisdiction=jurisdiction)

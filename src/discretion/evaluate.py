@@ -50,6 +50,8 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
     ...     "corrected": "within_deadline"}}).outcome.value
     'no_penalty'
     """
+    if not isinstance(ruleset, CompiledRuleset) or not (jurisdiction is None or isinstance(jurisdiction, Jurisdiction)):
+        raise _not_compiled(ruleset, jurisdiction)
     key = memo.repeat_key(ruleset, jurisdiction, case) if backend == "native" else None
     key, dates = redating.classed_key(ruleset, key) if key is not None else (None, {})  # dates by what they decide
     if key is not None:
@@ -71,6 +73,15 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
     if key is not None:
         memo.keep(key, ruleset, jurisdiction, rec, pattern=redating.pattern(key) if dates else None)
     return rec
+
+
+def _not_compiled(ruleset: object, jurisdiction: object) -> TypeError:
+    """A caller's programming error, said plainly (it was an AttributeError from inside)."""
+    if not isinstance(ruleset, CompiledRuleset):
+        return TypeError(f"evaluate() takes a ruleset from discretion.load_ruleset(path) (a CompiledRuleset), "
+                         f"not a {type(ruleset).__name__}")
+    return TypeError(f"jurisdiction takes one from discretion.load_jurisdiction(path) (a Jurisdiction) or None, "
+                     f"not a {type(jurisdiction).__name__}")
 
 
 def evaluate_valid(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,

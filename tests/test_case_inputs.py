@@ -367,3 +367,10 @@ def test_a_ruleset_or_jurisdiction_of_the_wrong_kind_is_a_plain_type_error(tax: 
     given = {"model": tax.model, "compiled": tax}.get(ruleset, ruleset) if isinstance(ruleset, str) else ruleset
     with pytest.raises(TypeError, match=words.replace("(", r"\(").replace(")", r"\)")):
         discretion.evaluate(given, {"violation": "late-filing"}, jurisdiction=jurisdiction)
+
+
+def test_a_case_with_more_facts_than_any_ruleset_reads_is_refused_at_once(tax: Any) -> None:
+    many = {f"fact_{n}": True for n in range(1001)}
+    assert problems(tax, {"violation": "late-filing", "facts": many}) == [
+        "facts: too-many-facts: 1001 facts given; a case gives at most 1,000"]
+    assert len(problems(tax, {"violation": "late-filing", "facts": dict(list(many.items())[:1000])})) == 1000

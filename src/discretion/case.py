@@ -114,6 +114,10 @@ def validate_case(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str
         if facts_of is None:
             raise
         case_id, violation_ids, given_facts, problems = None, facts_of[0], facts_of[1], list(exc.problems)
+    if len(given_facts) > MAX_FACTS:  # a ruleset reads dozens: each unknown name would cost a did-you-mean
+        raise CaseError([*problems, Problem(
+            "too-many-facts", f"{len(given_facts)} facts given; a case gives at most {MAX_FACTS:,}",
+            Location(f"{source}: facts" if source else "facts"))])
     plan = _plan(ruleset)
     for vid in violation_ids:
         if vid not in ruleset.violations:
@@ -171,6 +175,9 @@ def _unknown_fact(ruleset: CompiledRuleset, name: str, source: str | None) -> Pr
                    + (f" ({_NOT_UNICODE})" if lone_surrogate(name) else ""),
                    _where(escaped(name if len(name) <= 80 else name[:60] + "…"), source), hint(name, ruleset.schema))
 
+
+MAX_FACTS = 1000
+"""Facts one case may give (a ruleset declares a few dozen): more is refused at once as ``too-many-facts``."""
 
 AFTER_ACT = ("act_end_date", "discovery_date")
 """Dates that cannot precede the act's (art. 36 counts from the act, or from the end of a continuing

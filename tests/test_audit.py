@@ -199,3 +199,16 @@ def test_no_penalty_recorded_without_a_ground_is_a_finding(tax: Any) -> None:
     assert list(report.cases["outcome"]) == ["standard", "standard", "standard"]
     found = {(f.case_id, f.detail) for f in report.findings.itertuples() if f.kind == "penalty_not_imposed"}
     assert found == {("no-ground", "no_ground"), ("unknown", "facts_unknown")}
+
+
+def test_an_audit_of_a_filtered_frame_with_its_recommendations_reports_rows_from_0(tax: Any) -> None:
+    from discretion.batch import evaluate_frame
+
+    frame = pd.concat([_frame(), _frame()], ignore_index=True)
+    part = frame.iloc[3:].copy()  # labelled 3..9
+    recommendations = evaluate_frame(tax, part, passthrough=["recorded_outcome", "recorded_fine"])
+    given = audit(tax, part, recommendations=recommendations)
+    alone = audit(tax, part)
+    assert given.findings.to_dict("records") == alone.findings.to_dict("records")
+    assert sorted(given.findings["row"].unique()) == sorted(alone.findings["row"].unique())
+    assert given.findings["row"].max() < len(part)

@@ -200,7 +200,7 @@ def audit(ruleset: CompiledRuleset, frame: Any, *, outcome_column: str = "record
     unknown_columns(ruleset, data.columns, kept, source=source)
     recs = recommendations if recommendations is not None else evaluate_frame(
         ruleset, data, passthrough=kept, progress=False)
-    cases = recs.copy()
+    cases = recs.reset_index(drop=True)  # rows by position from 0, as findings and problems count them
     outcomes, fines, recorded_problems = _recorded(data, outcome_column, fine_column)
     cases["recorded_outcome"] = pd.Series(outcomes, index=cases.index, dtype=object)
     cases["recorded_fine"] = pd.Series(fines, index=cases.index, dtype=object)

@@ -25,6 +25,7 @@ from ..models.common import Citation, Verification
 from ..models.penalty import Fine, FineShape
 from ..models.ruleset import FINDING_CODES, Ground
 from ..models.vocabulary import ListKind, Modality, Outcome
+from ..publish.statutes import bundled
 from . import PROPERTY_NAMES
 
 __all__ = ["Finding", "Severity", "check", "check_versions"]
@@ -141,6 +142,13 @@ def _citations(ruleset: CompiledRuleset, violation: CompiledViolation) -> list[F
             out.append(Finding("citation-no-article", Severity.warning, f"violation {violation.id} cites "
                                f"《{citation.law}》 without an article", violation.location,
                                "name the article (and paragraph, item) that sets the duty or the penalty",
+                               violation.id))
+        statute = bundled(citation.law, citation.version) if citation.law and citation.version else None
+        if statute is not None and citation.article is not None and citation.article not in statute.numbers:
+            out.append(Finding("citation-no-such-article", Severity.error, f"violation {violation.id} cites "
+                               f"{citation.label()}, which that version does not have (its articles run from "
+                               f"{min(statute.numbers)} to {max(statute.numbers)})", violation.location,
+                               "check the article number against the statute's text in force on that date",
                                violation.id))
     return out
 

@@ -121,10 +121,10 @@ class ListItem(Frozen):
 
 
 FINDING_CODES = (
-    "citation-no-article", "citation-unpinned", "item-ground-mismatch", "item-outside-statutory",
-    "may-weakens-shall", "no-tiers", "rule-never-fires", "space-too-large", "status-above-source", "tier-gap",
-    "tier-order", "tier-outside-statutory", "tier-overlap", "tier-range-overlap", "type-not-authorised",
-    "unused-fact", "unverified-items", "version-expired",
+    "citation-no-article", "citation-no-such-article", "citation-unpinned", "item-ground-mismatch",
+    "item-outside-statutory", "may-weakens-shall", "no-tiers", "rule-never-fires", "space-too-large",
+    "status-above-source", "tier-gap", "tier-order", "tier-outside-statutory", "tier-overlap", "tier-range-overlap",
+    "type-not-authorised", "unused-fact", "unverified-items", "version-expired",
 )
 """The codes of the static checks' findings of one ruleset, each of which a waiver may name (so may a property
 name): checks/static.py produces them, and compiling refuses a waiver naming any other."""

@@ -422,3 +422,13 @@ def test_a_duplicate_key_found_while_reading_without_positions_names_its_first_l
     problem = info.value.problems[0]
     assert problem.code == "duplicate-key" and "(first at line 3)" in problem.message
     assert (problem.location.line, problem.location.column) == (4, 3) if problem.location else False
+
+
+@pytest.mark.parametrize("text", ["format: 1\nid: x\n\tfoo: 1\n", "format: 1\nfacts:\n  a:\n\ttype: bool\n"])
+def test_a_tab_used_to_indent_is_named_in_the_hint(text: str) -> None:
+    with pytest.raises(discretion.RulesetError) as info:
+        discretion.load_ruleset_text(text, source="tabs.yaml")
+    [problem] = info.value.problems
+    assert problem.code == "yaml-syntax"
+    assert problem.hint == "this line is indented with a tab: YAML indents with spaces only"
+    assert (problem.location.line, problem.location.column) == (text.count("\n", 0, text.index("\t")) + 1, 1)

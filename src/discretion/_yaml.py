@@ -592,6 +592,16 @@ def parse_yaml(raw: bytes | str, source: str, *, limits: Limits = LIMITS, positi
     return YamlDocument(reader.data, Positions(reader.keys, reader.values), source)
 
 
+def _tab_hint(text: str, mark: Any) -> str | None:
+    """YAML indents with spaces only; libyaml's message at a tab does not always say it is one."""
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    indent = line[:len(line) - len(line.lstrip(" \t"))]
+    return "this line is indented with a tab: YAML indents with spaces only" if "\t" in indent else None
+
+
 def _read(text: str, source: str, limits: Limits, *, record: bool) -> _Reader:
     """The reader after reading the text's one document (``reader.data``); an error that stops it raised
     as a located RulesetError. Problems that do not stop it are left in ``reader.problems``."""
@@ -610,7 +620,7 @@ def _read(text: str, source: str, limits: Limits, *, record: bool) -> _Reader:
         if "nesting depth" in message:  # libyaml's own bound, met while its scanner reads ahead
             raise RulesetError([Problem("yaml-too-deep", f"nesting deeper than {limits.max_depth} levels",
                                         loc)]) from None
-        raise RulesetError([Problem("yaml-syntax", message or "invalid YAML", loc)]) from None
+        raise RulesetError([Problem("yaml-syntax", message or "invalid YAML", loc, _tab_hint(text, mark))]) from None
     except yaml.reader.ReaderError as exc:  # pragma: no cover - the reader checks all the text up front
         raise RulesetError([_reader_problem(exc, text, source)]) from None
     except yaml.YAMLError as exc:

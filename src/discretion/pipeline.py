@@ -172,6 +172,16 @@ class Evaluation(ProcedureFlags):
             s.matched is None and s.kind in RULE_KINDS for s in self.trace)
         return outcome, self._fine(decision, self._optional_types(decision, band)), open_rule
 
+    def unknown_reads(self, kinds: frozenset[str]) -> frozenset[str]:
+        """The facts left unknown that the rules of ``kinds`` still undecided read (an undecided
+        condition's unknown facts): what ``questions`` asks for the ruleset's sake, read off the trace as
+        from a recommendation's. Needs ``explain`` (the conditions' facts)."""
+        self._decide()
+        self._criminal()
+        return frozenset(name for s in self.trace if s.matched is None and s.kind in kinds
+                         for cond in s.conditions if cond.value is None
+                         for name, value in cond.facts.items() if value is None)
+
     def _decide(self) -> tuple[_Decision, CompiledBand | None, dict[ListKind, list[ListItem]]]:
         exemptions = self._statutory_exemptions()
         band, band_range, fine_applies = self._band()

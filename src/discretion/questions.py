@@ -37,6 +37,17 @@ exempt it either way, and is asked once other answers make it decide. Whether a 
 mandatory is not part of an answer's result: an open "shall" ground under a discretionary no
 penalty is flagged, not asked.
 
+An answer's ``possible_outcomes`` follow the same rule for the case answered with it: its own
+outcome and what answering the facts *that* case asks can reach, so that evaluating the case with the
+answer gives the answer's outcome and, with its ``possible_outcomes``, the answer's list exactly
+(tests/test_questions_consistency.py, within the same limits). Two things make an answer's case ask
+less than the case it answers: it decides other facts (a correction late: not in time), so the
+branches that answered those otherwise are not its own; and art. 31's, 32's and 33(2)'s
+circumstances are asked only where a rule reads them, so where no rule left undecided by the answer
+reads one (``_unasked``), the branches' answers to it are taken back (``_without``): the statute reads
+such a circumstance wherever it is given, but the answer's case does not ask it and, absent, it does
+not hold.
+
 Cost: art. 33(1)'s facts are not explored by evaluating each answer where no rule left undecided
 reads them (``_eligible``): each branch explored for the ruleset's facts is completed from art. 33(1)
 itself, which gives no penalty or leaves the branch's result as it is (``_completion``); a test
@@ -187,10 +198,15 @@ def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation
             return list(kept[1]), list(kept[2])
     waiting = [name for name in joint if name in _STATUTE_READS and name not in eligible]  # not completed at a leaf
     leaves = _explore(ruleset, joint, decide, root, waiting)
-    completions = None if leaves is None else [
-        (answers, facts, _completion(result, facts, names) if (names := free if rules_open else _completable(
-            facts, eligible)) and result[0] is not Outcome.no_penalty else _alone(result))
-        for answers, result, facts, rules_open in leaves]
+
+    def complete(leaf: Leaf) -> tuple[dict[str, Any], dict[str, Any], Completion]:
+        answers, result, facts, rules_open = leaf
+        names = free if rules_open else _completable(facts, eligible)
+        return answers, facts, (_completion(result, facts, names) if names and result[0] is not Outcome.no_penalty
+                                else _alone(result))
+
+    completions = None if leaves is None else [complete(leaf) for leaf in leaves]
+    shown = [name for name in joint if name in _SHOWN]  # asked for a rule: count for art. 31, 32 or 33(2) too
     questions: list[Question] = []
     possible = {rec.outcome}
     if completions is not None:
@@ -208,15 +224,28 @@ def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation
                     by_kind[kind] = (held[0], rec.fine if held == root[1] else None)
                 outcome, fine = by_kind[kind]
             else:
-                (outcome, fine, _), _facts = decide({name: value})
+                (outcome, fine, _), facts = decide({name: value})
             possible.add(outcome)
             if by_value is None:  # too many joint answers to explore: this answer alone
                 reachable: frozenset[Result] = frozenset({_result(outcome, fine)})
             else:
                 answered, anyway, by_class = by_value
+                if name not in free and completions is not None and leaves is not None:
+                    # the other facts this answer decides (a correction: whether in time), and those its
+                    # case no longer asks: the branches that answered otherwise are not its own, and the
+                    # answers to unasked facts are taken back (the statute reads them where given)
+                    derived = {other: facts[other] for other in joint
+                               if other != name and case.facts.get(other) is None and facts.get(other) is not None}
+                    unasked = _unasked(ruleset, case, name, facts, shown) if shown else frozenset()
+                    if derived or unasked:
+                        answered, anyway, by_class = _reachable(name, [
+                            complete(_without(leaf, unasked, decide)) if unasked.intersection(leaf[0]) else done
+                            for leaf, done in zip(leaves, completions, strict=True)
+                            if all(leaf[0].get(other, known) == known for other, known in derived.items())])
                 reachable = frozenset(answered.get(value, _NONE) | anyway
                                       | by_class.get(_class(name, value) if by_class else None, _NONE))
             narrowed.add(reachable)
+            possible.update(result[0] for result in reachable)
             options.append(_option(ruleset, name, value, outcome, fine, reachable))
         if len(narrowed) < 2:
             continue  # every answer leaves the same results within reach: not worth asking
@@ -289,7 +318,7 @@ def _option(ruleset: CompiledRuleset, name: str, value: Any, outcome: Outcome, f
             _OPTIONS_OUT.clear()
         kept = _OPTIONS_OUT[key] = (ruleset, build(
             AnswerOption, value=to_json_value(value), zh=_label(ruleset, name, value), outcome=outcome, fine=fine,
-            possible_outcomes=_ranked(r[0] for r in reachable)))
+            possible_outcomes=_ranked((outcome, *(r[0] for r in reachable)))))
     return kept[1]
 
 
@@ -333,7 +362,9 @@ def _waits(outcome: Outcome, facts: dict[str, Any], later: list[str]) -> bool:
     """Whether a statutory ground that could give a more lenient outcome may yet hold on one of the
     facts still to come that a branch's completion does not answer: art. 30's age, art. 31's, 32's
     and 33(2)'s circumstances where a rule asks them, art. 33(1)'s facts that ``_eligible`` leaves out.
-    (A rule decided without such a fact leaves the statute to read it: its answer may still count.)"""
+    (A rule decided without such a fact leaves the statute to read it: its answer may still count, for
+    this case, which asks it; an answer to another question whose case no longer asks it takes it
+    back: ``_unasked``.)"""
     if outcome is Outcome.no_penalty:
         return False  # nothing outranks it
     holds: dict[str, bool | None] | None = None
@@ -351,6 +382,42 @@ def _waits(outcome: Outcome, facts: dict[str, Any], later: list[str]) -> bool:
 
 
 _STATUTE_READS = frozenset(name for reads in law.READS.values() for name in reads)
+_SHOWN = frozenset(name for rule, reads in law.READS.items() if not law.GROUNDS[rule].asks for name in reads)
+"""The facts of the grounds that hold only on circumstances the case shows (art. 31, 32, 33(2)): asked
+only where a rule reads them."""
+assert not _SHOWN & frozenset(name for rule, reads in law.READS.items() if law.GROUNDS[rule].asks for name in reads)
+
+
+def _unasked(ruleset: CompiledRuleset, case: ValidCase, name: str, facts: dict[str, Any],
+             shown: list[str]) -> frozenset[str]:
+    """Of the ``shown`` facts (art. 31's, 32's and 33(2)'s that a rule reads in the case), those that the
+    case answered with ``name`` (its completed ``facts``) no longer asks: no rule left undecided reads
+    them there. The statute reads an answer to them wherever one is given, so the branches explored
+    for the case itself (which asks them) answer them; the answer to ``name`` must not: its case does
+    not ask them, and art. 31, 32 and 33(2) do not hold on a fact it does not show."""
+    rest = [other for other in shown if other != name]
+    if not rest:
+        return frozenset()
+    reads = _rule_reads(ruleset, case.violation, facts)
+    return frozenset(other for other in rest if other not in reads)
+
+
+def _rule_reads(ruleset: CompiledRuleset, violation_id: str, facts: dict[str, Any]) -> frozenset[str]:
+    """The unknown facts the rules left undecided read, as ``_candidates`` finds them in a trace."""
+    from .pipeline import Evaluation  # the pipeline composes recommendations; it does not ask questions
+
+    violation = ruleset.violations[violation_id]
+    matches = {key: matcher(facts) for key, matcher in violation.matchers}
+    valid = ValidCase("", violation_id, facts, frozenset(facts))
+    return Evaluation(ruleset, violation, valid, matches).unknown_reads(_ASKED_KINDS)
+
+
+def _without(leaf: Leaf, unasked: frozenset[str],
+             decide: Callable[[dict[str, Any]], tuple[Answer, dict[str, Any]]]) -> Leaf:
+    """A branch with the answers to ``unasked`` facts taken back: decided on the others alone."""
+    answers = {name: value for name, value in leaf[0].items() if name not in unasked}
+    (outcome, fine, undecided), facts = decide(answers)
+    return answers, _result(outcome, fine), facts, undecided
 
 
 # -- art. 33(1)'s own facts, answered without evaluating (see the module's docstring) -------------------------

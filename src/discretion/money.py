@@ -2,7 +2,9 @@
 
 Every function is pure. A range is ``(low, high)`` in yuan. ``UNKNOWN`` means a base fact the range
 depends on (illegal gains, days) is not known; ``None`` means no fine applies (e.g. the statute fines
-only after a refusal to correct, or there is no base and no branch for it).
+only after a refusal to correct, or a percentage has no band). A multiple of a base of 0 is the statute's
+``no_base`` branch where it has one, else the multiples of 0: a fine of 0.00, as a base too small to
+reach a cent gives.
 """
 
 from __future__ import annotations
@@ -45,8 +47,10 @@ def _absolute(fine: Fine, facts: Mapping[str, Any], band: Range | None) -> Range
         base = facts.get(fine.multiple_of)
         if base is None:
             return UNKNOWN
-        if base == 0:
-            return _absolute(fine.no_base, facts, band) if fine.no_base is not None else None
+        if base == 0 and fine.no_base is not None:  # the statute's own branch for "没有违法所得的" and the like
+            return _absolute(fine.no_base, facts, band)
+        # Without one, a base of 0 is a base like any other: the multiples of 0, a fine of 0.00 (as a base
+        # of 0.10 gives 0.00 once rounded), within the fine's own bounds if it has any.
         low = base * (fine.min_multiple or ZERO)
         high = base * fine.max_multiple
         return _cap(low, high, fine)

@@ -365,7 +365,7 @@
       case "multiple":
         var base = get(facts, fine.multiple_of);
         if (base === null) { return UNKNOWN; }
-        if (isZero(base)) { return fine.no_base !== null ? absolute(fine.no_base, facts, band) : null; }
+        if (isZero(base) && fine.no_base !== null) { return absolute(fine.no_base, facts, band); }
         low = mul(base, fine.min_multiple !== null ? dec(fine.min_multiple) : ZERO);
         high = mul(base, dec(fine.max_multiple));
         return cap(low, high, fine);

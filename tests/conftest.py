@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,3 +74,21 @@ def fresh_memo() -> Iterator[None]:
     yield
     memo.set_enabled(True)
     memo.clear()
+
+
+@pytest.fixture
+def over_budget(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
+    """Whether each joint exploration of questions since the list was last cleared ran past
+    ``questions.MAX_EXPLORED`` (where answers are explored one fact at a time: approximate by design)."""
+    from discretion import questions
+
+    found: list[bool] = []
+    explore = questions._explore
+
+    def counting(*args: Any) -> Any:
+        leaves = explore(*args)
+        found.append(leaves is None)
+        return leaves
+
+    monkeypatch.setattr(questions, "_explore", counting)
+    yield found

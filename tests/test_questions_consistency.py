@@ -14,7 +14,6 @@ Exact while the case and the answered one explore their answers jointly within `
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -35,21 +34,6 @@ LOUDI = RULESETS / "health" / "loudi-flexible-2022"
 @pytest.fixture(scope="module")
 def bundled() -> list[CompiledRuleset]:
     return [discretion.load_ruleset(path) for path in find_ruleset_files(RULESETS)]
-
-
-@pytest.fixture
-def over_budget(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
-    """Whether each joint exploration since the list was last cleared ran past ``MAX_EXPLORED``."""
-    found: list[bool] = []
-    explore = questions._explore
-
-    def counting(*args: Any) -> Any:
-        leaves = explore(*args)
-        found.append(leaves is None)
-        return leaves
-
-    monkeypatch.setattr(questions, "_explore", counting)
-    yield found
 
 
 def _value(spec: FactSpec, rng: random.Random) -> Any:

@@ -255,11 +255,11 @@ def test_dated_cases_share_the_statute_layer_but_keep_their_own_dates() -> None:
     rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")
     facts = {"first_violation": False, "harm": "minor", "act_date": "2023-01-05"}
     early = discretion.evaluate(rs, {"violation": "late-filing", "facts": {**facts, "discovery_date": "2024-01-05"}})
-    late = discretion.evaluate(rs, {"violation": "late-filing", "facts": {**facts, "discovery_date": "2025-03-01"}})
-    assert (early.outcome.value, late.outcome.value) == ("standard", "no_penalty")
+    late = discretion.evaluate(rs, {"violation": "late-filing", "facts": {**facts, "discovery_date": "2028-03-01"}})
+    assert (early.outcome.value, late.outcome.value) == ("standard", "no_penalty")  # tax: five years (art. 86)
     assert late.has_flag("time_barred") and not early.has_flag("time_barred")
     step = next(s for s in late.trace if s.rule == "APL-36-time-barred")
-    assert "2025-03-01" in (step.note or "")
+    assert "2028-03-01" in (step.note or "")
     for case in (early, late):
         fresh = _without_memo(rs, {"violation": "late-filing", "facts": {**facts, "discovery_date": case.facts[
             "discovery_date"]}})
@@ -336,8 +336,8 @@ def test_a_case_with_other_dates_that_decide_the_same_is_recalled_with_its_own_d
 
 
 @pytest.mark.parametrize(("found", "alike"), [
-    ("2026-03-01", True),  # the two years of art. 36 not yet over
-    ("2026-03-02", False),  # one day past them: barred
+    ("2029-03-01", True),  # the five years of 税收征收管理法 art. 86 (art. 36's 法律另有规定) not yet over
+    ("2029-03-02", False),  # one day past them: barred
 ])
 def test_dates_that_decide_otherwise_are_not_confused(found: str, alike: bool) -> None:
     rs = discretion.load_ruleset(ROOT / "rulesets/tax/first-violation")

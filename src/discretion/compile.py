@@ -190,6 +190,13 @@ class CompiledRuleset:
         return build(RulesetRef, id=self.id, version=self.version, sha256=self.sha256)
 
     @cached_property
+    def special_limitation(self) -> tuple[int, str] | None:
+        """Art. 36's period as a law of this ruleset sets it (``parameters.limitation``): its years and
+        the article's label; None for art. 36's own two or five years."""
+        special = self.model.parameters.limitation
+        return None if special is None else (special.years, special.basis.label())
+
+    @cached_property
     def conditions_read_dates(self) -> bool:
         """Whether a condition reads a date the statute reads (``DATED_FACTS``): if none does, cases
         alike but for those dates differ only where the statute reads them (see ``redating``)."""

@@ -134,7 +134,7 @@ def _statute_view(ruleset: CompiledRuleset, facts: dict[str, Any]) -> tuple[dict
                                                                             date | None]:
     """The facts with what the statute reads their dates for as two derived inputs (art. 36's time
     bar, art. 37's version in force), and the bar's wording and the act's date to fill in after."""
-    barred, why = law.limitation(facts)
+    barred, why = law.limitation(facts, ruleset.special_limitation)
     act = facts.get("act_date")
     outside = act is not None and not ruleset.model.in_force_on(act)
     return {**facts, BARRED: barred, OUTSIDE_VERSION: outside}, barred, why, act

@@ -119,7 +119,7 @@ ART33_NO_FAULT = StatutoryGround(
 ART36_BARRED = StatutoryGround(
     "APL-36-time-barred", Outcome.no_penalty, Modality.shall,
     article(36, text="违法行为在二年内未被发现的，不再给予行政处罚；涉及公民生命健康安全、金融安全且有危害后果的，"
-            "上述期限延长至五年"),
+            "上述期限延长至五年。法律另有规定的除外"),
     "超过追责时效，不再给予行政处罚", "time-barred: no penalty")
 ART30_YOUTH = StatutoryGround(
     "APL-30-14-to-17", Outcome.lighter, Modality.shall,
@@ -189,35 +189,47 @@ def _dates_of_limitation(facts: Mapping[str, Any]) -> tuple[date, date] | None:
     return None if start is None or found is None else (start, found)
 
 
-def time_bars(facts: Mapping[str, Any]) -> tuple[bool, bool] | None:
-    """Whether the act is time-barred on discovery after 2 years and after 5 (art. 36 para. 1); None
-    when a date is unknown. All that the dates decide, whichever period the other facts make apply."""
+Special = tuple[int, str] | None
+"""A law's own period of art. 36 ("法律另有规定的除外"): its years and the article's label; None for art.
+36's own (``CompiledRuleset.special_limitation``)."""
+
+
+def time_bars(facts: Mapping[str, Any], special: Special = None) -> tuple[bool, ...] | None:
+    """Whether the act is time-barred on discovery after 2 years and after 5 (art. 36 para. 1), or after
+    the ``special`` period alone; None when a date is unknown. All that the dates decide, whichever
+    period the other facts make apply."""
     dates = _dates_of_limitation(facts)
     if dates is None:
         return None
     start, found = dates
+    if special is not None:
+        return (found > add_years(start, special[0]),)
     return found > add_years(start, LIMITATION_YEARS), found > add_years(start, EXTENDED_LIMITATION_YEARS)
 
 
-def limitation(facts: Mapping[str, Any]) -> tuple[bool | None, str]:
-    """Art. 36: is the act time-barred on its discovery date? (None when a date is unknown.)"""
+def limitation(facts: Mapping[str, Any], special: Special = None) -> tuple[bool | None, str]:
+    """Art. 36: is the act time-barred on its discovery date? (None when a date is unknown.) A ``special``
+    period set by the law breached replaces two and five years."""
     dates = _dates_of_limitation(facts)
     if dates is None:
         return None, "act or discovery date unknown"
     start, found = dates
-    harm = facts.get("harm")
-    extended = facts.get("life_health_financial_safety") is True and harm is not None and harm != "none"
-    years = EXTENDED_LIMITATION_YEARS if extended else LIMITATION_YEARS
+    if special is not None:
+        years, law = special[0], f" ({special[1]})"
+    else:
+        harm = facts.get("harm")
+        extended = facts.get("life_health_financial_safety") is True and harm is not None and harm != "none"
+        years, law = EXTENDED_LIMITATION_YEARS if extended else LIMITATION_YEARS, ""
     limit = add_years(start, years)
     basis = "act_end_date" if facts.get("act_end_date") else "act_date"
-    return found > limit, f"{years} years from {basis} {start.isoformat()} end on {limit.isoformat()}; " \
+    return found > limit, f"{years} years{law} from {basis} {start.isoformat()} end on {limit.isoformat()}; " \
                           f"discovered {found.isoformat()}"
 
 
-def exemption(facts: Mapping[str, Any]) -> list[tuple[StatutoryGround, bool | None, str]]:
+def exemption(facts: Mapping[str, Any], special: Special = None) -> list[tuple[StatutoryGround, bool | None, str]]:
     """The statutory no-penalty grounds, each with whether it holds (None: unknown) and why."""
     grounds = exemption_undated(facts)
-    barred, barred_why = limitation(facts)
+    barred, barred_why = limitation(facts, special)
     grounds.insert(LIMITATION_POSITION, (ART36_BARRED, barred, barred_why))
     return grounds
 
@@ -309,8 +321,12 @@ def _age(facts: Mapping[str, Any], test: Callable[[int], bool]) -> tuple[bool | 
 
 
 def _capacity(facts: Mapping[str, Any], lost: str) -> tuple[bool, str]:
-    """Art. 31: capacity is presumed; its loss holds only when the case gives it."""
+    """Art. 31: capacity is presumed; its loss holds only when the case gives it, and only for a person
+    (精神病人、智力残疾人): never for an organisation."""
     capacity = facts.get("capacity")
+    party = facts.get("party_type")
+    if capacity is not None and party in ORGANISATIONS:
+        return False, f"capacity = {capacity}, party_type = {party}: 单位不适用 (not a natural person)"
     if capacity is not None:
         return capacity == lost, f"capacity = {capacity}"
     return False, "capacity = None: 未经认定丧失辨认或者控制能力 (presumed full: no loss established)"

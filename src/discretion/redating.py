@@ -54,7 +54,8 @@ def classed_key(ruleset: CompiledRuleset, key: tuple[Any, ...]) -> tuple[tuple[A
     if act is not None and any(dates.get(name, act) < act for name in AFTER_ACT):
         return None, {}  # dates out of order: the long way refuses the case (the key would not tell it apart)
     in_force = None if act is None else ruleset.model.in_force_on(act)
-    return (*key[:_VALUES], tuple(values), *key[_VALUES + 1:-1], law.time_bars(dates), in_force, key[-1]), dates
+    bars = law.time_bars(dates, ruleset.special_limitation)
+    return (*key[:_VALUES], tuple(values), *key[_VALUES + 1:-1], bars, in_force, key[-1]), dates
 
 
 def pattern(key: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -68,7 +69,7 @@ def redated(rec: Recommendation, ruleset: CompiledRuleset, dates: dict[str, date
     echo = rec.facts
     for name, day in dates.items():
         echo[name] = day.isoformat()  # the same place in the echo: the key kept the order of the names
-    barred, why = law.limitation({**echo, **dates})  # harm and its kind, as echoed, with the typed dates
+    barred, why = law.limitation({**echo, **dates}, ruleset.special_limitation)  # harm as echoed, dates typed
     stamp(rec, ruleset, barred, why, dates.get("act_date"))
     return rec
 

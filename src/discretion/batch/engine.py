@@ -255,8 +255,8 @@ def _evaluate_keyed(frame: Frame, tick: Callable[[int], None] | None,
         bad |= column_bad
     bad |= _dates_out_of_order(columns, size)
     _defaults_and_derived(ruleset, columns, size)
-    shared: list[tuple[npt.NDArray[Any], int]] = [(tri.trits(), 3) for tri in (*exemption_masks(columns, size),
-                                                                             *leniency_masks(columns, size))]
+    masks = (*exemption_masks(columns, size, ruleset.special_limitation), *leniency_masks(columns, size))
+    shared: list[tuple[npt.NDArray[Any], int]] = [(tri.trits(), 3) for tri in masks]
     shared.extend(_flag_parts(ruleset, columns, size))
     common = dense_codes(shared, size)
     codes = np.where(bad, -1, frame.spec_codes)

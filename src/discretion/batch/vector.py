@@ -19,7 +19,14 @@ import numpy as np
 import numpy.typing as npt
 
 from ..expr import nodes as n
-from ..law import AGE_OF_MAJORITY, AGE_OF_RESPONSIBILITY, EXTENDED_LIMITATION_YEARS, LIMITATION_YEARS
+from ..law import (
+    AGE_OF_MAJORITY,
+    AGE_OF_RESPONSIBILITY,
+    EXTENDED_LIMITATION_YEARS,
+    LIMITATION_YEARS,
+    ORGANISATIONS,
+    Special,
+)
 from ..models.facts import FactKind, FactSpec
 
 __all__ = ["Column", "NotVectorisable", "Tri", "condition_mask", "exemption_masks", "in_codes", "leniency_masks"]
@@ -358,19 +365,27 @@ def _add_years(days: Ints, years: int) -> Ints:
     return result
 
 
-def exemption_masks(columns: dict[str, Column], size: int) -> list[Tri]:
+def exemption_masks(columns: dict[str, Column], size: int, special: Special = None) -> list[Tri]:
     """``law.exemption`` in its order: under 14, no capacity, time-barred, no fault, minor, first."""
     child = _int_test(columns, "age_at_act", 0, AGE_OF_RESPONSIBILITY, size)
-    incapable = _enum_in(columns, "capacity", ("none",), size)
+    incapable = _capacity(columns, "none", size)
     timely = _fact_tri(columns, "timely_corrected", size)
     no_harm = _enum_in(columns, "harm", ("none",), size)
     small_harm = _enum_in(columns, "harm", ("none", "minor"), size)
     minor = _and([_fact_tri(columns, "minor_violation", size), timely, no_harm], size)
     first = _and([_fact_tri(columns, "first_violation", size), timely, small_harm], size)
-    return [child, incapable, _barred(columns, size), _fact_tri(columns, "no_fault_evidence", size), minor, first]
+    return [child, incapable, _barred(columns, size, special), _fact_tri(columns, "no_fault_evidence", size), minor,
+            first]
 
 
-def _barred(columns: dict[str, Column], size: int) -> Tri:
+def _capacity(columns: dict[str, Column], lost: str, size: int) -> Tri:
+    """``law._capacity``: the loss given, and never for an organisation (art. 31 concerns persons)."""
+    given = _enum_in(columns, "capacity", (lost,), size)
+    organisation = _enum_in(columns, "party_type", tuple(sorted(ORGANISATIONS)), size).true
+    return Tri(given.true & ~organisation, given.known | organisation)
+
+
+def _barred(columns: dict[str, Column], size: int, special: Special = None) -> Tri:
     act = columns.get("act_date")
     end = columns.get("act_end_date")
     found = columns.get("discovery_date")
@@ -388,8 +403,11 @@ def _barred(columns: dict[str, Column], size: int) -> Tri:
         np.zeros(size, dtype=bool)
     extended = safety & harmful
     safe_start = np.where(known, start, 0).astype(np.int64)
-    limit = np.where(extended, add_years(safe_start, EXTENDED_LIMITATION_YEARS),
-                     add_years(safe_start, LIMITATION_YEARS))
+    if special is not None:  # a law's own period (art. 36: 法律另有规定), whatever the harm
+        limit = add_years(safe_start, special[0])
+    else:
+        limit = np.where(extended, add_years(safe_start, EXTENDED_LIMITATION_YEARS),
+                         add_years(safe_start, LIMITATION_YEARS))
     return Tri((found.values > limit) & known, known)
 
 
@@ -397,7 +415,7 @@ def leniency_masks(columns: dict[str, Column], size: int) -> list[Tri]:
     """``law.mandatory_leniency`` in its order: aged 14–17, partial capacity, art. 32 items 1–4."""
     return [
         _int_test(columns, "age_at_act", AGE_OF_RESPONSIBILITY, AGE_OF_MAJORITY, size),
-        _enum_in(columns, "capacity", ("partial",), size),
+        _capacity(columns, "partial", size),
         *(_fact_tri(columns, name, size)
           for name in ("consequences_eliminated", "coerced", "confessed", "meritorious")),
     ]

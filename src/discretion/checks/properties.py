@@ -215,7 +215,7 @@ def statute_not_overridden(ruleset: CompiledRuleset, case: dict[str, Any]) -> No
     """The statutory layer wins over any ruleset (art. 30, 31, 33, 36), and arguing never costs (art. 45)."""
     rec = _run(ruleset, case)
     typed = _typed_facts(ruleset, rec)
-    for ground, holds, _ in law.exemption(typed):
+    for ground, holds, _ in law.exemption(typed, ruleset.special_limitation):
         if holds and ground.modality.value == "shall" and not (
                 rec.outcome is Outcome.no_penalty and rec.mandatory):
             raise _fail(case, rec, f"statutory ground {ground.rule} holds but the result is "

@@ -142,6 +142,14 @@ class Waiver(Frozen):
     reason: str = Field(min_length=10)
 
 
+class SpecialLimitation(Frozen):
+    """Art. 36's "法律另有规定的除外": a law's own period within which a violation must be discovered, in
+    place of two years (five where life, health or financial safety is involved and harm followed)."""
+
+    years: int = Field(ge=1, le=20, description="the period, e.g. 5 for 税收征收管理法 art. 86")
+    basis: Citation = Field(description="the article that sets it, with its text")
+
+
 class Parameters(Frozen):
     """Issuer-specific parameters."""
 
@@ -153,6 +161,9 @@ class Parameters(Frozen):
     first_violation_since: date | None = Field(
         default=None, description="prior violations dated before this day do not count, e.g. when 初次违法 is "
         "'自本清单正式施行之日起…第一次被发现'; None: no such limit")
+    limitation: SpecialLimitation | None = Field(
+        default=None, description="a special period of art. 36 set by the law the violations breach; None: "
+        "art. 36's own two (or five) years")
 
 
 class Ruleset(Frozen):

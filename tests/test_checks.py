@@ -144,8 +144,9 @@ def test_a_violation_whose_only_penalty_basis_is_partial_claims_no_more(tmp_path
 
 
 def test_no_bundled_item_or_violation_claims_more_than_its_source() -> None:
-    found = [str(f) for f in _findings(RULESETS) if f.code == "status-above-source"]
-    assert found == []
+    found = [f for f in _findings(RULESETS) if f.code == "status-above-source"]
+    assert [str(f) for f in found if f.severity is not Severity.info] == []  # each one left is waived, with why
+    assert {f.subject for f in found} == {"guangde-01", "guangde-02"}  # rows read whole on a page cut after them
     tax = discretion.load_ruleset(RULESETS / "tax" / "first-violation")
     assert {i.id: i.status.value for i in tax.model.list_items if i.id <= "tax-fv-08"} == {
         f"tax-fv-0{n}": "partial" for n in range(1, 9)}

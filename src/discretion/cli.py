@@ -179,15 +179,16 @@ def _ask(ruleset: Any, case: Any, source: str, args: argparse.Namespace, out: Te
 
 def _notice(args: argparse.Namespace, out: TextIO) -> int:
     from .evaluate import evaluate
-    from .loading import load_ruleset
+    from .loading import load_jurisdiction, load_ruleset
     from .notice import render_notice
 
     ruleset = load_ruleset(args.ruleset)
+    jurisdiction = load_jurisdiction(args.jurisdiction) if args.jurisdiction else None
     data, source = _read_case(args.case, sys.stdin)
-    rec = evaluate(ruleset, data, source=source)
+    rec = evaluate(ruleset, data, source=source, jurisdiction=jurisdiction)
     on: date | None = args.date
     out.write(render_notice(ruleset, rec, party=args.party, agency=args.agency, on=on,
-                            templates=Path(args.templates) if args.templates else None))
+                            templates=Path(args.templates) if args.templates else None, jurisdiction=jurisdiction))
     return 0
 
 
@@ -324,9 +325,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("ruleset")
     p.add_argument("case")
     p.add_argument("--party", default="当事人", help="the party's name")
-    p.add_argument("--agency", default="（执法机关）", help="the enforcement agency's name")
-    p.add_argument("--date", type=_iso_date, help="date of the notice, YYYY-MM-DD (default today)")
+    p.add_argument("--agency", help="the enforcement agency's name (default: a marked blank to fill in)")
+    p.add_argument("--date", type=_iso_date, help="date of the notice, YYYY-MM-DD; the hearing-request deadline "
+                   "counts from it (default: the case's notice_date, else today)")
     p.add_argument("--templates", help="a folder with notice_penalty.txt / notice_no_penalty.txt to use instead")
+    p.add_argument("--jurisdiction", help="a jurisdiction file: hearing thresholds (较大数额) and the holiday "
+                   "calendar the hearing-request deadline skips (discretion.load_jurisdiction)")
     p.set_defaults(run=_notice)
 
     p = sub.add_parser("show", help="print a loaded ruleset")

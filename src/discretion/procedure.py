@@ -27,6 +27,15 @@ OUTSIDE_VERSION = "\x00outside_version"  # art. 37: the act falls outside this v
 DATED = "(dated wording, filled in per case)"  # stands where the run would quote those dates
 
 
+# Art. 63(1)(1)(2): penalties whose amount decides the hearing right against a jurisdiction's thresholds
+_AMOUNT_TYPES = frozenset({PT.fine, PT.confiscate_illegal_gains, PT.confiscate_illegal_property})
+# Art. 63(1)(2): what is confiscated and the case fact giving its value (illegal property's value is a fact a
+# ruleset declares when its cases state it; absent, the value is unknown)
+_CONFISCATIONS = ((PT.confiscate_illegal_gains, "illegal_gains", "没收违法所得", "the illegal gains confiscated"),
+                  (PT.confiscate_illegal_property, "illegal_property_value", "没收非法财物价值",
+                   "the value of the illegal property confiscated"))
+
+
 class ProcedureFlags:
     """Mixed into the evaluation: raises the procedural flags once the decision is known."""
 
@@ -43,20 +52,26 @@ class ProcedureFlags:
         raise NotImplementedError
 
     def _hearing(self, types: set[PT], fine: FineRange | None) -> None:
-        """Art. 63: licence, business and practice penalties always; fines when 较大数额 (a jurisdiction's)."""
+        """Art. 63(1): licence, business and practice penalties always (items 3, 4); a 较大数额 fine (item 1)
+        and the confiscation of 较大数额 illegal gains or 较大价值 illegal property (item 2) against the
+        thresholds of a jurisdiction file. A right found on one ground is a right; otherwise any ground left
+        undecided (no jurisdiction, no threshold, the party type or the confiscated value unknown) is unknown."""
         if types & law.HEARING_TYPES:
             self.flag("hearing_right", "行政处罚法第63条第1款第3、4项", "、".join(
                 PENALTY_TYPES[t.value].zh for t in PT if t in types & law.HEARING_TYPES))
-        elif PT.fine in types or PT.confiscate_illegal_gains in types:
-            threshold = self._hearing_threshold(types)
-            if threshold is None:
+        elif types & _AMOUNT_TYPES:
+            if self.jurisdiction is None:
                 self.flag("hearing_right_unknown", "行政处罚法第63条第1款第1、2项",
                           "较大数额 is set by the province or ministry; no threshold is loaded for this jurisdiction")
-            elif fine is not None and fine.max >= threshold:
-                self.flag("hearing_right", "行政处罚法第63条第1款第1项",
-                          f"罚款达到{threshold}元（{self._threshold_source()}）时告知听证权利")
             else:
-                return
+                held, missing = self._hearing_by_amount(types, fine)
+                if held:
+                    items = "、".join(dict.fromkeys(item for item, _ in held))
+                    self.flag("hearing_right", f"行政处罚法第63条第1款第{items}项", "；".join(t for _, t in held))
+                elif missing:
+                    self.flag("hearing_right_unknown", "行政处罚法第63条第1款第1、2项", "; ".join(missing))
+                else:
+                    return
         else:
             return
         notice = self.facts.get("notice_date")
@@ -73,6 +88,40 @@ class ProcedureFlags:
             else:
                 note = None if calendar else "weekends skipped; statutory holidays not loaded"
         self.deadlines.append(_hearing_request(notice, due, note))
+
+    def _hearing_by_amount(self, types: set[PT], fine: FineRange | None) -> tuple[list[tuple[str, str]], list[str]]:
+        """Art. 63(1)(1)(2) against the loaded jurisdiction: the grounds that give a hearing right (item, text)
+        and, for those left undecided, what is missing."""
+        assert self.jurisdiction is not None
+        jid = self.jurisdiction.id
+        hearing = self.jurisdiction.hearing
+        if hearing is None:
+            return [], [f"jurisdiction {jid} sets no 较大数额 thresholds (hearing: absent)"]
+        source = self._threshold_source()
+        held: list[tuple[str, str]] = []
+        missing: list[str] = []
+        if PT.fine in types and fine is not None:
+            party = self.facts.get("party_type")
+            threshold = self._hearing_threshold(types)
+            if party is None:
+                missing.append("party type unknown: the 较大数额 fine threshold differs for natural persons "
+                               "and organisations")
+            elif threshold is None:
+                whom = "natural persons" if party == "natural_person" else "organisations"
+                missing.append(f"jurisdiction {jid} sets no 较大数额 fine threshold for {whom}")
+            elif fine.max >= threshold:
+                held.append(("1", f"罚款达到{threshold}元（{source}）时告知听证权利"))
+        for kind, fact, zh, en in _CONFISCATIONS:
+            if kind not in types:
+                continue
+            value = self.facts.get(fact)
+            if hearing.confiscation_value is None:
+                missing.append(f"jurisdiction {jid} sets no 较大数额/较大价值 confiscation threshold")
+            elif value is None:
+                missing.append(f"{en} unknown (fact {fact})")
+            elif Decimal(str(value)) >= hearing.confiscation_value:
+                held.append(("2", f"{zh}{value}元，达到{hearing.confiscation_value}元（{source}）时告知听证权利"))
+        return held, list(dict.fromkeys(missing))
 
     def _hearing_threshold(self, types: set[PT]) -> Decimal | None:
         hearing = self.jurisdiction.hearing if self.jurisdiction else None

@@ -69,7 +69,8 @@ def _money(rng: random.Random, anchors: list[Decimal]) -> str:
     choice = rng.random()
     if anchors and choice < 0.5:
         base = rng.choice(anchors)
-        value = max(Decimal(0), base + rng.choice([Decimal(-1), Decimal("-0.01"), Decimal(0), Decimal("0.01"), 1]))
+        steps = [Decimal(-1), Decimal("-0.01"), Decimal(0), Decimal("0.01"), Decimal(1)]
+        value = max(Decimal(0), base + rng.choice(steps))
     elif choice < 0.6:
         value = Decimal(0)
     else:
@@ -83,9 +84,48 @@ def _date(rng: random.Random, anchors: list[date]) -> date:
     return date(2019, 1, 1) + timedelta(days=rng.randrange(0, 365 * 6))
 
 
-def generate_cases(ruleset: CompiledRuleset, count: int, seed: int) -> list[dict[str, Any]]:
-    """Random cases over every fact (declared and standard), biased to the conditions' boundaries."""
+# Values each side must refuse, or accept, alike (fact_values.py, case.py): text that is almost a number,
+# sizes at the limits, dates that are not YYYY-MM-DD. Some of them are valid on purpose.
+MALFORMED: dict[FactKind, tuple[Any, ...]] = {
+    FactKind.money: ("1,00", "12,34.5", "+0", ",0", "0,", ".5", "5.", "1_000", "１０", "0x10", "NaN", "Infinity",
+                     "-5", "0.001", "1.000", "0E-50", "1e3", "1e-3", "1e16", "1000000000000000.01",
+                     "1000000000000000", " 1,000 ", "1,000.50", "1,000,000", "\t5", "-0", "100元", "", " ", 1e21),
+    FactKind.number: ("+1", ".5", "5.", "1,0", "1e-16", "1e16", "1e15", "0.0000000000000001", " 2.5 ", "2.5\t", "NaN",
+                      "-0", "1E2", "0e-20", "", "Infinity"),
+    FactKind.integer: ("+2", "3.0", " 4 ", "03", "-1", "1e1", "３", "9999999999999999999999", "1000000000000000",
+                       "1000000000000001", "-1000000000000001", "2.5", 10 ** 16, 1e300, 3.0, "\t4", "", True),
+    FactKind.date: ("2023-02-29", "2023-3-1", "20230301", " 2023-03-01", "2023-03-01T00:00", "2024-02-29", 20230301),
+    FactKind.bool: ("true", 1, 0, "是", None),
+}
+MALFORMED[FactKind.days] = MALFORMED[FactKind.integer]
+
+
+def _malform(rng: random.Random, ruleset: CompiledRuleset, facts: dict[str, Any]) -> None:
+    """Spoil one fact of a generated case (or put its dates out of order), for the refusals' comparison."""
+    act = facts.get("act_date")
+    if isinstance(act, str) and rng.random() < 0.25:
+        later = rng.choice([n for n in ("act_end_date", "discovery_date") if n in ruleset.schema])
+        facts[later] = (date.fromisoformat(act) - timedelta(days=rng.choice([1, 2, 30, 800]))).isoformat()
+        return
+    names = [n for n, spec in ruleset.schema.items()
+             if n != "party_argued" and (spec.type in MALFORMED or spec.type is FactKind.enum)]
+    name = rng.choice(names)
+    spec = ruleset.schema[name]
+    if spec.type is FactKind.enum:
+        facts[name] = rng.choice(["", "unknown-code", spec.codes[0].upper(), f" {spec.codes[0]}", 1])
+    else:
+        facts[name] = rng.choice(MALFORMED[spec.type])
+
+
+def generate_cases(ruleset: CompiledRuleset, count: int, seed: int, *, malformed: float = 0.0) -> list[dict[str, Any]]:
+    """Random cases over every fact (declared and standard), biased to the conditions' boundaries.
+
+    With ``malformed`` above 0, that share of the cases has one fact spoilt (text that is almost a number,
+    a date out of order…), so that the page and the library are compared on what they refuse too; at 0
+    the cases are those of earlier runs, seed for seed.
+    """
     rng = random.Random(seed)
+    spoil = random.Random(seed + 1)
     literals = condition_literals(ruleset)
     numbers = [Decimal(v) for v in literals if isinstance(v, int | Decimal) and not isinstance(v, bool)]
     dates = [v for v in literals if isinstance(v, date)]
@@ -129,6 +169,8 @@ def generate_cases(ruleset: CompiledRuleset, count: int, seed: int) -> list[dict
                 facts[name] = [{"date": (act - timedelta(days=rng.randrange(-30, 1200))).isoformat(),
                                 "violation": rng.choice([vid, group, "other", None])}
                                for _ in range(rng.choice([0, 0, 1, 2]))]
+        if malformed and spoil.random() < malformed:
+            _malform(spoil, ruleset, facts)
         cases.append({"violation": vid, "facts": facts})
     return cases
 
@@ -151,15 +193,38 @@ def _label(citation: dict[str, Any]) -> str:
     return Citation.model_validate(citation).label()
 
 
+def _python_answer(ruleset: CompiledRuleset, case: dict[str, Any]) -> dict[str, Any]:
+    from discretion.errors import CaseError
+
+    try:
+        return comparable(discretion.evaluate(ruleset, case).model_dump(mode="json"))
+    except CaseError as exc:  # refused: compared by the fields named
+        return refused(str(p.location.path).removeprefix("facts.") if p.location else "" for p in exc.problems)
+
+
+def refused(fields: Any) -> dict[str, Any]:
+    """A refusal as both sides are compared: the sorted set of the case fields it names."""
+    return {"refused": sorted(set(fields))}
+
+
 def python_answers(ruleset: CompiledRuleset, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [comparable(discretion.evaluate(ruleset, case).model_dump(mode="json")) for case in cases]
+    return [_python_answer(ruleset, case) for case in cases]
+
+
+def page_answer(answer: dict[str, Any]) -> dict[str, Any]:
+    """The page evaluator's answer (from Node or the browser), comparable with :func:`python_answers`."""
+    if "crash" in answer:
+        return answer
+    if answer.get("errors"):
+        return refused(e.get("field", "") for e in answer["errors"])
+    return comparable(answer["recommendation"])
 
 
 def node_answers(exported: dict[str, Any], cases: list[dict[str, Any]], node: str) -> list[Any]:
     payload = json.dumps({"ruleset": exported, "cases": cases}, ensure_ascii=False)
     done = subprocess.run([node, str(NODE_DRIVER), str(EVALUATOR)], input=payload, capture_output=True,
                           text=True, check=True, timeout=120)
-    return [r if "crash" in r or r.get("errors") else comparable(r["recommendation"]) for r in json.loads(done.stdout)]
+    return [page_answer(r) for r in json.loads(done.stdout)]
 
 
 CHROMIUM = Path("/usr/bin/chromium")

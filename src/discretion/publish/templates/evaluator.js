@@ -205,6 +205,14 @@
 
   // ---- case validation and derived facts (case.py) --------------------------------------------
   var TIMELY = ["before_discovery", "immediately", "within_deadline"];
+  // Numbers given as text (fact_values.py): ASCII digits only, spaces (only spaces) around them allowed;
+  // money may group its thousands by threes. No plus sign, no bare point, no stray comma.
+  var WHOLE_TEXT = /^-?[0-9]+$/;
+  var NUMBER_TEXT = /^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/;
+  var MONEY_TEXT = /^-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/;
+  var WHOLE_MOST = 10n ** 15n, MONEY_MOST = new Dec(1n, 15, false);
+  var AFTER_ACT = ["act_end_date", "discovery_date"];  // case.AFTER_ACT: neither precedes the act
+  function spaceless(text) { return text.replace(/^ +| +$/g, ""); }
   function coerce(spec, raw) {
     var v;
     switch (spec.type) {
@@ -216,24 +224,31 @@
         throw new Error("expected one of " + spec.values.map(function (x) { return x.code; }).join(", "));
       case "integer": case "days":
         if (typeof raw === "number" && Number.isInteger(raw)) { v = int(String(raw)); }
-        else if (typeof raw === "string" && /^\s*-?\d+\s*$/.test(raw) && raw.length < 30) { v = int(raw.trim()); }
+        else if (typeof raw === "string" && raw.length < 30 && WHOLE_TEXT.test(spaceless(raw))) { v = int(spaceless(raw)); }
         else { throw new Error("expected a whole number"); }
+        if (absBig(v.c) > WHOLE_MOST) { throw new Error("a whole number above 10^15 is not plausible"); }
         bounds(spec, v); return v;
       case "money":
         if (typeof raw === "number" && isFinite(raw)) { v = dec(String(raw)); }
         else if (typeof raw === "string" && raw.length <= 40) {
-          try { v = dec(raw.trim().replace(/,/g, "")); } catch (err) { throw new Error("expected an amount in yuan"); }
+          if (!MONEY_TEXT.test(spaceless(raw))) { throw new Error("expected an amount in yuan"); }
+          v = dec(spaceless(raw).replace(/,/g, ""));
         } else { throw new Error("expected an amount in yuan"); }
         if (v.c < 0n) { throw new Error("an amount cannot be negative"); }
-        if (v.e < -2) { throw new Error("an amount in yuan has at most two decimal places (fen)"); }
-        if (v.c !== 0n && ndigits(v.c) - 1 + v.e > 15) { throw new Error("an amount above 10^15 yuan is not plausible"); }
+        if (v.e < -2) {  // 1.000 and 0E-50 are 1.00 and 0.00 (money.py keeps fen); 0.001 is refused
+          var extra = pow10(-2 - v.e);
+          if (v.c % extra !== 0n) { throw new Error("an amount in yuan has at most two decimal places (fen)"); }
+          v = new Dec(v.c / extra, -2, false);
+        }
+        if ((v.c !== 0n && ndigits(v.c) - 1 + v.e > 15) || cmp(v, MONEY_MOST) > 0) { throw new Error("an amount above 10^15 yuan is not plausible"); }
         bounds(spec, v); return v;
       case "number":
         if (typeof raw === "number" && isFinite(raw)) { v = dec(String(raw)); }
         else if (typeof raw === "string" && raw.length <= 40) {
-          try { v = dec(raw.trim()); } catch (err) { throw new Error("expected a number"); }
+          if (!NUMBER_TEXT.test(spaceless(raw))) { throw new Error("expected a number"); }
+          v = dec(spaceless(raw));
         } else { throw new Error("expected a number"); }
-        if (v.c !== 0n && ndigits(v.c) - 1 + v.e > 15) { throw new Error("expected a finite number of plausible size"); }
+        if (v.c !== 0n && (ndigits(v.c) - 1 + v.e > 15 || ndigits(v.c) - 1 + v.e < -15)) { throw new Error("expected a finite number of plausible size"); }
         bounds(spec, v); return v;
       case "date":
         v = parseDate(raw); if (v === null) { throw new Error("expected a date YYYY-MM-DD"); } return v;
@@ -261,6 +276,17 @@
       if (given[name] === null || given[name] === undefined) { return; }
       try { facts[name] = coerce(spec, given[name]); } catch (err) { errors.push({ field: name, message: spec.zh + " (" + name + "): " + err.message }); }
     });
+    var act = get(facts, "act_date");
+    if (act !== null) {  // a violation is neither discovered nor ended before it was committed (case.py)
+      AFTER_ACT.forEach(function (name) {
+        var day = get(facts, name);
+        if (day !== null && day.dn < act.dn) {
+          errors.push({ field: name, message: rs.facts[name].zh + " (" + name + ") " + isoDate(day) + " is before " +
+            rs.facts.act_date.zh + " (act_date) " + isoDate(act) + ": an act is not " +
+            (name === "discovery_date" ? "discovered" : "ended") + " before it began" });
+        }
+      });
+    }
     if (errors.length) { return { errors: errors }; }
     Object.keys(rs.facts).forEach(function (name) {
       var spec = rs.facts[name];

@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from .export import export_ruleset
@@ -34,8 +35,10 @@ def templates_for(sources: Sequence[str | Path], explicit: str | Path | None = N
 
 
 def publish(sources: Sequence[str | Path], out: str | Path, *, templates: str | Path | None = None,
-            title: str = "行政处罚裁量基准与免罚清单") -> list[Path]:
+            title: str = "行政处罚裁量基准与免罚清单", today: date | None = None) -> list[Path]:
     """Load every ruleset version under ``sources`` (current and ``versions/``) and write the site to ``out``.
+
+    ``today`` is the day expired lists are judged on (default: ``SOURCE_DATE_EPOCH``, else today).
 
     Raises RulesetError listing every problem when a file does not load: nothing half-built is published.
     """
@@ -51,4 +54,4 @@ def publish(sources: Sequence[str | Path], out: str | Path, *, templates: str | 
         problems.extend(broken)
     if problems:
         raise RulesetError(problems)
-    return build_site(rulesets, out, templates=templates_for(sources, templates), title=title)
+    return build_site(rulesets, out, templates=templates_for(sources, templates), title=title, today=today)

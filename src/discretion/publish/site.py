@@ -8,14 +8,16 @@ the compiled ruleset, the same object the tests evaluate.
 from __future__ import annotations
 
 import json
-import shutil
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 
 from ..compile import CompiledCondition, CompiledRuleset, CompiledViolation
+from ..errors import DiscretionError, Location
 from ..models.common import Citation, Source
 from ..models.penalty import Band, Fine, FineShape
 from ..models.ruleset import Ruleset
@@ -25,7 +27,7 @@ from .html import Templates, esc, row_table, t, yuan
 from .statutes import Statute, article_anchor, bundled
 from .versions import changes
 
-__all__ = ["DEPARTMENTS", "SiteLayout", "build_site"]
+__all__ = ["DEPARTMENTS", "MANIFEST", "SiteLayout", "build_site"]
 
 DEPARTMENTS: dict[str, tuple[str, str]] = {
     "tax": ("税务", "tax"), "market": ("市场监督管理", "market regulation"),
@@ -52,6 +54,24 @@ BASELINE_COLUMNS = {"number": ("序号", "no."), "violation": ("违法行为", "
                     "circumstances": ("适用情形", "circumstances"), "standard": ("处罚标准", "penalty standard"),
                     "measures": ("措施", "measures")}
 TRY_IT = '试算 <span class="en" lang="en">try it</span>'
+MANIFEST = "discretion-manifest.txt"
+"""The list of files the publisher wrote into its folder: a rebuild deletes only those (never others' files)."""
+
+
+def _badge(status: str) -> str:
+    """A status badge (未核实, 部分核实) with its gloss; nothing for what is verified."""
+    if status == "verified":
+        return ""
+    zh, en = STATUS[status]
+    return f' <span class="badge status-{esc(status)}">{t(zh, en)}</span>'
+
+
+def build_date() -> date:
+    """The day a build judges expiry on: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    return date.today()
 
 
 def _label(column: tuple[str, str]) -> str:
@@ -79,9 +99,10 @@ class SiteLayout:
 
 
 class _Builder:
-    def __init__(self, rulesets: Sequence[CompiledRuleset], out: Path, templates: Templates, title: str) -> None:
-        self.rulesets, self.out, self.templates, self.title = rulesets, out, templates, title
-        self.written: list[Path] = []
+    def __init__(self, rulesets: Sequence[CompiledRuleset], out: Path, templates: Templates, title: str,
+                 today: date) -> None:
+        self.rulesets, self.out, self.templates, self.title, self.today = rulesets, out, templates, title, today
+        self.files: dict[str, str] = {}
         self.statutes: dict[str, Statute] = {}
         self.names: dict[str, str] = {}
         by_id: dict[str, list[CompiledRuleset]] = defaultdict(list)
@@ -91,10 +112,7 @@ class _Builder:
 
     # -- output ---------------------------------------------------------------------------------
     def write(self, rel: str, text: str) -> None:
-        path = self.out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        self.written.append(path)
+        self.files[rel] = text  # written to the folder at the end, once the whole site is made (see _commit)
 
     def page(self, rel: str, title: str, body: str, crumbs: Sequence[tuple[str, str | None]],
              scripts: Sequence[str] = ()) -> None:
@@ -124,9 +142,7 @@ class _Builder:
             label = f'<a href="{root}statutes/{statute.slug}.html#{article_anchor(citation.article)}">{label}</a>'
         elif citation.url and citation.url.startswith(("http://", "https://")):
             label = f'<a href="{esc(citation.url)}" rel="external noopener">{label}</a>'
-        if citation.status.value != "verified":
-            status = citation.status.value
-            label += f' <span class="badge status-{status}">{esc(STATUS[status][0])}</span>'
+        label += _badge(citation.status.value)
         if quote and citation.text:
             label += f"<br><q>{esc(citation.text)}</q>"
         return label
@@ -136,8 +152,7 @@ class _Builder:
         return "<br>".join(parts) if parts else "—"
 
     # -- pages ----------------------------------------------------------------------------------
-    def build(self) -> list[Path]:
-        self.out.mkdir(parents=True, exist_ok=True)
+    def build(self) -> dict[str, str]:
         self.assets()
         for versions in self.by_id.values():
             for ruleset in versions:
@@ -149,7 +164,7 @@ class _Builder:
             self.statute_page(statute)
         self.statute_index()
         self.index()
-        return self.written
+        return self.files
 
     def assets(self) -> None:
         self.write("assets/style.css", self.templates.text("style.css"))
@@ -170,21 +185,33 @@ class _Builder:
             cards = []
             for ruleset in sorted(by_department[department], key=lambda r: r.id):
                 model, base = ruleset.model, SiteLayout.ruleset_dir(ruleset)
-                draft = ' <span class="badge">征求意见稿 draft</span>' if model.draft else ""
+                draft = f' <span class="badge">{t("征求意见稿", "draft")}</span>' if model.draft else ""
+                dates = f"{esc(model.effective.isoformat())} {t('起施行', 'in force from')}"
+                if model.expires:
+                    dates += f" · {esc(model.expires.isoformat())} {t('失效', 'expires')}"
                 cards.append(
-                    f'<li><h3><a href="{base}index.html">{esc(model.title.zh)}</a>{draft}</h3>'
+                    f'<li><h3><a href="{base}index.html">{esc(model.title.zh)}</a>{draft}'
+                    f"{_badge(model.status.value)}{self.in_force_badge(model)}</h3>"
                     f'<p class="en" lang="en">{esc(model.title.en)}</p>'
-                    f"<p>{esc(model.issuer.zh)} {esc(model.document or '')}<br>版本 {esc(model.version)} · "
-                    f"{esc(model.effective.isoformat())} 起施行 · {len(model.violations)} 项违法行为 · "
-                    f"{len(model.list_items)} 项清单</p>"
-                    f'<p class="actions"><a href="{base}index.html">清单与基准</a>'
-                    f'<a href="{base}calculator.html">裁量计算器</a></p></li>')
+                    f"<p>{esc(model.issuer.zh)} {esc(model.document or '')}<br>{t('版本', 'version')} "
+                    f"{esc(model.version)} · {dates} · {len(model.violations)} {t('项违法行为', 'violations')} · "
+                    f"{len(model.list_items)} {t('项清单', 'list items')}</p>"
+                    f'<p class="actions"><a href="{base}index.html">{t("清单与基准", "lists and baselines")}</a>'
+                    f'<a href="{base}calculator.html">{t("裁量计算器", "discretion calculator")}</a></p></li>')
             sections.append(f'<section aria-labelledby="dept-{esc(department)}"><h2 id="dept-{esc(department)}">'
                             f'{t(zh, en)}</h2><ul class="cards">{"".join(cards)}</ul></section>')
         sections.append('<p><a href="statutes/index.html">引用的法律、法规全文 <span class="en" lang="en">'
                         "statutes cited</span></a></p>")
         body = f"<h1>{esc(self.title)}</h1>" + "".join(sections)
         self.page("index.html", self.title, body, [("首页 Home", None)])
+
+    def in_force_badge(self, model: Ruleset) -> str:
+        """已失效 (expired) or 尚未施行 (not yet in force), judged on the build date; nothing while in force."""
+        if model.expires is not None and model.expires <= self.today:
+            return f' <span class="badge status-expired">{t("已失效", "expired")}</span>'
+        if model.effective > self.today:
+            return f' <span class="badge status-pending">{t("尚未施行", "not yet in force")}</span>'
+        return ""
 
     def ruleset_page(self, ruleset: CompiledRuleset, versions: Sequence[CompiledRuleset]) -> None:
         self.names = {name: spec.zh for name, spec in ruleset.schema.items()}
@@ -193,7 +220,8 @@ class _Builder:
         parts = [f"<h1>{t(model.title.zh, model.title.en, block=True)}</h1>",
                  self.templates.render("ruleset-intro.html", {"id": esc(model.id), "version": esc(model.version)}),
                  '<p class="actions"><a href="calculator.html">裁量计算器 <span class="en" lang="en">discretion '
-                 'calculator</span></a><a href="ruleset.json" download>规则数据 (JSON)</a></p>',
+                 'calculator</span></a><a href="ruleset.json" download>规则数据 (JSON) <span class="en" lang="en">'
+                 'ruleset data</span></a></p>',
                  self.metadata(ruleset), self.history(ruleset, versions, root)]
         for kind in ListKind:
             parts.append(self.list_table(ruleset, kind, root))
@@ -211,8 +239,8 @@ class _Builder:
                 ("适用地域", "jurisdiction", esc(m.jurisdiction)), ("版本", "version", esc(m.version)),
                 ("公布日期", "published", esc(m.published.isoformat() if m.published else "—")),
                 ("施行日期", "effective", esc(m.effective.isoformat())),
-                ("失效日期", "expires", esc(m.expires.isoformat() if m.expires else "—")),
-                ("核实状态", "verification", t(*STATUS[m.status.value])),
+                ("失效日期", "expires", esc(m.expires.isoformat() if m.expires else "—") + self.in_force_badge(m)),
+                ("核实状态", "verification", t(*STATUS[m.status.value]) + _badge(m.status.value)),
                 ("规则编号", "ruleset id", f"<code>{esc(m.id)}</code>"),
                 ("内容摘要", "sha256", f"<code>{esc(ruleset.sha256)}</code>")]
         if m.draft:
@@ -232,7 +260,8 @@ class _Builder:
             title = f'<a href="{esc(href)}" rel="external noopener">{title}</a>'
         extra = " ".join(esc(x) for x in (source.issuer, source.document,
                                           source.issued.isoformat() if source.issued else None) if x)
-        status = f' <span class="badge status-{source.status.value}">{esc(STATUS[source.status.value][0])}</span>'
+        status = _badge(source.status.value) or \
+            f' <span class="badge status-verified">{t(*STATUS[source.status.value])}</span>'
         return f"{title} {extra}{status}" + (f'<br><span class="en">{esc(source.note)}</span>' if source.note else "")
 
     def history(self, ruleset: CompiledRuleset, versions: Sequence[CompiledRuleset], root: str) -> str:
@@ -270,7 +299,7 @@ class _Builder:
         for index, item in enumerate(i for i in ruleset.model.list_items if i.kind is kind):
             compiled = next(ci for v in ruleset.violations.values() for ci in v.items if ci.model is item)
             violations = [ruleset.violations[v].model for v in item.applies_to]
-            title = "<br>".join(t(v.title.zh, v.title.en, block=True) for v in violations)
+            title = "<br>".join(t(v.title.zh, v.title.en, block=True) + _badge(v.status.value) for v in violations)
             if item.text:
                 title += f"<br><q>{esc(item.text)}</q>"
             result = t(*MODALITY[item.modality.value])
@@ -280,7 +309,7 @@ class _Builder:
                 result += f'<br>罚款 <span class="en" lang="en">fine</span>：{esc(fine_text(item.fine, self.names))}'
             measures = _glossed((ruleset.measure_labels[m] for m in item.measures), "<br>") or "—"
             calc = f'<br><a class="no-print" href="calculator.html?violation={esc(item.applies_to[0])}">{TRY_IT}</a>'
-            rows.append([f"{index + 1}<br><code>{esc(item.id)}</code>", title + calc,
+            rows.append([f"{index + 1}<br><code>{esc(item.id)}</code>{_badge(item.status.value)}", title + calc,
                          self.cites((c for v in violations for c in v.legal_basis), root),
                          self.cites((c for v in violations for c in v.penalty_basis), root),
                          self.conditions(compiled.conditions), result, measures, self.cite(item.basis, root)])
@@ -323,7 +352,7 @@ class _Builder:
             if index == 0:
                 rs = f' rowspan="{span}"' if span > 1 else ""
                 labels = [_label(BASELINE_COLUMNS[c]) for c in ("number", "violation", "legal", "penalty", "statutory")]
-                values = [str(number), t(model.title.zh, model.title.en, block=True) +
+                values = [str(number), t(model.title.zh, model.title.en, block=True) + _badge(model.status.value) +
                           f'<br><a class="no-print" href="calculator.html?violation={esc(violation.id)}">{TRY_IT}</a>',
                           self.cites(model.legal_basis, root), self.cites(model.penalty_basis, root), law]
                 cells += f'<th scope="rowgroup"{rs} data-label="{labels[0]}">{values[0]}</th>'
@@ -379,7 +408,7 @@ class _Builder:
                 '<span class="en" lang="en">Recommendation</span></h2><div id="result"></div></section>'
                 f'<script type="application/json" id="ruleset-data">{embedded}</script>')
         crumbs = [("首页 Home", "index.html"), (f"{esc(model.title.zh)}（{esc(model.version)}）", base + "index.html"),
-                  ("裁量计算器", None)]
+                  ("裁量计算器 Calculator", None)]
         self.page(base + "calculator.html", f"裁量计算器 · {model.title.zh}", body, crumbs,
                   scripts=("assets/evaluator.js", "assets/calculator.js"))
 
@@ -414,7 +443,8 @@ class _Builder:
         body = ('<h1>引用的法律、法规 <span class="en" lang="en">Statutes cited</span></h1>' +
                 row_table(t("法律、法规全文", "full texts"), [t("名称", "title"), t("版本", "version"),
                                                            t("条数", "articles")], rows))
-        self.page("statutes/index.html", "引用的法律、法规", body, [("首页 Home", "index.html"), ("法律法规", None)])
+        self.page("statutes/index.html", "引用的法律、法规", body,
+                  [("首页 Home", "index.html"), ("法律法规 Statutes", None)])
 
 
 def _amount(fine: Fine) -> str:
@@ -459,25 +489,90 @@ def fine_text(fine: Fine, names: Mapping[str, str] | None = None) -> str:
 
 
 def band_text(band: Band, names: Mapping[str, str] | None = None) -> str:
-    """One statutory band: its label, its condition and its fine, escaped."""
+    """One statutory band, escaped: its label, its mandatory penalties (the fine, when it is one, first and worded
+    as the official tables word it), what it may add (可以并处, the fine too when the statute makes it optional)
+    and the statute's own wording for the band."""
     parts = []
     if band.label:
         parts.append(f"{t(band.label.zh, band.label.en)}：")
     elif band.when:
         parts.append(f"<code>{esc(band.when)}</code>：")
-    if band.fine is not None:
-        parts.append(esc(("可以处" if band.modality.value == "may" else "处") + fine_text(band.fine, names) + "罚款"))
-    if band.types:
-        parts.append("（" + esc("、".join(PENALTY_TYPES[p.value].zh for p in band.types)) + "）")
+    optional_fine = "fine" in (p.value for p in band.optional_types)
+    fine = esc(fine_text(band.fine, names) + "罚款") if band.fine is not None else ""
+    shall: list[str] = []
+    if fine and not optional_fine:
+        shall.append(f'{fine} <span class="en" lang="en">fine</span>')
+    shall += [t(*PENALTY_TYPES[p.value]) for p in band.types if p.value != "fine" or not fine]
+    if shall:
+        parts.append(("可以处" if band.modality.value == "may" else "处") + "、".join(shall))
+    may = [f'{fine} <span class="en" lang="en">fine</span>' if p.value == "fine" and fine
+           else t(*PENALTY_TYPES[p.value]) for p in band.optional_types]
+    if may:
+        parts.append(("；" if shall else "") + '可以并处 <span class="en" lang="en">may also impose</span> '
+                     + "、".join(may))
+    if band.text:
+        parts.append(f"<br><q>{esc(band.text)}</q>")
     return "".join(parts)
 
 
+def _commit(files: Mapping[str, str], target: Path) -> list[Path]:
+    """Write the site into ``target``; delete only what an earlier build wrote (its manifest) and no longer writes.
+
+    A file the publisher did not write (not in the manifest) is never deleted nor overwritten: a folder holding
+    such a file where the site would write refuses the build, naming the files, before anything is written.
+    """
+    manifest = target / MANIFEST
+    ours: set[str] = set()
+    if manifest.is_file():
+        for line in manifest.read_text(encoding="utf-8").splitlines():
+            rel = line.strip()
+            if rel and not rel.startswith("#") and ".." not in Path(rel).parts and not Path(rel).is_absolute():
+                ours.add(rel)
+    clashes = sorted(rel for rel, text in files.items() if rel not in ours and (target / rel).exists()
+                     and not _same(target / rel, text))
+    if clashes:
+        shown = ", ".join(clashes[:5]) + (f" and {len(clashes) - 5} more" if len(clashes) > 5 else "")
+        legacy = "" if manifest.is_file() else \
+            f" ({MANIFEST} is missing: a site published by an earlier discretion has none; delete it and publish again)"
+        raise DiscretionError(
+            f"{target} holds files this publisher did not write where the site would write: {shown}{legacy}; "
+            "nothing was written. Publish into a new or empty folder, or move those files away",
+            code="publish-folder-not-ours", location=Location(str(target)))
+    written = []
+    for rel, text in files.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    for rel in sorted(ours - set(files)):  # a rebuild drops versions no longer published, and only those
+        path = target / rel
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+            parent = path.parent
+            while parent != target and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+    manifest.write_text("# files written by discretion publish; a rebuild deletes these and only these\n"
+                        + "".join(f"{rel}\n" for rel in sorted(files)), encoding="utf-8")
+    return written
+
+
+def _same(path: Path, text: str) -> bool:
+    try:
+        return path.is_file() and path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def build_site(rulesets: Sequence[CompiledRuleset], out: str | Path, *, templates: str | Path | None = None,
-               title: str = "行政处罚裁量基准与免罚清单") -> list[Path]:
-    """Write the site for these ruleset versions into ``out``; return the files written."""
+               title: str = "行政处罚裁量基准与免罚清单", today: date | None = None) -> list[Path]:
+    """Write the site for these ruleset versions into ``out``; return the files written.
+
+    ``today`` is the day expiry is judged on (default :func:`build_date`): the same rulesets on the same day
+    give the same bytes. A rebuild removes only the files an earlier build listed in its manifest
+    (``discretion-manifest.txt``); a folder with others' files where the site would write is refused.
+    """
     target = Path(out)
-    if target.exists() and (target / "index.html").exists():
-        shutil.rmtree(target / "r", ignore_errors=True)  # a rebuild drops versions no longer published
-        shutil.rmtree(target / "statutes", ignore_errors=True)
-    builder = _Builder(rulesets, target, Templates(Path(templates) if templates else None), title)
-    return builder.build()
+    builder = _Builder(rulesets, target, Templates(Path(templates) if templates else None), title,
+                       today or build_date())
+    return _commit(builder.build(), target)

@@ -53,10 +53,10 @@
     var hint = spec.description ? el("span", { "class": "en", id: id + "-hint", text: spec.description }) : null;
     if (spec.type === "bool") {
       var fs = el("fieldset", { "class": "choices" }, [el("legend", { text: spec.zh }, [en(spec.en)])]);
-      [["true", "是"], ["false", "否"], ["", "不确定"]].forEach(function (o) {
+      [["true", "是", "yes"], ["false", "否", "no"], ["", "不确定", "unknown"]].forEach(function (o) {
         var input = el("input", { type: "radio", name: id, value: o[0] });
         if (o[0] === "") { input.checked = true; }
-        fs.appendChild(el("label", {}, [input, " " + o[1]]));
+        fs.appendChild(el("label", {}, [input, " " + o[1], en(o[2])]));
       });
       box.appendChild(fs);
     } else if (spec.type === "enum") {

@@ -192,6 +192,9 @@ def export_ruleset(ruleset: CompiledRuleset) -> Json:
         "window_anchor": model.parameters.first_violation_anchor,
         "window_since": model.parameters.first_violation_since.isoformat()
         if model.parameters.first_violation_since else None,
+        # art. 36's period as the breached law sets it (法律另有规定的除外): years and article; None: 2 (5) years
+        "limitation": None if ruleset.special_limitation is None else
+        {"years": ruleset.special_limitation[0], "basis": ruleset.special_limitation[1]},
         "implications": {name: {target: to_json_value(value) for target, value in implied.items()}
                          for name, implied in ruleset.implications.items()},
         "effective": model.effective.isoformat(),

@@ -323,9 +323,10 @@
   }
 
   // ---- the statutory layer (law.py) -----------------------------------------------------------
-  function limitation(facts) {
+  function limitation(facts, special) {  // special: the breached law's own period (export "limitation"), or null
     var start = get(facts, "act_end_date") || get(facts, "act_date"), found = get(facts, "discovery_date");
     if (start === null || found === null) { return null; }
+    if (special) { return found.dn > addYears(start, special.years).dn; }
     var harm = get(facts, "harm");
     var extended = get(facts, "life_health_financial_safety") === true && harm !== null && harm !== "none";
     return found.dn > addYears(start, extended ? 5 : 2).dn;
@@ -351,13 +352,18 @@
     return asks.filter(function (n) { return get(facts, n) === null; })
       .map(function (n) { return n === "timely_corrected" ? "corrected" : n; });
   }
-  function exemption(facts) {
-    var capacity = get(facts, "capacity"), harm = get(facts, "harm");
+  // Art. 31 (精神病人、智力残疾人) never applies to an organisation (law._capacity).
+  function lostCapacity(facts, lost) {
+    var party = get(facts, "party_type");
+    return party !== "legal_person" && party !== "other_organization" && get(facts, "capacity") === lost;
+  }
+  function exemption(facts, special) {
+    var harm = get(facts, "harm");
     var timely = get(facts, "timely_corrected"), minor = get(facts, "minor_violation");
     return [
       ["APL-30-under-14", ageGround(facts, function (age) { return lessThan(age, 14); })],
-      ["APL-31-no-capacity", capacity === "none"],
-      ["APL-36-time-barred", limitation(facts)],
+      ["APL-31-no-capacity", lostCapacity(facts, "none")],
+      ["APL-36-time-barred", limitation(facts, special)],
       ["APL-33-2-no-fault", shown(facts, "no_fault_evidence")],
       ["APL-33-1-minor", all3([minor, timely, harm === null ? null : harm === "none"])],
       ["APL-33-1-first", all3([get(facts, "first_violation"), timely, harm === null ? null : (harm === "none" || harm === "minor")])]
@@ -366,7 +372,7 @@
   function leniency(facts) {
     return [
       ["APL-30-14-to-17", ageGround(facts, function (age) { return !lessThan(age, 14) && lessThan(age, 18); })],
-      ["APL-31-partial-capacity", get(facts, "capacity") === "partial"],
+      ["APL-31-partial-capacity", lostCapacity(facts, "partial")],
       ["APL-32-1", shown(facts, "consequences_eliminated")],
       ["APL-32-2", shown(facts, "coerced")],
       ["APL-32-3", shown(facts, "confessed")],
@@ -489,7 +495,7 @@
     return this.compose(decision, b.band);
   };
   E.statutoryExemptions = function () {
-    var results = exemption(this.facts), self = this;
+    var results = exemption(this.facts, this.rs.limitation || null), self = this;
     results.forEach(function (r) { self.step(r[0], "statute", r[1]); });
     if (results[2][1]) { this.flag("time_barred", "行政处罚法第36条"); }
     return results;
@@ -747,7 +753,8 @@
       var hearing = vocab.hearing_types.filter(function (t) { return types.indexOf(t) >= 0; });
       if (hearing.length) {
         this.flag("hearing_right", "行政处罚法第63条第1款第3、4项", hearing.map(function (t) { return vocab.penalty_types[t].zh; }).join("、"));
-      } else if (types.indexOf("fine") >= 0 || types.indexOf("confiscate_illegal_gains") >= 0) {
+      } else if (["fine", "confiscate_illegal_gains", "confiscate_illegal_property"].some(function (t) { return types.indexOf(t) >= 0; })) {
+        // art. 63(1)(1)(2): a fine or a confiscation, whose amount decides (procedure._AMOUNT_TYPES)
         // no jurisdiction is loaded in the page: 较大数额 stays unknown, as in discretion.evaluate without one
         this.flag("hearing_right_unknown", "行政处罚法第63条第1款第1、2项", "较大数额 is set by the province or ministry; no threshold is loaded for this jurisdiction");
       }

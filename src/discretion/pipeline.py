@@ -105,6 +105,7 @@ class Evaluation(ProcedureFlags):
         self.jurisdiction = jurisdiction
         self.deadlines: list[Deadline] = []
         self.fine_condition: str | None = None  # set when the statute fines only if a condition holds
+        self.fine_undecided: CompiledBand | None = None  # the band whose fine's condition the facts leave unknown
         self._tier_ids = {tier.model.id for tier in violation.tiers}
         self.facts = case.facts
         self.trace: list[TraceStep] = []
@@ -141,6 +142,9 @@ class Evaluation(ProcedureFlags):
         if undecided:  # facts_unknown, raised with the procedure's flags, names the grounds left open
             self.unknown = True
             self.unknown_detail = _undecided_detail(undecided)
+        if self.fine_undecided is not None and decision.outcome is not Outcome.no_penalty:
+            pending = _fine_pending_detail(self.fine_undecided)  # the fine waits on its statutory condition
+            self.unknown_detail = f"{self.unknown_detail}; {pending}" if self.unknown_detail else pending
         if decision.outcome is not Outcome.no_penalty:  # art. 32 binds only a penalty that is imposed
             for ground in self.leniency_grounds:
                 if ground.modality is Modality.shall:
@@ -228,8 +232,11 @@ class Evaluation(ProcedureFlags):
             self.trace.append(step(rule=f"{self.violation.id}/{chosen.model.id}/only_if", kind="band",
                                         matched=applies,
                                         conditions=[self._explain(chosen.only_if, applies)] if self.explain else [],
-                                        note="the fine applies only when this holds"))
-            if not applies:
+                                        note=_FINE_PENDING_NOTE if applies is None else _FINE_CONDITION_NOTE))
+            if applies is None:  # neither imposed nor ruled out: undecided, and its facts are asked
+                self.unknown = True
+                self.fine_undecided = chosen
+            elif not applies:
                 self.fine_condition = chosen.only_if.spec.when
         statutory = statutory_range(fine, self.facts)
         if statutory is UNKNOWN:
@@ -318,8 +325,16 @@ class Evaluation(ProcedureFlags):
         return matched
 
     def _lighter_range(
-        self, band: CompiledBand | None, band_range: Range | None, explicit: Fine | None
+        self, band: CompiledBand | None, band_range: Range | None, explicit: Fine | None, baseline: _Decision
     ) -> Range | None:
+        """从轻's range: a list item's own fine, else the ruleset's 从轻 tier of the band, else its formula's
+        lighter percentage; else, with nothing of the issuer's to say how much lighter, from the statutory
+        minimum up to the most the case would otherwise get (``baseline``: the tier its facts matched, or
+        the band when none did). 从轻 is a lighter penalty *inside* the statutory range (below its minimum is
+        减轻, art. 30, 32; 国办发〔2022〕27号), so its floor is the statute's, not the tier's; and art. 30 and 32
+        only ever lighten, so it never rises above the baseline. A split of that span (a lower third, a
+        midpoint) would be a formula the issuer has not published: FORMAT.md's formulas are cited, never
+        invented. Without tiers the baseline is the statutory range, and so is 从轻's."""
         if band_range is None:
             return None
         if explicit is not None:
@@ -334,7 +349,16 @@ class Evaluation(ProcedureFlags):
             if percent is not None:
                 result = tier_range(Fine(percent=percent), self.facts, band_range)
                 return clamp(result, band_range) if isinstance(result, tuple) else None
-        return band_range
+        if baseline.fine is None:  # the matched tier's range is unknown (a base fact), or it gives no fine
+            return None
+        lighter = clamp((band_range[0], baseline.fine[1]), band_range)
+        if lighter != band_range:
+            tier = baseline.rule.split("/", 1)[1]
+            self.trace.append(step(
+                rule=f"{self.violation.id}/lighter", kind="formula", matched=True,
+                note=f"从轻：法定最低额至本案裁量阶次「{tier}」的上限 "
+                     f"(lighter: from the statutory minimum up to the maximum of the matched tier {tier})"))
+        return lighter
 
     def _mitigated_range(self, band_range: Range | None, explicit: Fine | None) -> Range | None:
         if band_range is None:
@@ -366,7 +390,7 @@ class Evaluation(ProcedureFlags):
                 if outcome is Outcome.mitigated:
                     fine = self._mitigated_range(band_range, item.fine)
                 else:
-                    fine = self._lighter_range(band, band_range, item.fine)
+                    fine = self._lighter_range(band, band_range, item.fine, baseline)
                 fine = fine if fine_applies else None
                 chosen_by_item = () if item.modality is Modality.shall else (baseline.outcome,)
                 return _Decision(outcome, item.modality is Modality.shall, item.id,
@@ -379,7 +403,7 @@ class Evaluation(ProcedureFlags):
             return baseline
         # The statute leaves the choice between 从轻 and 减轻 (and, for art. 31, whether at all): say so.
         ground = next((g for g in grounds if g.modality is Modality.shall), grounds[0])
-        fine = self._lighter_range(band, band_range, None) if fine_applies else None
+        fine = self._lighter_range(band, band_range, None, baseline) if fine_applies else None
         alternatives: tuple[Outcome, ...] = (Outcome.mitigated,)
         if ground.modality is not Modality.shall:
             alternatives = (Outcome.mitigated, baseline.outcome)
@@ -491,6 +515,20 @@ class Evaluation(ProcedureFlags):
         labels = self.ruleset.measure_labels
         return [label_out(c, labels[c].zh, labels[c].en) for c in dict.fromkeys(codes)]
 
+
+
+_FINE_CONDITION_NOTE = "the fine applies only when this holds"
+_FINE_PENDING_NOTE = ("罚款以此条件成立为前提，条件待查明 "
+                      "(the fine applies only when this holds, and it is not yet known whether it does)")
+
+
+def _fine_pending_detail(band: CompiledBand) -> str:
+    """The facts_unknown flag's detail for a statutory fine whose condition (``only_if``) is unknown."""
+    assert band.only_if is not None and band.model.fine is not None
+    when = band.only_if.spec.when
+    wording = band.model.fine.only_if_zh or when
+    return (f"罚款待定：法定罚款以「{wording}」为前提，该条件待查明 "
+            f"fine undecided: the statute fines only when {when}, not yet established")
 
 
 _DETAILS: dict[tuple[tuple[str, tuple[str, ...]], ...], str] = {}

@@ -223,7 +223,30 @@ def _for(ruleset: CompiledRuleset, violation: CompiledViolation, rec: Recommenda
         out.append(_fixed(violation, rec.band, rec.outcome))
     if not out:
         out.append(_fixed(violation, None, rec.outcome))
+    if rec.band and rec.outcome is not Outcome.no_penalty:
+        pending = _fine_pending(ruleset, violation, rec.band, rec.outcome, read)
+        if pending is not None:
+            out.append(pending)
     return out
+
+
+def _fine_pending(ruleset: CompiledRuleset, violation: CompiledViolation, band_id: str, outcome: Outcome,
+                  read: _Read) -> Reason | None:
+    """The band's fine waits on its statutory condition (``only_if``, e.g. 有违法所得的) that the facts leave
+    unknown: not imposed, not ruled out, and what decides it."""
+    step = read.step("band", f"{violation.id}/{band_id}/only_if")
+    if step is None or step.matched is not None:
+        return None
+    band = next(b for b in violation.bands if b.model.id == band_id)
+    fine = band.model.fine
+    when = band.only_if.spec.when if band.only_if is not None else ""
+    wording = (fine.only_if_zh if fine is not None else None) or when
+    facts = "，".join(fact_text(ruleset, name, value) for c in step.conditions if c.value is None
+                     for name, value in c.facts.items() if value is None)
+    return _reason("for", outcome, f"{violation.id}/{band_id}/only_if", _penalty_basis(violation),
+                   f"罚款待定：{_penalty_basis(violation)}规定「{wording}」方处罚款，该条件待查明"
+                   + (f"（{facts}）" if facts else ""),
+                   f"fine undecided: the statute fines only when {when}, which is not yet known")
 
 
 def _fixed(violation: CompiledViolation, band: str | None, outcome: Outcome) -> Reason:

@@ -207,7 +207,8 @@ def test_ask_turns_questions_into_a_questionnaire(tmp_path: Path, monkeypatch: p
 def test_notice_before_a_penalty_names_rights_and_the_proposed_fine(tax: Any) -> None:
     rec = discretion.evaluate(tax, late_filing(first_violation=False, serious_circumstances=True))
     text = render_notice(tax, rec, party="某某公司", agency="某税务局")
-    assert text.startswith("行政处罚事先告知书") and "某某公司：" in text
+    warning, _, notice = text.partition("─" * 40 + "\n")  # facts left unknown: a warning above, not served
+    assert "不得送达" in warning and notice.lstrip().startswith("行政处罚事先告知书") and "某某公司：" in notice
     assert "罚款，2000.00元至10000.00元" in text and "第四十四条、第四十五条" in text
     assert "陈述和申辩" in text and "《税收征收管理法》(2015-04-24) 第62条" in text
 

@@ -46,6 +46,8 @@ CHUNK = 2048  # evaluations between two ticks of the progress bar (and cases rea
 MAX_PROVISIONS = 50  # Case.violations: at most 50 provisions for one act
 PER_CASE_BELOW = 8  # frames shorter than this are evaluated row by row
 FLAG_FACTS = ("major_public_interest", "hearing_held", "complex_case", "major_violation")
+CONFISCATED_VALUES = ("illegal_gains", "illegal_property_value")  # procedure._CONFISCATIONS' facts
+_SCALE = {FactKind.money: 100, FactKind.number: NUMBER_FACTOR, FactKind.integer: 1}
 
 
 class Row(NamedTuple):
@@ -257,7 +259,7 @@ def _evaluate_keyed(frame: Frame, tick: Callable[[int], None] | None,
     _defaults_and_derived(ruleset, columns, size)
     masks = (*exemption_masks(columns, size, ruleset.special_limitation), *leniency_masks(columns, size))
     shared: list[tuple[npt.NDArray[Any], int]] = [(tri.trits(), 3) for tri in masks]
-    shared.extend(_flag_parts(ruleset, columns, size))
+    shared.extend(_flag_parts(ruleset, columns, size, frame.jurisdiction))
     common = dense_codes(shared, size)
     codes = np.where(bad, -1, frame.spec_codes)
     schema = dict(ruleset.schema)
@@ -377,7 +379,8 @@ def _blank(kind: FactKind) -> Any:
     return False if kind is FactKind.bool else 0
 
 
-def _flag_parts(ruleset: CompiledRuleset, columns: dict[str, Column], size: int) -> list[Part]:
+def _flag_parts(ruleset: CompiledRuleset, columns: dict[str, Column], size: int,
+                jurisdiction: Jurisdiction | None = None) -> list[Part]:
     parts: list[Part] = []
     act = columns.get("act_date")
     if act is not None:  # ruleset_not_in_force (art. 37)
@@ -400,6 +403,14 @@ def _flag_parts(ruleset: CompiledRuleset, columns: dict[str, Column], size: int)
         if refunded is not None:
             keep &= ~(refunded.known & refunded.values.astype(bool))
         parts.append((keep, 2))
+    hearing = jurisdiction.hearing if jurisdiction is not None else None
+    if hearing is not None and hearing.confiscation_value is not None:  # art. 63(1)(2): below / at or above
+        for name in CONFISCATED_VALUES:
+            column = columns.get(name)
+            factor = _SCALE.get(column.spec.type) if column is not None else None
+            if column is not None and factor is not None:
+                at_or_above = column.values >= int(hearing.confiscation_value * factor)
+                parts.append((np.where(column.known, 1 + at_or_above, 0), 3))
     return parts
 
 

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 import discretion
-import discretion.batch.engine as batch_engine
 from discretion.cli import main
 from discretion.notice import render_notice
 
@@ -202,8 +201,6 @@ def test_the_agency_is_a_marked_blank_when_not_given(tmp_path: Path, tax: Any) -
     assert "某税务局" in named and "执法机关名称" not in named
 
 
-@pytest.mark.xfail(not hasattr(batch_engine, "CONFISCATED_VALUES"),
-                   reason="the batch engine's keys need /tmp/batch-notice.patch (batch/engine.py)", strict=True)
 def test_art63_confiscation_thresholds_in_a_frame_match_per_case(tax: Any, tmp_path: Path) -> None:
     """The batch engine groups rows by what the flags read: the confiscated value against the threshold too."""
     import pandas as pd

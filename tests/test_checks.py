@@ -182,3 +182,18 @@ def test_tier_overlap_points_at_the_overlapping_tier_and_tier_gap_at_the_tiers()
     assert overlap.location.line == _located_line(CHECKS / "tier-overlap.yaml", "- id: normal")
     [gap] = [f for f in _findings(CHECKS / "tier-gap.yaml") if f.code == "tier-gap"]
     assert gap.location is not None and gap.location.line == _located_line(CHECKS / "tier-gap.yaml", "tiers:")
+
+
+def test_a_citation_naming_a_document_rests_on_that_documents_source_not_a_namesake() -> None:
+    """Two sources titled alike: the item cites the verified one by its 文号; the partial one is not its source."""
+    text = (FIXTURES / "clean.yaml").read_text(encoding="utf-8").replace(
+        "  - {id: test, title: synthetic test data}",
+        "  - {id: official, title: 某区免罚清单, document: 某环发〔2022〕1号, status: verified}\n"
+        "  - {id: forward, title: 某区免罚清单, document: 某办发〔2022〕9号, status: partial}").replace(
+        "basis: {document: 测试文件, item: 1}", "basis: {document: 某环发〔2022〕1号, title: 某区免罚清单, item: 1}")
+    assert "某办发" in text and "basis: {document: 某环发" in text
+    ruleset = discretion.load_ruleset_text(text, source="namesakes.yaml")
+    assert [f.code for f in discretion.check(ruleset) if f.code == "status-above-source"] == []
+    forwarded = text.replace("basis: {document: 某环发〔2022〕1号", "basis: {document: 某办发〔2022〕9号")
+    partial = discretion.load_ruleset_text(forwarded, source="namesakes.yaml")
+    assert [f.subject for f in discretion.check(partial) if f.code == "status-above-source"] == ["item-1"]

@@ -405,9 +405,9 @@ def _citation_certainty(ruleset: CompiledRuleset, citation: Citation) -> tuple[V
     found: list[tuple[Verification, str]] = []
     if "status" in citation.model_fields_set:
         found.append((citation.status, f"its citation {citation.label()}"))
-    for source in ruleset.model.sources:
-        if (citation.document and source.document == citation.document) or (
-                citation.title and source.title == citation.title):
+    for source in ruleset.model.sources:  # by the document where the citation names one, else by the title
+        if (source.document == citation.document if citation.document else
+                bool(citation.title) and source.title == citation.title):
             found.append((source.status, f"source {source.id}"))
     return min(found, key=lambda pair: _CERTAINTY[pair[0]]) if found else None
 

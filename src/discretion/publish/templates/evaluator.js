@@ -445,7 +445,7 @@
 
   function Evaluation(rs, violation, facts) {
     this.rs = rs; this.v = violation; this.facts = facts;
-    this.flags = []; this.flagSeen = {}; this.unknown = false; this.steps = []; this.fineCondition = null;
+    this.flags = []; this.flagSeen = {}; this.unknown = false; this.steps = []; this.fineCondition = null; this.finePending = null;
   }
   var E = Evaluation.prototype;
   E.flag = function (code, article, detail) {
@@ -484,6 +484,12 @@
       this.unknown = true;
       this.unknownDetail = "法定情节待查明 statutory grounds undecided: " + undecided.join("; ");
     }
+    if (this.finePending && decision.outcome !== "no_penalty") { // pipeline._fine_pending_detail
+      var cond = this.finePending.only_if;
+      var pending = "罚款待定：法定罚款以「" + (cond.zh || cond.when) + "」为前提，该条件待查明 fine undecided: the statute fines only when " +
+        cond.when + ", not yet established";
+      this.unknownDetail = this.unknownDetail ? this.unknownDetail + "; " + pending : pending;
+    }
     if (decision.outcome !== "no_penalty") { // art. 32 binds only a penalty that is imposed
       (this.leniencyGrounds || []).forEach(function (g) { if (g.modality === "shall") { self.flag("leniency_required", g.citation, g.zh); } });
     } else { // no penalty: no statutory range is applied, so "no tier matched" says nothing
@@ -516,8 +522,11 @@
     if (chosen.only_if !== null) {
       applies = value(chosen.only_if.node, this.facts);
       this.step(this.v.id + "/" + chosen.id + "/only_if", "band", applies,
-        [{ when: chosen.only_if.when, zh: chosen.only_if.zh, value: applies }], "the fine applies only when this holds");
-      if (!applies) { this.fineCondition = chosen.only_if.when; }
+        [{ when: chosen.only_if.when, zh: chosen.only_if.zh, value: applies }], applies === null
+          ? "罚款以此条件成立为前提，条件待查明 (the fine applies only when this holds, and it is not yet known whether it does)"
+          : "the fine applies only when this holds");
+      if (applies === null) { this.unknown = true; this.finePending = chosen; } // undecided: asked, not ruled out
+      else if (!applies) { this.fineCondition = chosen.only_if.when; }
     }
     var statutory = absolute(chosen.fine, this.facts, null);
     if (statutory === UNKNOWN) { this.unknown = true; return { band: chosen, range: null, applies: applies }; }
@@ -597,7 +606,9 @@
     });
     return matched;
   };
-  E.lighterRange = function (band, bandRange, explicit) {
+  // pipeline._lighter_range: without a 从轻 tier or formula of the ruleset's, from the statutory minimum up to
+  // the most the case would otherwise get (the baseline: the matched tier, or the band)
+  E.lighterRange = function (band, bandRange, explicit, baseline) {
     if (bandRange === null) { return null; }
     var result, i;
     if (explicit !== null) { result = tierRange(explicit, this.facts, bandRange); return isRange(result) ? clamp(result, bandRange) : null; }
@@ -610,7 +621,14 @@
       var p = formulaPercent(f, "lighter", band.fine);
       if (p !== null) { result = tierRange(percentFine(p), this.facts, bandRange); return isRange(result) ? result : null; }
     }
-    return bandRange;
+    if (baseline.fine === null) { return null; }
+    var lighter = clamp([bandRange[0], baseline.fine[1]], bandRange);
+    if (cmp(lighter[0], bandRange[0]) !== 0 || cmp(lighter[1], bandRange[1]) !== 0) {
+      var tierId = baseline.rule.split("/").slice(1).join("/");
+      this.step(this.v.id + "/lighter", "formula", true, [], "从轻：法定最低额至本案裁量阶次「" + tierId + "」的上限 " +
+        "(lighter: from the statutory minimum up to the maximum of the matched tier " + tierId + ")");
+    }
+    return lighter;
   };
   E.mitigatedRangeOf = function (bandRange, explicit) {
     if (bandRange === null) { return null; }
@@ -632,7 +650,7 @@
       var list = items[kinds[k][0]] || [];
       if (list.length) {
         var item = list[0], outcome = kinds[k][1];
-        var fine = outcome === "mitigated" ? this.mitigatedRangeOf(bandRange, item.fine) : this.lighterRange(band, bandRange, item.fine);
+        var fine = outcome === "mitigated" ? this.mitigatedRangeOf(bandRange, item.fine) : this.lighterRange(band, bandRange, item.fine, baseline);
         fine = applies ? fine : null;
         var chosen = this.decision(outcome, item.modality === "shall", item.id,
           "适用" + (outcome === "mitigated" ? "减轻" : "从轻") + "处罚清单第" + item.id + "项", fine,
@@ -648,7 +666,7 @@
     if (!grounds.length || OUTCOME_RANK[baseline.outcome] <= OUTCOME_RANK.lighter) { return baseline; }
     // The statute leaves the choice between 从轻 and 减轻 (and, for art. 31, whether at all).
     var ground = grounds.filter(function (g) { return g.modality === "shall"; })[0] || grounds[0];
-    var f2 = applies ? this.lighterRange(band, bandRange, null) : null;
+    var f2 = applies ? this.lighterRange(band, bandRange, null, baseline) : null;
     return this.decision("lighter", false, ground.rule, ground.zh, f2, this.types(null, band, f2),
       ground.modality === "shall" ? ["mitigated"] : ["mitigated", baseline.outcome],
       grounds.map(function (g) { return g.citation; }), [], null);

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import discretion
-from discretion.checks.static import Severity, check_versions
+from discretion.checks.static import Severity, check_all
 from discretion.registry import ruleset_files
 
 from .conftest import FIXTURES, RULESETS
@@ -25,8 +25,7 @@ def _expected(path: Path) -> str:
 
 
 def _findings(path: Path) -> list[discretion.Finding]:
-    rulesets = [discretion.load_ruleset(f) for f in ruleset_files(path)]
-    return [f for r in rulesets for f in discretion.check(r)] + check_versions(rulesets)
+    return check_all([discretion.load_ruleset(f) for f in ruleset_files(path)])
 
 
 @pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
@@ -197,3 +196,15 @@ def test_a_citation_naming_a_document_rests_on_that_documents_source_not_a_names
     forwarded = text.replace("basis: {document: 某环发〔2022〕1号", "basis: {document: 某办发〔2022〕9号")
     partial = discretion.load_ruleset_text(forwarded, source="namesakes.yaml")
     assert [f.subject for f in discretion.check(partial) if f.code == "status-above-source"] == ["item-1"]
+
+
+def test_a_ruleset_checked_alone_still_reports_its_lapse() -> None:
+    """``discretion.check`` knows no successor: a lapsed version is reported; across its versions it is not."""
+    from datetime import date
+
+    tax = RULESETS / "tax" / "first-violation"
+    old = discretion.load_ruleset(tax / "versions" / "2021.1.yaml")
+    assert [f.code for f in discretion.check(old, today=date(2030, 1, 1)) if f.code == "version-expired"] == [
+        "version-expired"]
+    together = check_all([old, discretion.load_ruleset(tax)], today=date(2030, 1, 1))
+    assert [f.code for f in together if f.code == "version-expired"] == []

@@ -223,7 +223,7 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     """Static checks of every ruleset found; exit 1 when any finding is an error."""
-    from .checks.static import Finding, Severity, check, check_versions
+    from .checks.static import Finding, Severity, check_all
     from .compile import CompiledRuleset
     from .registry import load_all, no_rulesets
 
@@ -237,9 +237,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         found, broken = load_all(spec)
         rulesets.extend(ruleset for _, ruleset in found)
         problems.extend(broken)
-    for ruleset in rulesets:
-        findings.extend(check(ruleset))
-    findings.extend(check_versions(rulesets))
+    findings.extend(check_all(rulesets))
     shown = [f for f in findings if args.verbose or f.severity is not Severity.info]
     if args.json:
         payload = {"rulesets": len(rulesets), "problems": [str(p) for p in problems], "findings": [

@@ -123,7 +123,7 @@ class RulesetFile(pytest.File):
 
 class CheckItem(_Reported):
     def runtest(self) -> None:
-        from .checks.static import Severity, check, check_versions
+        from .checks.static import Severity, check_all
         from .errors import DiscretionError
         from .registry import ruleset_files
 
@@ -134,7 +134,7 @@ class CheckItem(_Reported):
             raise DiscretionFailure(str(exc)) from None
         current = _ruleset(self.path)
         _coverage(self.config).rules.setdefault(self.path.resolve(), (current.id, _rules_of(current)))
-        findings = [f for ruleset in rulesets for f in check(ruleset)] + check_versions(rulesets)
+        findings = check_all(rulesets)
         errors = [f for f in findings if f.severity is Severity.error]
         warnings = [str(f) for f in findings if f.severity is Severity.warning]
         for warning in warnings:

@@ -28,7 +28,7 @@ from ..models.vocabulary import ListKind, Modality, Outcome
 from ..publish.statutes import bundled
 from . import PROPERTY_NAMES
 
-__all__ = ["Finding", "Severity", "check", "check_versions"]
+__all__ = ["Finding", "Severity", "check", "check_all", "check_versions"]
 
 _ORDER = {Outcome.mitigated: 0, Outcome.lighter: 1, Outcome.standard: 2, Outcome.heavier: 3}
 
@@ -57,11 +57,18 @@ class Finding:
 
 
 def check(ruleset: CompiledRuleset, *, today: date | None = None) -> list[Finding]:
-    """Every finding for one ruleset, in file order of the rules they concern.
+    """Every finding for one ruleset, in file order of the rules they concern; ``version-expired`` as for
+    a ruleset checked alone (no successor known: ``check_all`` looks across its versions)."""
+    return _findings(ruleset) + _expired([ruleset], today or date.today())
 
-    ``version-expired`` is not among them: whether a lapsed version has its successor beside it is known
-    only across files, so check_versions reports it (``today`` is kept for callers that still pass it).
-    """
+
+def check_all(rulesets: Sequence[CompiledRuleset], *, today: date | None = None) -> list[Finding]:
+    """Every finding for these rulesets together: each one's own, and those across files
+    (``check_versions``: a lapsed version whose successor is among them is not reported)."""
+    return [f for ruleset in rulesets for f in _findings(ruleset)] + check_versions(rulesets, today=today)
+
+
+def _findings(ruleset: CompiledRuleset) -> list[Finding]:
     out: list[Finding] = []
     for violation in ruleset.violations.values():
         out += _citations(ruleset, violation)
@@ -498,16 +505,23 @@ def check_versions(rulesets: Sequence[CompiledRuleset], *, today: date | None = 
                                    f"(from {later.model.effective})", Location(earlier.source, 1, 1),
                                    f"set 'expires: {later.model.effective}' on version {earlier.version}",
                                    ruleset_id))
-        for ruleset in versions:
-            model = ruleset.model
-            if model.expires is None or model.expires > today:
-                continue
-            if any(other.model.effective >= model.expires for other in versions):
-                continue  # its successor is here: an old version kept for cases of its time (art. 37)
-            out.append(_waived(Finding("version-expired", Severity.warning, f"{model.id} {model.version} expired "
-                                       f"on {model.expires}", Location(ruleset.source, 1, 1),
-                                       "keep it for cases of that time (art. 37), and publish its successor",
-                                       model.id), ruleset))
+        out += _expired(versions, today)
+    return out
+
+
+def _expired(versions: Sequence[CompiledRuleset], today: date) -> list[Finding]:
+    """The lapsed versions of one id with no later version among ``versions``."""
+    out: list[Finding] = []
+    for ruleset in versions:
+        model = ruleset.model
+        if model.expires is None or model.expires > today:
+            continue
+        if any(other.model.effective >= model.expires for other in versions):
+            continue  # its successor is here: an old version kept for cases of its time (art. 37)
+        out.append(_waived(Finding("version-expired", Severity.warning, f"{model.id} {model.version} expired "
+                                   f"on {model.expires}", Location(ruleset.source, 1, 1),
+                                   "keep it for cases of that time (art. 37), and publish its successor",
+                                   model.id), ruleset))
     return out
 
 

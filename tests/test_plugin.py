@@ -143,3 +143,11 @@ def test_a_misspelt_measure_code_fails_the_case(pytester: pytest.Pytester) -> No
     result = pytester.runpytest("rs", "--discretion-no-properties")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*measures: 'persuasion_educaton' is not a measure of this ruleset; did you mean*"])
+
+
+def test_yaml_in_a_cases_folder_of_another_project_is_left_alone(pytester: pytest.Pytester) -> None:
+    """The plugin loads wherever discretion is installed: only a ruleset's own cases/ folder is ours."""
+    pytester.makefile(".yaml", **{"tests/cases/data": "a: 1\n"})
+    pytester.makepyfile(**{"tests/test_x": "def test_x():\n    assert True\n"})
+    result = pytester.runpytest("tests")
+    result.assert_outcomes(passed=1)

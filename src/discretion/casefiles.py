@@ -28,8 +28,10 @@ CASE_SUFFIX = ".cases.yaml"
 
 
 def misnamed_case_file(path: Path) -> bool:
-    """A YAML file in a ``cases`` folder not named ``*.cases.yaml``: meant as cases, never read as such."""
-    return path.parent.name == "cases" and path.suffix in (".yaml", ".yml") and not path.name.endswith(CASE_SUFFIX)
+    """A YAML file in a ruleset's ``cases`` folder (beside its ``ruleset.yaml``) not named ``*.cases.yaml``:
+    meant as cases, never read as such. Another project's ``cases`` folders are none of ours."""
+    return (path.parent.name == "cases" and path.suffix in (".yaml", ".yml") and not path.name.endswith(CASE_SUFFIX)
+            and (path.parent.parent / RULESET_FILE).is_file())
 
 
 class ExpectedFine(BaseModel):

@@ -208,3 +208,10 @@ def test_a_ruleset_checked_alone_still_reports_its_lapse() -> None:
         "version-expired"]
     together = check_all([old, discretion.load_ruleset(tax)], today=date(2030, 1, 1))
     assert [f.code for f in together if f.code == "version-expired"] == []
+
+
+def test_a_citation_to_no_such_article_is_located_at_the_citation() -> None:
+    path = CHECKS / "citation-no-such-article.yaml"
+    [finding] = [f for f in _findings(path) if f.code == "citation-no-such-article"]
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "article: 977" in text)
+    assert finding.location is not None and finding.location.line == line

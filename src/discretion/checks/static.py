@@ -140,7 +140,9 @@ def _waived(finding: Finding, ruleset: CompiledRuleset) -> Finding:
 
 def _citations(ruleset: CompiledRuleset, violation: CompiledViolation) -> list[Finding]:
     out: list[Finding] = []
-    for citation in (*violation.model.legal_basis, *violation.model.penalty_basis):
+    cited = [*(("legal_basis", i, c) for i, c in enumerate(violation.model.legal_basis)),
+             *(("penalty_basis", i, c) for i, c in enumerate(violation.model.penalty_basis))]
+    for key, index, citation in cited:
         if citation.law and citation.version is None:
             out.append(Finding("citation-unpinned", Severity.warning, f"violation {violation.id} cites "
                                f"《{citation.law}》 without its version date", violation.location,
@@ -154,7 +156,8 @@ def _citations(ruleset: CompiledRuleset, violation: CompiledViolation) -> list[F
         if statute is not None and citation.article is not None and citation.article not in statute.numbers:
             out.append(Finding("citation-no-such-article", Severity.error, f"violation {violation.id} cites "
                                f"{citation.label()}, which that version does not have (its articles run from "
-                               f"{min(statute.numbers)} to {max(statute.numbers)})", violation.location,
+                               f"{min(statute.numbers)} to {max(statute.numbers)})",
+                               ruleset.positions.locate(ruleset.source, (*violation.where.path(), key, index)),
                                "check the article number against the statute's text in force on that date",
                                violation.id))
     return out

@@ -212,3 +212,20 @@ def test_an_audit_of_a_filtered_frame_with_its_recommendations_reports_rows_from
     assert given.findings.to_dict("records") == alone.findings.to_dict("records")
     assert sorted(given.findings["row"].unique()) == sorted(alone.findings["row"].unique())
     assert given.findings["row"].max() < len(part)
+
+
+def test_the_findings_do_not_depend_on_the_order_of_the_rows() -> None:
+    """Similar cases whose ranges depend on their own facts (linyi's fines are multiples of the investment):
+    each row is judged against its own range, not the first row's."""
+    from discretion import load_ruleset
+
+    linyi = load_ruleset(TAX.parent.parent / "environment" / "linyi-minor")
+    frame = synthetic.decisions(linyi, 1500, seed=3)
+    frame["case_id"] = [f"c{n}" for n in range(len(frame))]
+
+    def found(cases: Any) -> set[tuple[str, str, str]]:
+        return {(f.case_id, f.kind, f.detail) for f in audit(linyi, cases).findings.itertuples()}
+
+    given = found(frame)
+    assert any(kind == "inconsistent" for _, kind, _ in given)
+    assert found(frame.sort_values("act_date")) == given == found(frame.iloc[::-1])

@@ -268,10 +268,12 @@ def _inconsistent(cases: Any, spread: float) -> list[dict[str, Any]]:
         same = group[group["recorded_outcome"] == usual]
         fines = [f for f in same["recorded_fine"] if f is not None]
         median = statistics.median(fines) if fines else None  # of an even count: the mean of the middle two
-        low, high = group["fine_min"].iat[0], group["fine_max"].iat[0]
-        width = (high - low) if low is not None and high is not None else None
-        limit = width * Decimal(str(spread)) if width else None
-        for row, outcome, fine in zip(group.index, group["recorded_outcome"], group["recorded_fine"], strict=True):
+        share = Decimal(str(spread))
+        for row, outcome, fine, low, high in zip(group.index, group["recorded_outcome"], group["recorded_fine"],
+                                                 group["fine_min"], group["fine_max"], strict=True):
+            # far from the median by a share of the row's own range (a range may depend on the row's facts:
+            # per unit, a multiple), so that the finding does not depend on which row comes first
+            limit = (high - low) * share if low is not None and high is not None and high != low else None
             if outcome != usual:
                 found.append(_finding(cases, int(row), "inconsistent", "outcome",
                                       f"recorded {outcome}; {len(same)} of {len(group)} similar cases: {usual}"))

@@ -323,11 +323,8 @@ def _violation_and_facts(case: Any) -> tuple[tuple[str], Mapping[str, Any]] | No
             return None
     if not isinstance(case, Mapping):
         return None
-    violation, facts = case.get("violation"), case.get("facts", {})
-    if (type(violation) is str and 0 < len(violation) <= 200 and not lone_surrogate(violation)
-            and type(facts) is dict and all(type(name) is str for name in facts)):
-        return (violation,), facts
-    return None
+    parts = plain_parts({"violation": case.get("violation"), "facts": case.get("facts", {})})  # the same shape test
+    return None if parts is None else ((parts[1],), parts[2])
 
 
 def _as_case(case: Case | Mapping[str, Any] | str | bytes, source: str | None) -> Case:

@@ -61,7 +61,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         return CaseFile.from_parent(parent, path=file_path)
     if file_path.name == "ruleset.yaml":
         return RulesetFile.from_parent(parent, path=file_path)
-    if file_path.parent.name == "cases" and file_path.suffix in (".yaml", ".yml"):
+    if file_path.parent.name == "cases":  # (only there is casefiles imported: pytest asks of every file)
         from .casefiles import misnamed_case_file
 
         if misnamed_case_file(file_path):  # its cases would never run: say so rather than pass without them
@@ -139,7 +139,8 @@ class CheckItem(_Reported):
         warnings = [str(f) for f in findings if f.severity is Severity.warning]
         for warning in warnings:
             self.add_report_section("call", "warnings", warning)
-        _warnings(self.config).extend(w for w in warnings if w not in _warnings(self.config))  # shown at the end
+        listed = _warnings(self.config)  # shown after the tests, each once
+        listed.extend(w for w in warnings if w not in listed)
         if errors:
             raise DiscretionFailure("\n".join(str(f) for f in errors))
 

@@ -218,3 +218,18 @@ def test_art63_confiscation_thresholds_in_a_frame_match_per_case(tax: Any, tmp_p
         assert list(out.loc[i, "flags"]) == [f.code for f in rec.flags], value
     assert ["hearing_right" in out.loc[i, "flags"] for i in range(len(gains))] == [
         False, False, True, True, False, False, True, False, False]
+
+
+def test_a_deadline_past_the_calendar_says_so_with_a_holiday_calendar_too(tmp_path: Path) -> None:
+    text = cli_notice(tmp_path, TRANSFER, "--date", "9999-12-31", "--jurisdiction", str(PROVINCE))
+    assert "最后期限" not in served(text)
+    assert "未能计算听证请求的最后期限" in text and "9999-12-31" in text
+
+
+@pytest.mark.parametrize("given", ["20250501", "2025-W10-1", "2025-5-1"])
+def test_the_notice_date_is_written_as_a_case_date_is(tmp_path: Path, given: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(TRANSFER, ensure_ascii=False), encoding="utf-8")
+    code = main(["notice", str(WANGBA), str(path), "--date", given], out=io.StringIO())
+    assert code == 2 and "is not a date; write YYYY-MM-DD" in capsys.readouterr().err

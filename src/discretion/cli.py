@@ -194,8 +194,10 @@ def _notice(args: argparse.Namespace, out: TextIO) -> int:
 
 def _iso_date(text: str) -> date:
     """An option's date: argparse reports anything else as a usage error (exit 2), naming the option."""
+    from .fact_values import as_date  # as a case's dates are read: YYYY-MM-DD only
+
     try:
-        return date.fromisoformat(text)
+        return as_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD, e.g. 2025-05-01") from None
 

@@ -19,11 +19,12 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from . import law
 from .compile import CompiledRuleset
+from .fact_values import as_date
 from .models.jurisdiction import Jurisdiction
 from .models.outcome import Penalty, Recommendation
 from .models.vocabulary import OUTCOMES, Outcome
+from .procedure import hearing_deadline
 from .reasons import fact_text
 
 __all__ = ["AGENCY_BLANK", "render_notice"]
@@ -43,14 +44,11 @@ def _template(name: str, folder: Path | None) -> Template:
 
 
 def _day(value: object) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    """The echoed notice_date (validated text YYYY-MM-DD), read as validation reads dates."""
+    try:
+        return None if value is None else as_date(value)
+    except ValueError:
+        return None
 
 
 def _zh(day: date) -> str:
@@ -84,7 +82,7 @@ def _measures_after_penalties(rec: Recommendation) -> str:
     return "\n".join(parts)
 
 
-def _warning(ruleset: CompiledRuleset, rec: Recommendation) -> str | None:
+def _warning(rec: Recommendation) -> str | None:
     """Above the draft when facts still unknown may change the outcome: which outcomes, which facts."""
     possible = list(dict.fromkeys(rec.possible_outcomes))
     if not rec.has_flag("facts_unknown") and len(possible) < 2:
@@ -107,7 +105,7 @@ def _warning(ruleset: CompiledRuleset, rec: Recommendation) -> str | None:
     return "\n".join(lines)
 
 
-def _hearing(rec: Recommendation, notice_day: date, jurisdiction: Jurisdiction | None,
+def _hearing(rec: Recommendation, notice_day: date, fact_day: date | None, jurisdiction: Jurisdiction | None,
              notes: list[str]) -> str:
     """The hearing sentence to serve (art. 63, 64, 85), its deadline counted from the notice's date."""
     if rec.has_flag("hearing_right_unknown"):
@@ -123,34 +121,23 @@ def _hearing(rec: Recommendation, notice_day: date, jurisdiction: Jurisdiction |
         return ""
     text = ("根据《中华人民共和国行政处罚法》第六十三条、第六十四条的规定，你（单位）有权要求听证；要求听证的，"
             "应当在本机关告知后五日内提出（第八十五条：工作日，不含法定节假日）。")
-    fact_day = _day(rec.facts.get("notice_date"))
     if fact_day is not None and fact_day != notice_day:
         notes.append(f"案件事实中的告知日期 the case's notice_date（{_zh(fact_day)}）与本告知书日期 this notice's date"
                      f"（{_zh(notice_day)}）不一致：听证请求期限按本告知书日期计算 the hearing deadline counts from "
                      "this notice's date；请核对案件记录 check the case record。")
     kept = next((d for d in rec.deadlines if d.code == "hearing_request"), None)
-    due: date | None = None
-    note: str | None = None
     if jurisdiction is None and rec.jurisdiction is not None and kept is not None and kept.starts == notice_day:
         due, note = kept.due, kept.note  # counted by the evaluation with its jurisdiction, from this date
-        calendar = note is None and due is not None
     else:
-        calendar = jurisdiction is not None and jurisdiction.calendar_source is not None
-        try:
-            due = law.working_days_after(notice_day, law.HEARING_REQUEST_DAYS,
-                                         jurisdiction.holidays if jurisdiction else (),
-                                         jurisdiction.working_weekends if jurisdiction else ())
-        except OverflowError:
-            note = "the deadline falls after the calendar's last day (9999-12-31)"
-        else:
-            note = None if calendar else "weekends skipped; statutory holidays not loaded"
-    if due is not None:
-        text += f"最后期限：{_zh(due)}"
-        text += "。" if calendar else "（期间内遇法定节假日的，相应顺延）。"
-    if not calendar:
-        notes.append("听证请求期限只跳过了周六、周日，未计入法定节假日（" + (note or "no holiday calendar loaded")
-                     + "）：送达前请按国务院公布的节假日安排核对最后期限，或加载含节假日日历的辖区文件"
-                     "（discretion.load_jurisdiction；命令行 --jurisdiction FILE）。")
+        due, note = hearing_deadline(notice_day, jurisdiction)
+    if due is None:
+        notes.append(f"未能计算听证请求的最后期限 no deadline could be given（{note}）：请人工确定。")
+        return text
+    text += f"最后期限：{_zh(due)}" + ("。" if note is None else "（期间内遇法定节假日的，相应顺延）。")
+    if note is not None:
+        notes.append("听证请求期限只跳过了周六、周日，未计入法定节假日（" + note + "）：送达前请按国务院公布的节假日"
+                     "安排核对最后期限，或加载含节假日日历的辖区文件（discretion.load_jurisdiction；命令行 "
+                     "--jurisdiction FILE）。")
     return text
 
 
@@ -181,7 +168,7 @@ def render_notice(ruleset: CompiledRuleset, rec: Recommendation, *, party: str =
         text = _template("notice_no_penalty.txt", templates).safe_substitute(common, basis=basis or "有关规定")
     else:
         penalties = "\n".join(_penalty_line(p) for p in rec.penalties) or "  （见上）"
-        hearing = _hearing(rec, notice_day, jurisdiction, notes)
+        hearing = _hearing(rec, notice_day, fact_day, jurisdiction, notes)
         text = _template("notice_penalty.txt", templates).safe_substitute(
             common, penalties=penalties, hearing=hearing, measures=_measures_after_penalties(rec),
             legal_basis="、".join(c.label() for c in violation.legal_basis) or violation.penalty_basis[0].label(),
@@ -190,7 +177,7 @@ def render_notice(ruleset: CompiledRuleset, rec: Recommendation, *, party: str =
         notes.append("送达前填写告知书中【】标出的空白 fill in every 【】 blank before serving"
                      + ("（罚款数额须在所示裁量范围内确定 the fine within the range shown）" if _AMOUNT_BLANK in text
                         else "") + "。")
-    warning = _warning(ruleset, rec)
+    warning = _warning(rec)
     if warning is not None:
         notes.insert(0, "处理结果尚未确定，见文首起草警示 the outcome is not final: see the warning above the notice。")
         text = warning + "\n" + text

@@ -19,7 +19,7 @@ from .models.outcome import Deadline, FineRange, Penalty, build
 from .models.vocabulary import OUTCOMES, PENALTY_TYPES, Outcome
 from .models.vocabulary import PenaltyType as PT
 
-__all__ = ["BARRED", "DATED", "OUTSIDE_VERSION", "ProcedureFlags"]
+__all__ = ["BARRED", "DATED", "OUTSIDE_VERSION", "ProcedureFlags", "hearing_deadline"]
 
 # Inputs worked out from the case's dates before a (remembered) run, under names no fact can have:
 BARRED = "\x00barred"  # art. 36: time-barred on discovery (True, False or None)
@@ -75,18 +75,7 @@ class ProcedureFlags:
         else:
             return
         notice = self.facts.get("notice_date")
-        holidays = self.jurisdiction.holidays if self.jurisdiction else ()
-        weekends = self.jurisdiction.working_weekends if self.jurisdiction else ()
-        calendar = self.jurisdiction is not None and self.jurisdiction.calendar_source is not None
-        due: date | None = None
-        note: str | None = None
-        if notice:
-            try:
-                due = law.working_days_after(notice, law.HEARING_REQUEST_DAYS, holidays, weekends)
-            except OverflowError:  # a notice in the calendar's last days: the deadline lies past it
-                note = "the deadline falls after the calendar's last day (9999-12-31)"
-            else:
-                note = None if calendar else "weekends skipped; statutory holidays not loaded"
+        due, note = hearing_deadline(notice, self.jurisdiction) if notice else (None, None)
         self.deadlines.append(_hearing_request(notice, due, note))
 
     def _hearing_by_amount(self, types: set[PT], fine: FineRange | None) -> tuple[list[tuple[str, str]], list[str]]:
@@ -172,6 +161,19 @@ class ProcedureFlags:
 
 
 @lru_cache(maxsize=4096)
+def hearing_deadline(notice: date, jurisdiction: Jurisdiction | None) -> tuple[date | None, str | None]:
+    """Art. 64(1) and 85: the last day to ask for a hearing, five working days after the notice, with a
+    note where it is not exact (no holiday calendar) or cannot be given (past the calendar's last day)."""
+    try:
+        due = law.working_days_after(notice, law.HEARING_REQUEST_DAYS,
+                                     jurisdiction.holidays if jurisdiction else (),
+                                     jurisdiction.working_weekends if jurisdiction else ())
+    except OverflowError:  # a notice in the calendar's last days: the deadline lies past it
+        return None, "the deadline falls after the calendar's last day (9999-12-31)"
+    calendar = jurisdiction is not None and jurisdiction.calendar_source is not None
+    return due, None if calendar else "weekends skipped; statutory holidays not loaded"
+
+
 def _hearing_request(notice: date | None, due: date | None, note: str | None) -> Deadline:
     """Art. 64's deadline, one frozen object per start, due date and note: without a notice date (most
     cases) it is the same for every case, and results kept by the memo hold one object, not one each."""

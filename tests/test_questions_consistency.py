@@ -151,3 +151,23 @@ def test_the_same_without_the_memo(bundled: list[CompiledRuleset], over_budget: 
     finally:
         memo.set_enabled(True)
         memo.clear()
+
+
+def test_the_statutes_askable_and_shown_grounds_are_told_apart() -> None:
+    """What ``questions`` relies on in ``law``: the grounds it opens are all more lenient than the standard
+    outcome, and no fact is both asked for an open ground and shown for art. 31, 32 or 33(2)."""
+    from discretion import law
+    from discretion.models.vocabulary import Outcome
+
+    assert all(ground.outcome.rank < Outcome.standard.rank for ground in questions._ASKING.values())
+    asked = {name for rule, reads in law.READS.items() if law.GROUNDS[rule].asks for name in reads}
+    assert questions._SHOWN and asked and not questions._SHOWN & asked
+
+
+def test_harm_is_completed_from_art_33_1_where_a_special_period_makes_it_no_matter_for_art_36() -> None:
+    from discretion import law
+
+    facts = {"act_date": date(2020, 1, 1), "discovery_date": date(2023, 1, 1)}  # between two years and five
+    assert "harm" not in questions._eligible(facts)
+    assert "harm" in questions._eligible(facts, (5, "《税收征收管理法》(2015-04-24) 第86条"))
+    assert law.time_bars(facts, (5, "")) == (False,)

@@ -269,7 +269,7 @@ def test_completing_art33_1_from_the_statute_asks_what_evaluating_every_answer_a
         return out
 
     statute = run()
-    monkeypatch.setattr(questions, "_eligible", lambda facts: ())
+    monkeypatch.setattr(questions, "_eligible", lambda facts, special=None: ())
     monkeypatch.setattr(questions, "MAX_EXPLORED", 100_000)
     evaluated = run()
     memo.clear()

@@ -113,7 +113,7 @@ def shortened(raw: Any) -> str:
         return f"a number of about {int(raw.bit_length() * 0.30103)} digits"  # str() refuses > 4300 digits
     try:
         text = repr(raw)
-    except (RecursionError, Exception):  # nested 100,000 deep, or a caller's object whose repr fails
+    except Exception:  # nested 100,000 deep (RecursionError), or a caller's object whose repr fails
         return f"a {type(raw).__name__}"
     return text if len(text) <= 80 else text[:60] + f"… ({len(text)} characters)"
 

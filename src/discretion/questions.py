@@ -121,7 +121,6 @@ def _candidates(rec: Recommendation, facts: dict[str, Any]
 
 _ASKING = {ground.rule: ground for ground in law.GROUNDS.values() if ground.asks}
 """The grounds that can be opened: art. 30 (under 14: no penalty; 14–17: lighter) and art. 33(1)."""
-assert all(ground.outcome.rank < Outcome.standard.rank for ground in _ASKING.values())
 _ASKED_KINDS = frozenset({"band", "tier", "list_item", "criminal"})
 
 
@@ -181,7 +180,8 @@ def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation
         return got
 
     rules, statute, rules_open, undecided = _candidates(rec, case.facts)
-    eligible = _eligible(case.facts) if law.ART33_MINOR in undecided or law.ART33_FIRST in undecided else ()
+    eligible = _eligible(case.facts, ruleset.special_limitation) \
+        if law.ART33_MINOR in undecided or law.ART33_FIRST in undecided else ()
     completable = _completable(case.facts, eligible)
     free = frozenset(name for name in completable if name in statute
                      and not any(source in rules for source in _SOURCES.get(name, (name,))))
@@ -385,7 +385,6 @@ _STATUTE_READS = frozenset(name for reads in law.READS.values() for name in read
 _SHOWN = frozenset(name for rule, reads in law.READS.items() if not law.GROUNDS[rule].asks for name in reads)
 """The facts of the grounds that hold only on circumstances the case shows (art. 31, 32, 33(2)): asked
 only where a rule reads them."""
-assert not _SHOWN & frozenset(name for rule, reads in law.READS.items() if law.GROUNDS[rule].asks for name in reads)
 
 
 def _unasked(ruleset: CompiledRuleset, case: ValidCase, name: str, facts: dict[str, Any],
@@ -404,12 +403,12 @@ def _unasked(ruleset: CompiledRuleset, case: ValidCase, name: str, facts: dict[s
 
 def _rule_reads(ruleset: CompiledRuleset, violation_id: str, facts: dict[str, Any]) -> frozenset[str]:
     """The unknown facts the rules left undecided read, as ``_candidates`` finds them in a trace."""
+    from .evaluate import match_native
     from .pipeline import Evaluation  # the pipeline composes recommendations; it does not ask questions
 
     violation = ruleset.violations[violation_id]
-    matches = {key: matcher(facts) for key, matcher in violation.matchers}
     valid = ValidCase("", violation_id, facts, frozenset(facts))
-    return Evaluation(ruleset, violation, valid, matches).unknown_reads(_ASKED_KINDS)
+    return Evaluation(ruleset, violation, valid, match_native(violation, facts)).unknown_reads(_ASKED_KINDS)
 
 
 def _without(leaf: Leaf, unasked: frozenset[str],
@@ -445,13 +444,14 @@ _SOURCES = {"corrected": ("corrected", "timely_corrected"),
             "first_violation": ("first_violation", "prior_violation_count", "prior_violations")}
 
 
-def _eligible(facts: dict[str, Any]) -> tuple[str, ...]:
+def _eligible(facts: dict[str, Any], special: law.Special = None) -> tuple[str, ...]:
     """Art. 33(1)'s facts that only art. 33(1) reads wherever no rule left undecided reads them: all
-    four, but harm where it decides art. 36's period (its five years need harm). Answering one then
-    changes no rule and no other ground, so where its answers lead is worked out from art. 33(1)
-    itself, without an evaluation (``_completion``). (A ruleset's fact that implies one is a fact of
-    its own: answered or not, the branch's completed facts say what follows.)"""
-    bars = law.time_bars(facts)
+    four, but harm where it decides art. 36's period (its five years need harm; a law's ``special``
+    period needs none). Answering one then changes no rule and no other ground, so where its answers
+    lead is worked out from art. 33(1) itself, without an evaluation (``_completion``). (A ruleset's
+    fact that implies one is a fact of its own: answered or not, the branch's completed facts say what
+    follows.)"""
+    bars = None if special is not None else law.time_bars(facts)
     if bars is not None and bars[0] != bars[1]:
         return tuple(name for name in _FREE if name != "harm")
     return _FREE

@@ -168,23 +168,16 @@ def diff(old: CompiledRuleset, new: CompiledRuleset, cases: Any = None, *, n: in
                             progress=False)
     after = evaluate_frame(new, corpus.drop(columns=[c for c in extra if c in old.schema]), passthrough=extra,
                            progress=False)
-    # by position, never by label: the corpus's violations and ids, and both results, are lined up row for row
-    # whatever index the caller's frame has (a sorted or filtered frame's, or read_frame's 0..n-1)
-    before, after = before.reset_index(drop=True), after.reset_index(drop=True)
-    size = len(before)
-
-    def positional(series: Any) -> Any:
-        return series.reset_index(drop=True)
-
-    rows = pd.DataFrame({"violation": positional(corpus["violation"].astype(object)) if "violation" in corpus else None,
+    # the corpus's rows are numbered from 0 (read_frame, synthetic.cases), and both results keep that index:
+    # violations, ids and results line up row for row whatever index the caller's frame had
+    rows = pd.DataFrame({"violation": corpus["violation"].astype(object) if "violation" in corpus else None,
                          "old_outcome": before["outcome"].astype(object),
                          "new_outcome": after["outcome"].astype(object),
                          "old_fine_min": before["fine_min"], "old_fine_max": before["fine_max"],
                          "new_fine_min": after["fine_min"], "new_fine_max": after["fine_max"],
                          "old_rule": before["list_item"].fillna(before["tier"]).astype(object),
-                         "new_rule": after["list_item"].fillna(after["tier"]).astype(object)},
-                        index=pd.RangeIndex(size))
-    ids = positional(corpus["case_id"]) if "case_id" in corpus.columns else None
+                         "new_rule": after["list_item"].fillna(after["tier"]).astype(object)})
+    ids = corpus["case_id"] if "case_id" in corpus.columns else None
     if ids is not None:
         rows.insert(0, "case_id", ids)
     old_mandatory = before["mandatory"].to_numpy(dtype=object, na_value=None)

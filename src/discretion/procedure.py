@@ -19,7 +19,7 @@ from .models.outcome import Deadline, FineRange, Penalty, build
 from .models.vocabulary import OUTCOMES, PENALTY_TYPES, Outcome
 from .models.vocabulary import PenaltyType as PT
 
-__all__ = ["BARRED", "DATED", "OUTSIDE_VERSION", "ProcedureFlags", "hearing_deadline"]
+__all__ = ["BARRED", "CONFISCATIONS", "DATED", "OUTSIDE_VERSION", "ProcedureFlags", "hearing_deadline"]
 
 # Inputs worked out from the case's dates before a (remembered) run, under names no fact can have:
 BARRED = "\x00barred"  # art. 36: time-barred on discovery (True, False or None)
@@ -31,7 +31,7 @@ DATED = "(dated wording, filled in per case)"  # stands where the run would quot
 _AMOUNT_TYPES = frozenset({PT.fine, PT.confiscate_illegal_gains, PT.confiscate_illegal_property})
 # Art. 63(1)(2): what is confiscated and the case fact giving its value (illegal property's value is a fact a
 # ruleset declares when its cases state it; absent, the value is unknown)
-_CONFISCATIONS = ((PT.confiscate_illegal_gains, "illegal_gains", "没收违法所得", "the illegal gains confiscated"),
+CONFISCATIONS = ((PT.confiscate_illegal_gains, "illegal_gains", "没收违法所得", "the illegal gains confiscated"),
                   (PT.confiscate_illegal_property, "illegal_property_value", "没收非法财物价值",
                    "the value of the illegal property confiscated"))
 
@@ -100,7 +100,7 @@ class ProcedureFlags:
                 missing.append(f"jurisdiction {jid} sets no 较大数额 fine threshold for {whom}")
             elif fine.max >= threshold:
                 held.append(("1", f"罚款达到{threshold}元（{source}）时告知听证权利"))
-        for kind, fact, zh, en in _CONFISCATIONS:
+        for kind, fact, zh, en in CONFISCATIONS:
             if kind not in types:
                 continue
             value = self.facts.get(fact)

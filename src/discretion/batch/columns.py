@@ -77,9 +77,7 @@ def _numbered(frame: Any) -> Any:
     index = frame.index
     if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
         return frame
-    numbered = frame.reset_index(drop=True)
-    numbered.attrs = dict(frame.attrs)  # e.g. ``synthetic``, which diff and audit read
-    return numbered
+    return frame.reset_index(drop=True)  # (attrs, e.g. ``synthetic``, which diff and audit read, go with it)
 
 
 def _unreadable(path: Path, exc: Exception) -> Problem:

@@ -34,6 +34,7 @@ from ..models.facts import FactKind, FactSpec
 from ..models.jurisdiction import Jurisdiction
 from ..models.outcome import Recommendation
 from ..models.penalty import Fine
+from ..procedure import CONFISCATIONS
 from .columns import NUMBER_FACTOR, coerce_column, python_value, python_values
 from .keys import Part, dense_codes, first_rows
 from .patterns import distinct_rows
@@ -46,8 +47,8 @@ CHUNK = 2048  # evaluations between two ticks of the progress bar (and cases rea
 MAX_PROVISIONS = 50  # Case.violations: at most 50 provisions for one act
 PER_CASE_BELOW = 8  # frames shorter than this are evaluated row by row
 FLAG_FACTS = ("major_public_interest", "hearing_held", "complex_case", "major_violation")
-CONFISCATED_VALUES = ("illegal_gains", "illegal_property_value")  # procedure._CONFISCATIONS' facts
-_SCALE = {FactKind.money: 100, FactKind.number: NUMBER_FACTOR, FactKind.integer: 1}
+CONFISCATED_VALUES = tuple(fact for _, fact, _, _ in CONFISCATIONS)  # art. 63(1)(2): what the hearing right reads
+_AMOUNTS = frozenset({FactKind.money, FactKind.number, FactKind.integer})
 
 
 class Row(NamedTuple):
@@ -407,9 +408,8 @@ def _flag_parts(ruleset: CompiledRuleset, columns: dict[str, Column], size: int,
     if hearing is not None and hearing.confiscation_value is not None:  # art. 63(1)(2): below / at or above
         for name in CONFISCATED_VALUES:
             column = columns.get(name)
-            factor = _SCALE.get(column.spec.type) if column is not None else None
-            if column is not None and factor is not None:
-                at_or_above = column.values >= int(hearing.confiscation_value * factor)
+            if column is not None and column.spec.type in _AMOUNTS:
+                at_or_above = column.values >= int(_scalar(column.spec.type, (), hearing.confiscation_value))
                 parts.append((np.where(column.known, 1 + at_or_above, 0), 3))
     return parts
 

@@ -126,7 +126,7 @@ def test_index_cards_carry_the_rulesets_status(site: Path) -> None:
             continue  # an earlier version: the index shows the latest
         head = card[1].split("</h3>", 1)[0]
         status = ruleset.model.status.value
-        assert (_badge(status) in head) if status != "verified" else "status-partial" not in head, (ruleset.id, head)
+        assert (_badge(status) in head) if status != "verified" else "badge status-" not in head, (ruleset.id, head)
         shown += status != "verified"
     assert shown > 0
 
@@ -272,3 +272,27 @@ def test_index_cards_links_crumbs_and_badges_have_their_gloss(site: Path) -> Non
     script = (site / "assets" / "calculator.js").read_text(encoding="utf-8")
     assert '["true", "是", "yes"], ["false", "否", "no"], ["", "不确定", "unknown"]' in script
     assert 'en(o[2])' in script
+
+
+def test_the_build_date_comes_from_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748736000")  # 2025-06-01, after linyi's list lapsed
+    publish([LINYI], tmp_path / "after")
+    assert _gloss("已失效", "expired") in (tmp_path / "after" / "index.html").read_text(encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999999")
+    with pytest.raises(DiscretionError) as info:
+        publish([LINYI], tmp_path / "never")
+    assert info.value.code == "bad-build-date" and not (tmp_path / "never").exists()
+
+
+def test_a_file_or_an_unreadable_manifest_where_the_site_would_go_is_refused(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "discretion-manifest.txt").write_bytes(b"\xff\xfe")
+    for target in (afile, broken):
+        with pytest.raises(DiscretionError) as info:
+            publish([LINYI], target, today=DAY)
+        assert info.value.code == "publish-folder-not-ours"
+    assert afile.read_text(encoding="utf-8") == "x"
+    assert [p.name for p in broken.iterdir()] == ["discretion-manifest.txt"]

@@ -69,8 +69,12 @@ def _badge(status: str) -> str:
 def build_date() -> date:
     """The day a build judges expiry on: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).date()
+    if epoch.isascii() and epoch.isdigit():
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC).date()
+        except (OverflowError, OSError, ValueError):  # past the calendar: not a date to build on
+            raise DiscretionError(f"SOURCE_DATE_EPOCH={epoch[:30]} is not a time a calendar date can be read from",
+                                  code="bad-build-date", location=Location("SOURCE_DATE_EPOCH")) from None
     return date.today()
 
 
@@ -521,10 +525,19 @@ def _commit(files: Mapping[str, str], target: Path) -> list[Path]:
     A file the publisher did not write (not in the manifest) is never deleted nor overwritten: a folder holding
     such a file where the site would write refuses the build, naming the files, before anything is written.
     """
+    if target.exists() and not target.is_dir():
+        raise DiscretionError(f"{target} is a file, not a folder to publish into", code="publish-folder-not-ours",
+                              location=Location(str(target)))
     manifest = target / MANIFEST
     ours: set[str] = set()
     if manifest.is_file():
-        for line in manifest.read_text(encoding="utf-8").splitlines():
+        try:
+            listed = manifest.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DiscretionError(f"{manifest} cannot be read ({exc}); nothing was written: delete the folder and "
+                                  "publish again", code="publish-folder-not-ours", location=Location(str(manifest))
+                                  ) from None
+        for line in listed:
             rel = line.strip()
             if rel and not rel.startswith("#") and ".." not in Path(rel).parts and not Path(rel).is_absolute():
                 ours.add(rel)

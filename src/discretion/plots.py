@@ -84,13 +84,9 @@ def ladder(ruleset: CompiledRuleset, violation: str, *, recorded: Any = None, ax
 
 def _missing(value: Any) -> bool:
     """None, NaN, NaT or pandas' NA (a nullable column's gap, which has no truth value to compare)."""
-    if value is None:
-        return True
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - plots come with the analysis extra, pandas with them
-        return bool(value != value)
-    return bool(pd.isna(value))
+    import pandas as pd  # the analysis extra, which plots come with
+
+    return value is None or bool(pd.isna(value))
 
 
 def findings_bar(report: AuditReport) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -127,9 +128,7 @@ def unknown_columns(ruleset: CompiledRuleset, columns: Iterable[str], passthroug
     columns = list(columns)
     allowed = set(passthrough) | set(DEFAULT_PASSTHROUGH) | set(facts)
     where = f"{source}: " if source else ""
-    counts: dict[Any, int] = {}
-    for name in columns:
-        counts[name] = counts.get(name, 0) + 1
+    counts = Counter(columns)
     # a frame can name two columns alike (a CSV cannot: pandas renames the second harm.1); which one
     # would be the fact? Neither is guessed
     problems = [

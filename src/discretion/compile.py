@@ -87,6 +87,12 @@ class CompiledBand(NamedTuple):
     def location(self) -> Location:
         return self.where.location
 
+    @property
+    def only_if_words(self) -> str:
+        """The condition of the band's fine as the statute words it (``only_if_zh``), else as written."""
+        fine = self.model.fine
+        return (fine.only_if_zh if fine is not None else None) or (self.only_if.spec.when if self.only_if else "")
+
 
 class CompiledTier(NamedTuple):
     model: Tier

@@ -524,10 +524,9 @@ _FINE_PENDING_NOTE = ("罚款以此条件成立为前提，条件待查明 "
 
 def _fine_pending_detail(band: CompiledBand) -> str:
     """The facts_unknown flag's detail for a statutory fine whose condition (``only_if``) is unknown."""
-    assert band.only_if is not None and band.model.fine is not None
+    assert band.only_if is not None
     when = band.only_if.spec.when
-    wording = band.model.fine.only_if_zh or when
-    return (f"罚款待定：法定罚款以「{wording}」为前提，该条件待查明 "
+    return (f"罚款待定：法定罚款以「{band.only_if_words}」为前提，该条件待查明 "
             f"fine undecided: the statute fines only when {when}, not yet established")
 
 

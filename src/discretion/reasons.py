@@ -238,9 +238,7 @@ def _fine_pending(ruleset: CompiledRuleset, violation: CompiledViolation, band_i
     if step is None or step.matched is not None:
         return None
     band = next(b for b in violation.bands if b.model.id == band_id)
-    fine = band.model.fine
-    when = band.only_if.spec.when if band.only_if is not None else ""
-    wording = (fine.only_if_zh if fine is not None else None) or when
+    wording, when = band.only_if_words, band.only_if.spec.when if band.only_if is not None else ""
     facts = "，".join(fact_text(ruleset, name, value) for c in step.conditions if c.value is None
                      for name, value in c.facts.items() if value is None)
     return _reason("for", outcome, f"{violation.id}/{band_id}/only_if", _penalty_basis(violation),

@@ -52,6 +52,8 @@ def evaluate(ruleset: CompiledRuleset, case: Case | Mapping[str, Any] | str | by
     """
     if not isinstance(ruleset, CompiledRuleset) or not (jurisdiction is None or isinstance(jurisdiction, Jurisdiction)):
         raise _not_compiled(ruleset, jurisdiction)
+    if type(case) is str or type(case) is bytes:  # JSON read once, for the key and for validation alike
+        case = memo.plain_case(case) or case  # (not a case as data: validation reads it again and says why)
     key = memo.repeat_key(ruleset, jurisdiction, case) if backend == "native" else None
     key, dates = redating.classed_key(ruleset, key) if key is not None else (None, {})  # dates by what they decide
     if key is not None:

@@ -24,7 +24,6 @@ __all__ = ["find_ruleset_files", "load_jurisdiction", "load_ruleset", "load_rule
 
 RULESET_FILE = "ruleset.yaml"
 _CITATION_FIELDS = {"penalty_basis", "basis", "citation", "sources"}
-_OWN_CODES = {"duplicate-id"}  # a model validator's PydanticCustomError of this type keeps it as its code
 
 
 def load_ruleset(path: str | Path, *, limits: Limits = LIMITS) -> CompiledRuleset:
@@ -123,7 +122,9 @@ def validation_problems(exc: ValidationError, data: Any, positions: Positions, s
             where = ".".join(str(p) for p in path[:-1]) or "the top level"
             message = f"'{key}' is required in {where}"
         else:
-            code = kind if kind in _OWN_CODES else "invalid-value"
+            # pydantic's own error types are snake_case; a model's PydanticCustomError carries one of our
+            # kebab-case codes (duplicate-id), which stays the problem's code
+            code = kind if "-" in kind else "invalid-value"
             message = f"{'.'.join(str(p) for p in path) or 'value'}: {error['msg']}"
         location = positions.locate(source, path)
         marker = (code, str(location), message)  # an anchor used in several places fails once

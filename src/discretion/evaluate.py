@@ -18,7 +18,7 @@ from .models.jurisdiction import Jurisdiction
 from .models.outcome import FineRange, Recommendation, TraceStep, build
 from .models.vocabulary import Outcome
 from .pipeline import Evaluation, Matches
-from .procedure import BARRED, OUTSIDE_VERSION
+from .procedure import BARRED, BARRED_OPEN, OUTSIDE_VERSION
 from .questions import questions_for
 from .trace import interned_flag
 
@@ -135,11 +135,16 @@ def _single(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,
 def _statute_view(ruleset: CompiledRuleset, facts: dict[str, Any]) -> tuple[dict[str, Any], bool | None, str,
                                                                             date | None]:
     """The facts with what the statute reads their dates for as two derived inputs (art. 36's time
-    bar, art. 37's version in force), and the bar's wording and the act's date to fill in after."""
-    barred, why = law.limitation(facts, ruleset.special_limitation)
+    bar, art. 37's version in force), and the bar's wording and the act's date to fill in after. A bar
+    left undecided comes with the facts that decide it, if any (its harm: ``law.limitation_open_facts``)."""
+    special = ruleset.special_limitation
+    barred, why = law.limitation(facts, special)
     act = facts.get("act_date")
     outside = act is not None and not ruleset.model.in_force_on(act)
-    return {**facts, BARRED: barred, OUTSIDE_VERSION: outside}, barred, why, act
+    view = {**facts, BARRED: barred, OUTSIDE_VERSION: outside}
+    if barred is None:
+        view[BARRED_OPEN] = law.limitation_open_facts(facts, special)
+    return view, barred, why, act
 
 
 def _answer(ruleset: CompiledRuleset, case: ValidCase, matcher: Matcher,

@@ -24,7 +24,10 @@ What a fact absent from a case means depends on the ground, as the statute frame
   it in every case that omits the party type.
 * Art. 36 needs the dates of the act and its discovery; without them it is undecided and not opened
   (a date is not an answer among a few). Its five-year period applies only when the act is shown to
-  involve life, health or financial safety with harm: absent, the two-year period applies.
+  involve life, health or financial safety (absent: the two-year period applies) and harm followed.
+  Harm is a fact of the act: where the act is shown to involve that safety, the case leaves the harm
+  unknown and it was discovered after two years but within five, the ground is undecided and open on
+  harm (``limitation_open_facts``), not barred on the two years.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ __all__ = [
     "article",
     "exemption",
     "limitation",
+    "limitation_open_facts",
     "mandatory_leniency",
     "open_facts",
     "summary_procedure_allowed",
@@ -120,7 +124,7 @@ ART36_BARRED = StatutoryGround(
     "APL-36-time-barred", Outcome.no_penalty, Modality.shall,
     article(36, text="违法行为在二年内未被发现的，不再给予行政处罚；涉及公民生命健康安全、金融安全且有危害后果的，"
             "上述期限延长至五年。法律另有规定的除外"),
-    "超过追责时效，不再给予行政处罚", "time-barred: no penalty")
+    "超过追责时效，不再给予行政处罚", "time-barred: no penalty", asks=("harm",))
 ART30_YOUTH = StatutoryGround(
     "APL-30-14-to-17", Outcome.lighter, Modality.shall,
     article(30, text="已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚"),
@@ -214,16 +218,36 @@ def limitation(facts: Mapping[str, Any], special: Special = None) -> tuple[bool 
     if dates is None:
         return None, "act or discovery date unknown"
     start, found = dates
+    basis = "act_end_date" if facts.get("act_end_date") else "act_date"
     if special is not None:
         years, law = special[0], f" ({special[1]})"
     else:
         harm = facts.get("harm")
-        extended = facts.get("life_health_financial_safety") is True and harm is not None and harm != "none"
+        safety = facts.get("life_health_financial_safety") is True
+        if safety and harm is None and _harm_decides(start, found):
+            two, five = add_years(start, LIMITATION_YEARS), add_years(start, EXTENDED_LIMITATION_YEARS)
+            return None, f"harm = None: 2 years from {basis} {start.isoformat()} end on {two.isoformat()} " \
+                         f"(没有危害后果), 5 years on {five.isoformat()} (有危害后果); discovered {found.isoformat()}"
+        extended = safety and harm is not None and harm != "none"
         years, law = EXTENDED_LIMITATION_YEARS if extended else LIMITATION_YEARS, ""
     limit = add_years(start, years)
-    basis = "act_end_date" if facts.get("act_end_date") else "act_date"
     return found > limit, f"{years} years{law} from {basis} {start.isoformat()} end on {limit.isoformat()}; " \
                           f"discovered {found.isoformat()}"
+
+
+def _harm_decides(start: date, found: date) -> bool:
+    """Discovered after two years but within five: art. 36's period, hence the bar, turns on the harm."""
+    return add_years(start, LIMITATION_YEARS) < found <= add_years(start, EXTENDED_LIMITATION_YEARS)
+
+
+def limitation_open_facts(facts: Mapping[str, Any], special: Special = None) -> tuple[str, ...]:
+    """Art. 36 left open: ("harm",) where the act is shown to involve life, health or financial safety,
+    its harm is unknown and its discovery falls after two years but within five; else ()."""
+    dates = _dates_of_limitation(facts)
+    if special is not None or dates is None or facts.get("harm") is not None \
+            or facts.get("life_health_financial_safety") is not True:
+        return ()
+    return ("harm",) if _harm_decides(*dates) else ()
 
 
 def exemption(facts: Mapping[str, Any], special: Special = None) -> list[tuple[StatutoryGround, bool | None, str]]:
@@ -346,11 +370,15 @@ _NOT_SHOWN = {"no_fault_evidence": "no_fault_evidence = None: 未提供证据 (n
 
 def open_facts(ground: StatutoryGround, facts: Mapping[str, Any], answerable: Collection[str] = ()) -> tuple[str, ...]:
     """For a ground left undecided, the unknown facts that decide it when it is *open*: art. 33(1)
-    (facts of the act), and art. 30 for a party given as a natural person (or whose type is among
-    the ``answerable`` facts a question may yet answer). () for a ground that holds only on facts
-    given (art. 31, 32, 33(2)), art. 36 (dates), or art. 30 for a party not described."""
+    (facts of the act), art. 30 for a party given as a natural person (or whose type is among
+    the ``answerable`` facts a question may yet answer), and art. 36 where the harm decides its period
+    (``limitation_open_facts``). () for a ground that holds only on facts given (art. 31, 32, 33(2)),
+    art. 36 for want of a date, or art. 30 for a party not described. (Art. 36 under a law's own
+    period is never undecided once its dates are known, so it is never asked here.)"""
     if not ground.asks:
         return ()
+    if ground is ART36_BARRED:
+        return limitation_open_facts(facts)
     if ground.asks == ("age_at_act",) and facts.get("party_type") != "natural_person" and (
             "party_type" not in answerable or facts.get("party_type") is not None):
         return ()

@@ -14,11 +14,11 @@ Precedence, from the strongest (documented in the README, tested in tests/test_e
 ``no_coercion`` items never change the outcome; they raise the ``no_coercive_measures`` flag.
 
 A statutory ground left undecided by facts the case does not give is *open* when the law makes those
-facts ones to establish in the case (``law.open_facts``: art. 33(1), and art. 30 for a natural
-person). An open ground that could give a more lenient outcome than the one decided, or make a
-discretionary no penalty mandatory, raises ``facts_unknown`` (its detail names the ground and the
-facts) as an undecided rule of the ruleset does, and keeps the answer to a question open
-(``answer``), so ``questions`` asks for those facts.
+facts ones to establish in the case (``law.open_facts``: art. 33(1), art. 30 for a natural
+person, and art. 36 where the harm decides its period). An open ground that could give a more
+lenient outcome than the one decided, or make a discretionary no penalty mandatory, raises
+``facts_unknown`` (its detail names the ground and the facts) as an undecided rule of the ruleset
+does, and keeps the answer to a question open (``answer``), so ``questions`` asks for those facts.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from .models.ruleset import ListItem
 from .models.vocabulary import NON_COERCIVE_MEASURES, OUTCOMES, PENALTY_TYPES, ListKind, Modality, Outcome
 from .models.vocabulary import PenaltyType as PT
 from .money import UNKNOWN, Range, clamp, formula_percent, mitigated_range, statutory_range, tier_range
-from .procedure import BARRED, DATED, ProcedureFlags
+from .procedure import BARRED, BARRED_OPEN, DATED, ProcedureFlags
 from .reasons import reasons_for
 from .trace import RULE_KINDS, explained, interned_flag, label_of, label_out, statute_step, step
 
@@ -196,9 +196,12 @@ class Evaluation(ProcedureFlags):
 
     def _statutory_exemptions(self) -> Grounds:
         undated, steps, opened = _EXEMPTIONS(self.facts)
-        self.opened.extend(opened)
         barred = self.facts.get(BARRED)  # worked out from the dates before the run (see _single)
         at = law.LIMITATION_POSITION
+        if barred is None and (names := self.facts.get(BARRED_OPEN)):  # open on its harm, in the trace's order
+            before = sum(1 for ground, _ in opened if any(ground is g for g, _, _ in undated[:at]))
+            opened = (*opened[:before], (law.ART36_BARRED, names), *opened[before:])
+        self.opened.extend(opened)
         results = (*undated[:at], (law.ART36_BARRED, barred, DATED), *undated[at:])
         self.trace.extend((*steps[:at], statute_step(law.ART36_BARRED, barred, DATED), *steps[at:]))
         if barred:

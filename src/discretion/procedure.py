@@ -19,10 +19,11 @@ from .models.outcome import Deadline, FineRange, Penalty, build
 from .models.vocabulary import OUTCOMES, PENALTY_TYPES, Outcome
 from .models.vocabulary import PenaltyType as PT
 
-__all__ = ["BARRED", "CONFISCATIONS", "DATED", "OUTSIDE_VERSION", "ProcedureFlags", "hearing_deadline"]
+__all__ = ["BARRED", "BARRED_OPEN", "CONFISCATIONS", "DATED", "OUTSIDE_VERSION", "ProcedureFlags", "hearing_deadline"]
 
 # Inputs worked out from the case's dates before a (remembered) run, under names no fact can have:
 BARRED = "\x00barred"  # art. 36: time-barred on discovery (True, False or None)
+BARRED_OPEN = "\x00barred_open"  # art. 36 undecided: the facts that decide it (law.limitation_open_facts)
 OUTSIDE_VERSION = "\x00outside_version"  # art. 37: the act falls outside this version's dates
 DATED = "(dated wording, filled in per case)"  # stands where the run would quote those dates
 

@@ -397,18 +397,18 @@ def _barred(columns: dict[str, Column], size: int, special: Special = None) -> T
     if found is None:
         return Tri(np.zeros(size, dtype=bool), np.zeros(size, dtype=bool))
     known = start_known & found.known
-    safety = _fact_tri(columns, "life_health_financial_safety", size).true
-    harm = columns.get("harm")
-    harmful = harm.known & (harm.values != harm.spec.codes.index("none")) if harm is not None else \
-        np.zeros(size, dtype=bool)
-    extended = safety & harmful
     safe_start = np.where(known, start, 0).astype(np.int64)
     if special is not None:  # a law's own period (art. 36: 法律另有规定), whatever the harm
-        limit = add_years(safe_start, special[0])
-    else:
-        limit = np.where(extended, add_years(safe_start, EXTENDED_LIMITATION_YEARS),
-                         add_years(safe_start, LIMITATION_YEARS))
-    return Tri((found.values > limit) & known, known)
+        return Tri((found.values > add_years(safe_start, special[0])) & known, known)
+    safety = _fact_tri(columns, "life_health_financial_safety", size).true
+    harm = columns.get("harm")
+    harm_known = harm.known if harm is not None else np.zeros(size, dtype=bool)
+    harmful = harm_known & (harm.values != harm.spec.codes.index("none")) if harm is not None else harm_known
+    after_two = found.values > add_years(safe_start, LIMITATION_YEARS)
+    after_five = found.values > add_years(safe_start, EXTENDED_LIMITATION_YEARS)
+    open_on_harm = safety & ~harm_known & after_two & ~after_five  # law.limitation_open_facts
+    known = known & ~open_on_harm
+    return Tri(np.where(safety & harmful, after_five, after_two) & known, known)
 
 
 def leniency_masks(columns: dict[str, Column], size: int) -> list[Tri]:

@@ -327,9 +327,17 @@
     var start = get(facts, "act_end_date") || get(facts, "act_date"), found = get(facts, "discovery_date");
     if (start === null || found === null) { return null; }
     if (special) { return found.dn > addYears(start, special.years).dn; }
+    if (harmDecidesLimitation(facts)) { return null; }  // open on the harm (law.limitation_open_facts)
     var harm = get(facts, "harm");
     var extended = get(facts, "life_health_financial_safety") === true && harm !== null && harm !== "none";
     return found.dn > addYears(start, extended ? 5 : 2).dn;
+  }
+  // law.limitation_open_facts (art. 36's own periods): safety shown, harm unknown, found after two years, within five
+  function harmDecidesLimitation(facts) {
+    var start = get(facts, "act_end_date") || get(facts, "act_date"), found = get(facts, "discovery_date");
+    if (start === null || found === null || get(facts, "harm") !== null
+        || get(facts, "life_health_financial_safety") !== true) { return false; }
+    return found.dn > addYears(start, 2).dn && found.dn <= addYears(start, 5).dn;
   }
   function lessThan(v, n) { return cmp(v, int(String(n))) < 0; }
   // law.py: an absent age is undecided for a natural person or an undescribed party, and art. 30 does
@@ -346,6 +354,7 @@
     "APL-33-1-minor": ["minor_violation", "timely_corrected", "harm"],
     "APL-33-1-first": ["first_violation", "timely_corrected", "harm"] };
   function openFacts(rule, holds, facts) {
+    if (rule === "APL-36-time-barred") { return holds === null && harmDecidesLimitation(facts) ? ["harm"] : []; }
     var asks = ASKS[rule];
     if (holds !== null || !asks) { return []; }
     if (asks[0] === "age_at_act" && get(facts, "party_type") !== "natural_person") { return []; }

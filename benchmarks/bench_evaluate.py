@@ -26,6 +26,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import ROOT, in_a_block, machine, median_of_repeats, per_call, table
@@ -39,6 +41,7 @@ from discretion.loading import find_ruleset_files
 
 FIRST_SIGHT = "(memo off: every case as if its fact pattern were new)"
 MATCH_BLOCK = "match_native, per case in a loop over the corpus (called directly: no clock read, no wrapper per call)"
+JSON_ROW = "the result as JSON text (model_dump_json: what a caller sending JSON adds; pydantic-core, in Rust)"
 CLOCK = "the clock alone: an empty call timed like the rows above (included in each of them)"
 
 
@@ -65,7 +68,27 @@ def rows_for(rulesets: list[Any], cases: list[tuple[Any, dict[str, Any]]], repea
          [lambda rs=rs, c=c: discretion.evaluate(rs, c) for rs, c in cases]),
     ]
     rows = [(label, once_each(calls, repeats)) for label, calls in stages] + first_sight
-    return rows[:2] + block[:1] + rows[2:] + block[1:]
+    results = [discretion.evaluate(rs, c) for rs, c in cases]
+    serialised = [(JSON_ROW, median_of_repeats([rec.model_dump_json for rec in results], repeats))]
+    return rows[:2] + block[:1] + rows[2:] + serialised + block[1:]
+
+
+def output_size(cases: list[tuple[Any, dict[str, Any]]]) -> tuple[float, float]:
+    """The median number of output models in a recommendation (the result, its trace steps, conditions,
+    flags, reasons, ...) and the median length of its JSON text: what any result must build."""
+    results = [discretion.evaluate(rs, c) for rs, c in cases]
+    return (statistics.median(_models(rec) for rec in results),
+            statistics.median(len(rec.model_dump_json()) for rec in results))
+
+
+def _models(value: Any) -> int:
+    if isinstance(value, BaseModel):
+        return 1 + sum(_models(v) for v in value.__dict__.values())
+    if isinstance(value, list | tuple):
+        return sum(_models(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_models(v) for v in value.values())
+    return 0
 
 
 def _nothing() -> None:
@@ -120,6 +143,9 @@ def main() -> None:
     labels = [label for label, _ in next(iter(results.values()))]
     print(table(["stage", *results], [
         (label, *(f"{dict(rows)[label]:.1f}" for rows in results.values())) for label in labels]))
+    models, length = output_size(distinct_tax)
+    print(f"\nA recommendation on the tax corpus (distinct) holds a median {models:.0f} output models "
+          f"(trace steps, conditions, flags, reasons, ...) and {length:.0f} characters of JSON.")
 
 
 if __name__ == "__main__":

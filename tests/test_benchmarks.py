@@ -55,11 +55,15 @@ def found(pattern: str, output: str) -> float:
 
 
 def test_bench_evaluate_writes_every_stage_for_every_corpus() -> None:
-    rows = table_rows(run("bench_evaluate.py", "--cases", "60", "--repeats", "1"))
+    output = run("bench_evaluate.py", "--cases", "60", "--repeats", "1")
+    rows = table_rows(output)
+    json_row = next(label for label in rows if label.startswith("the result as JSON text"))
     for stage in ("validate_case", "match_native (matching alone)",
-                  "discretion.evaluate (all of it, questions when facts are unknown)"):
+                  "discretion.evaluate (all of it, questions when facts are unknown)", json_row):
         values = figures(rows[stage])
         assert len(values) == 5 and all(v > 0 for v in values), (stage, rows[stage])
+    size = re.search(r"holds a median (\d+) output models .* and (\d+) characters of JSON", output)
+    assert size is not None and int(size[1]) > 10 and int(size[2]) > 1000, output[-300:]
     loop = next(label for label in rows if label.startswith("match_native, per case in a loop"))
     assert len(figures(rows[loop])) == 5
 

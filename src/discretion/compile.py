@@ -7,7 +7,7 @@ The compiled form is immutable and holds no per-case state, so one instance serv
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import FrozenInstanceError
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["CompiledCondition", "CompiledRuleset", "CompiledViolation", "compile_ruleset"]
 
 Path = tuple[str | int, ...]
-_set = object.__setattr__
 FORBIDDEN_IN_CONDITIONS = {"party_argued": "art. 45: a penalty is never heavier because the party argued"}
 
 
@@ -116,28 +115,8 @@ class CompiledItem(NamedTuple):
         return self.where.location
 
 
-class _Frozen:
-    """Read-only fields, as a frozen dataclass has them: its ``__setattr__`` and ``__delattr__``, written out
-    (with its ``__init__`` and the rest in each class below: generating a dataclass's methods cost about
-    half a millisecond a class at import, on the path of every ruleset load). ``cached_property`` still
-    keeps what it works out, in the instance's ``__dict__``."""
-
-    __slots__ = ()
-    __match_args__: tuple[str, ...] = ()
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-
-class CompiledViolation(_Frozen):
-    """One violation compiled: its bands, tiers, list items and criminal referral, each condition a matcher.
-
-    Frozen, and equal (and hashed) by its fields, as a ``dataclass(frozen=True)``."""
-
-    __match_args__ = ("id", "model", "bands", "tiers", "items", "criminal", "formula", "where")
+@dataclass(frozen=True)
+class CompiledViolation:
     id: str
     model: Violation
     bands: tuple[CompiledBand, ...]
@@ -146,35 +125,6 @@ class CompiledViolation(_Frozen):
     criminal: tuple[CompiledCondition, ...]
     formula: Formula | None
     where: Where
-
-    def __init__(self, id: str, model: Violation, bands: tuple[CompiledBand, ...], tiers: tuple[CompiledTier, ...],
-                 items: tuple[CompiledItem, ...], criminal: tuple[CompiledCondition, ...], formula: Formula | None,
-                 where: Where) -> None:
-        _set(self, "id", id)
-        _set(self, "model", model)
-        _set(self, "bands", bands)
-        _set(self, "tiers", tiers)
-        _set(self, "items", items)
-        _set(self, "criminal", criminal)
-        _set(self, "formula", formula)
-        _set(self, "where", where)
-
-    def _fields(self) -> tuple[object, ...]:
-        return self.id, self.model, self.bands, self.tiers, self.items, self.criminal, self.formula, self.where
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, CompiledViolation)
-        return self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        return (f"{type(self).__qualname__}(id={self.id!r}, model={self.model!r}, bands={self.bands!r}, "
-                f"tiers={self.tiers!r}, items={self.items!r}, criminal={self.criminal!r}, "
-                f"formula={self.formula!r}, where={self.where!r})")
 
     @property
     def location(self) -> Location:
@@ -217,33 +167,18 @@ class CompiledViolation(_Frozen):
         return tuple((key, cond.compiled.matcher) for key, cond in self.keyed_conditions)
 
 
-class CompiledRuleset(_Frozen):
-    """A loaded ruleset ready to evaluate: the data (``model``), its hash and the compiled rules.
+@dataclass(frozen=True, eq=False)
+class CompiledRuleset:
+    """A loaded ruleset ready to evaluate: the data (``model``), its hash and the compiled rules."""
 
-    Frozen, and equal only to itself, as a ``dataclass(frozen=True, eq=False)``."""
-
-    __match_args__ = ("model", "source", "sha256", "schema", "violations", "measure_labels", "positions",
-                      "implications")
     model: Ruleset
     source: str
     sha256: str
     schema: Mapping[str, FactSpec]
     violations: Mapping[str, CompiledViolation]
     measure_labels: Mapping[str, Label]
-    positions: Positions
-    implications: Mapping[str, Mapping[str, Any]]
-
-    def __init__(self, model: Ruleset, source: str, sha256: str, schema: Mapping[str, FactSpec],
-                 violations: Mapping[str, CompiledViolation], measure_labels: Mapping[str, Label],
-                 positions: Positions, implications: Mapping[str, Mapping[str, Any]] | None = None) -> None:
-        _set(self, "model", model)
-        _set(self, "source", source)
-        _set(self, "sha256", sha256)
-        _set(self, "schema", schema)
-        _set(self, "violations", violations)
-        _set(self, "measure_labels", measure_labels)
-        _set(self, "positions", positions)
-        _set(self, "implications", {} if implications is None else implications)
+    positions: Positions = field(repr=False)
+    implications: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def id(self) -> str:

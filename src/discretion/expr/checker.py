@@ -8,6 +8,7 @@ keep their meaning (money × number is money, date − date is days).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
@@ -27,18 +28,12 @@ class FactType(NamedTuple):  # not a dataclass: a tenth of the cost to define, a
     values: tuple[str, ...] = ()
 
 
+@dataclass(eq=False)  # not frozen: Python sets __traceback__ on exceptions as they propagate
 class ExprTypeError(Exception):
-    """A condition that does not type-check against the declared facts (as ExprSyntaxError, written out:
-    the methods a dataclass would generate, not frozen since Python sets ``__traceback__``)."""
-
-    __match_args__ = ("code", "message", "offset", "hint")
-
-    def __init__(self, code: str, message: str, offset: int = 0, hint: str | None = None) -> None:
-        self.code, self.message, self.offset, self.hint = code, message, offset, hint
-
-    def __repr__(self) -> str:
-        return (f"{type(self).__qualname__}(code={self.code!r}, message={self.message!r}, "
-                f"offset={self.offset!r}, hint={self.hint!r})")
+    code: str
+    message: str
+    offset: int = 0
+    hint: str | None = None
 
     def __str__(self) -> str:
         return self.message

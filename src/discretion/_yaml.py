@@ -128,8 +128,6 @@ _Parser: Any = getattr(yaml, "CSafeLoader", None)  # libyaml's C parser when pre
 _ScalarEvent, _SequenceStartEvent, _AliasEvent = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.AliasEvent
 _SequenceEndEvent, _MappingEndEvent = yaml.SequenceEndEvent, yaml.MappingEndEvent
 _ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
-_NOT_TEXT = _NULL | _TRUE | _FALSE  # plain scalars that are not strings (with numbers, dates, non-finite)
-_NOT_TEXT_START = frozenset("0123456789+-.nNiI")  # can start a number, a date or a non-finite spelling
 _NON_FINITE = {".nan", ".inf", "-.inf", "+.inf", "nan", "inf", "-inf", "infinity", "-infinity"}
 
 
@@ -154,7 +152,6 @@ class _Reader:
         self._parser: Any = _Parser(stream) if _Parser is not None else yaml.SafeLoader(stream)
         self.source, self.limits = source, limits
         self._max_depth, self._max_nodes = limits.max_depth, limits.max_nodes  # read for every value
-        self._max_scalar_chars = limits.max_scalar_chars
         self.record = record  # keep where each value is (else every path below is the root's: unused)
         self.keys: dict[Path, tuple[int, int]] = {}
         self.values: dict[Path, tuple[int, int, str | None]] = {}
@@ -283,31 +280,8 @@ class _Reader:
             self.values[path] = (mark.line + 1, mark.column + 1, None)
         if kind is _SequenceStartEvent:
             items: list[Any] = []
-            if record:
-                while type(parser.peek_event()) is not _SequenceEndEvent:
-                    items.append(self._value((*path, len(items)), depth + 1))
-            else:
-                # an item without anchor or tag that is a scalar, within the depth limit, is built here, as
-                # _value would build it, with fewer steps (the usual item); all else is left to _value
-                plain, max_nodes, max_chars = depth < self._max_depth, self._max_nodes, self._max_scalar_chars
-                while True:
-                    event = parser.peek_event()
-                    kind = type(event)
-                    if kind is _SequenceEndEvent:
-                        break
-                    if kind is not _ScalarEvent or not plain or event.anchor is not None or event.tag is not None:
-                        items.append(self._value(path, depth + 1))
-                        continue
-                    parser.get_event()
-                    self.nodes += 1
-                    if self.nodes > max_nodes:
-                        self._count(event.start_mark, depth + 1)  # raises
-                    text = event.value
-                    if len(text) > max_chars or not (event.style or (text not in _NOT_TEXT and (
-                            (head := text[0]) not in _NOT_TEXT_START and (head < "\x80" or not head.isdecimal())))):
-                        items.append(self._scalar(text, event.style or None, event.start_mark))
-                    else:
-                        items.append(text)  # quoted, block or plain text: a string as it is
+            while type(parser.peek_event()) is not _SequenceEndEvent:
+                items.append(self._value((*path, len(items)) if record else path, depth + 1))
             parser.get_event()
             self._open.pop()
             return items
@@ -318,7 +292,6 @@ class _Reader:
         result: dict[str, Any] = {}
         merged: dict[str, Any] = {}
         keys, record = self.keys, self.record
-        plain, max_nodes, max_chars = depth < self._max_depth, self._max_nodes, self._max_scalar_chars
         mark: Any
         while True:
             event: Any = parser.peek_event()
@@ -355,21 +328,8 @@ class _Reader:
                 inner = (*path, key)
                 keys[inner] = (mark.line + 1, mark.column + 1)
                 result[key] = self._value(inner, depth + 1)
-            else:  # a value as in a sequence (see _value): a plain scalar here, anything else by _value
-                event = parser.peek_event()
-                if type(event) is not _ScalarEvent or not plain or event.anchor is not None or event.tag is not None:
-                    result[key] = self._value(path, depth + 1)
-                    continue
-                parser.get_event()
-                self.nodes += 1
-                if self.nodes > max_nodes:
-                    self._count(event.start_mark, depth + 1)  # raises
-                text = event.value
-                if len(text) > max_chars or not (event.style or (text not in _NOT_TEXT and (
-                        (head := text[0]) not in _NOT_TEXT_START and (head < "\x80" or not head.isdecimal())))):
-                    result[key] = self._scalar(text, event.style or None, event.start_mark)
-                else:
-                    result[key] = text
+            else:
+                result[key] = self._value(path, depth + 1)
         parser.get_event()
         self._open.pop()
         for key, value in merged.items():

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import discretion
+from discretion import memo
 from discretion.cli import main
 from discretion.notice import render_notice
 
@@ -149,6 +150,15 @@ def test_art63_confiscated_property_value_against_the_threshold(tmp_path: Path) 
     assert not {"hearing_right", "hearing_right_unknown"} & codes(illegal_property_value=500)
     assert "hearing_right_unknown" in codes()
 
+
+
+def test_a_hearing_request_deadline_without_a_notice_date_is_one_object_for_every_case(tax: Any,
+                                                                                      fresh_memo: None) -> None:
+    """Results kept by the memo hold one such deadline, not one each (``procedure._hearing_request``)."""
+    memo.set_enabled(False)
+    first, second = (next(d for d in _gains(tax, gains, "legal_person", None).deadlines
+                          if d.code == "hearing_request") for gains in (100, 200))
+    assert first.due is None and first is second
 
 # --- 3. a warning while unknown facts may change the outcome ----------------------------------------------------
 def test_a_notice_with_the_outcome_not_final_says_so_above_the_text(wangba: Any) -> None:

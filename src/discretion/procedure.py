@@ -175,6 +175,7 @@ def hearing_deadline(notice: date, jurisdiction: Jurisdiction | None) -> tuple[d
     return due, None if calendar else "weekends skipped; statutory holidays not loaded"
 
 
+@lru_cache(maxsize=4096)
 def _hearing_request(notice: date | None, due: date | None, note: str | None) -> Deadline:
     """Art. 64's deadline, one frozen object per start, due date and note: without a notice date (most
     cases) it is the same for every case, and results kept by the memo hold one object, not one each."""

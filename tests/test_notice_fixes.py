@@ -135,7 +135,6 @@ def test_art63_unknown_says_what_is_missing(tax: Any, tmp_path: Path) -> None:
 def test_art63_confiscated_property_value_against_the_threshold(tmp_path: Path) -> None:
     ruleset = tmp_path / "r.yaml"
     ruleset.write_text((FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace(
-        "facts:\n", "facts:\n  illegal_property_value:\n    type: money\n    zh: 非法财物价值\n").replace(
         "types: [fine]", "types: [confiscate_illegal_property]").replace("      fine: {max: 1000}\n", "").replace(
         "        fine: {max: 300}\n", ""), encoding="utf-8")
     rs = discretion.load_ruleset(ruleset)
@@ -150,6 +149,16 @@ def test_art63_confiscated_property_value_against_the_threshold(tmp_path: Path) 
     assert not {"hearing_right", "hearing_right_unknown"} & codes(illegal_property_value=500)
     assert "hearing_right_unknown" in codes()
 
+
+
+def test_the_confiscated_property_value_is_a_standard_money_fact(tmp_path: Path) -> None:
+    """Art. 63(1)(2) compares it with an amount: a ruleset cannot make it a yes/no or a date."""
+    ruleset = tmp_path / "r.yaml"
+    ruleset.write_text((FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace(
+        "facts:\n", "facts:\n  illegal_property_value:\n    type: bool\n    zh: 非法财物\n"), encoding="utf-8")
+    with pytest.raises(discretion.RulesetError) as caught:
+        discretion.load_ruleset(ruleset)
+    assert [p.code for p in caught.value.problems] == ["standard-fact-redefined"]
 
 
 def test_a_hearing_request_deadline_without_a_notice_date_is_one_object_for_every_case(tax: Any,

@@ -109,7 +109,7 @@ class ProcedureFlags:
                 missing.append(f"jurisdiction {jid} sets no 较大数额/较大价值 confiscation threshold")
             elif value is None:
                 missing.append(f"{en} unknown (fact {fact})")
-            elif Decimal(str(value)) >= hearing.confiscation_value:
+            elif value >= hearing.confiscation_value:
                 held.append(("2", f"{zh}{value}元，达到{hearing.confiscation_value}元（{source}）时告知听证权利"))
         return held, list(dict.fromkeys(missing))
 

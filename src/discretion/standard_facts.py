@@ -72,6 +72,8 @@ STANDARD_FACTS: MappingProxyType[str, FactSpec] = MappingProxyType({
     "illegal_gains": _fact("money", "违法所得", "illegal gains", "yuan (art. 28)", min=0),
     "illegal_gains_refunded": _fact("bool", "违法所得依法应当退赔", "illegal gains to be refunded",
                                     "art. 28 para. 2"),
+    "illegal_property_value": _fact("money", "非法财物价值", "value of the illegal property",
+                                    "yuan (art. 63(1)(2): 没收较大价值非法财物)", min=0),
     "party_argued": _fact("bool", "当事人进行了陈述、申辩", "the party stated a defence", "art. 45"),
     "major_public_interest": _fact("bool", "涉及重大公共利益", "major public interest", "art. 58(1)"),
     "hearing_held": _fact("bool", "经过听证程序", "a hearing was held", "art. 58(2)"),

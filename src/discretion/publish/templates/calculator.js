@@ -12,7 +12,7 @@
   var LAW_FACTS = ["party_type", "age_at_act", "capacity", "act_date", "act_end_date", "discovery_date", "harm", "corrected",
     "minor_violation", "first_violation", "prior_violation_count", "timely_corrected", "refused_to_correct", "no_fault_evidence",
     "coerced", "confessed", "meritorious", "consequences_eliminated", "life_health_financial_safety", "illegal_gains",
-    "illegal_gains_refunded", "major_public_interest", "hearing_held", "complex_case", "major_violation"];
+    "illegal_gains_refunded", "illegal_property_value", "major_public_interest", "hearing_held", "complex_case", "major_violation"];
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);

@@ -53,7 +53,8 @@ def test_a_ruleset_without_a_special_period_keeps_two_years() -> None:
     labour = discretion.load_ruleset(RULESETS / "labour" / "beijing-minor-v1")
     assert labour.special_limitation is None
     rec = discretion.evaluate(labour, {"violation": "unlicensed-job-agency", "facts": {
-        "act_date": "2021-03-01", "discovery_date": "2023-03-02"}})
+        "act_date": "2021-03-01", "discovery_date": "2023-03-02",
+        "life_health_financial_safety": False}})
     assert rec.outcome.value == "no_penalty"
     assert next(s for s in rec.trace if s.rule == "APL-36-time-barred").note.startswith("2 years from act_date")
 

@@ -23,11 +23,11 @@ What a fact absent from a case means depends on the ground, as the statute frame
   who the party is, art. 30 is undecided but not opened (the trace says why), since that would open
   it in every case that omits the party type.
 * Art. 36 needs the dates of the act and its discovery; without them it is undecided and not opened
-  (a date is not an answer among a few). Its five-year period applies only when the act is shown to
-  involve life, health or financial safety (absent: the two-year period applies) and harm followed.
-  Harm is a fact of the act: where the act is shown to involve that safety, the case leaves the harm
-  unknown and it was discovered after two years but within five, the ground is undecided and open on
-  harm (``limitation_open_facts``), not barred on the two years.
+  (a date is not an answer among a few). Its five-year period applies when the act involves life,
+  health or financial safety and harm followed: both facts of the act. Where the act was discovered
+  after two years but within five, and the case leaves either unknown while the other does not rule
+  the five years out, the ground is undecided and open on them (``limitation_open_facts``), never
+  barred on the two years.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ APL = "行政处罚法"
 APL_VERSION = date(2021, 1, 22)
 SUMMARY_LIMIT_PERSON = Decimal(200)
 SUMMARY_LIMIT_ORGANISATION = Decimal(3000)
+SAFETY = "life_health_financial_safety"  # art. 36: the act involves citizens' life, health or financial safety
 HEARING_REQUEST_DAYS = 5  # art. 64(1): within five days of the notice; art. 85: working days
 HEARING_TYPES = frozenset({
     PenaltyType.downgrade_qualification, PenaltyType.revoke_license, PenaltyType.suspend_business,
@@ -124,7 +125,7 @@ ART36_BARRED = StatutoryGround(
     "APL-36-time-barred", Outcome.no_penalty, Modality.shall,
     article(36, text="违法行为在二年内未被发现的，不再给予行政处罚；涉及公民生命健康安全、金融安全且有危害后果的，"
             "上述期限延长至五年。法律另有规定的除外"),
-    "超过追责时效，不再给予行政处罚", "time-barred: no penalty", asks=("harm",))
+    "超过追责时效，不再给予行政处罚", "time-barred: no penalty", asks=(SAFETY, "harm"))
 ART30_YOUTH = StatutoryGround(
     "APL-30-14-to-17", Outcome.lighter, Modality.shall,
     article(30, text="已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚"),
@@ -164,9 +165,10 @@ READS: Mapping[str, tuple[str, ...]] = {
     ART33_MINOR.rule: ("minor_violation", *_33_READS),
     ART33_FIRST.rule: ("first_violation", "prior_violation_count", *_33_READS),
     **{ground.rule: (fact,) for fact, ground in ART32_GROUNDS.items()},
+    ART36_BARRED.rule: (SAFETY, "harm"),
 }
-"""The facts a question may answer that each ground (but art. 36's dates) reads, directly or through
-the facts they are derived from."""
+"""The facts a question may answer that each ground reads, directly or through the facts they are
+derived from (art. 36: those of its five years; its dates are not answers among a few)."""
 
 
 @lru_cache(maxsize=8192)  # a case's period starts on one of a few thousand days; each is worked out once
@@ -212,8 +214,9 @@ def time_bars(facts: Mapping[str, Any], special: Special = None) -> tuple[bool, 
 
 
 def limitation(facts: Mapping[str, Any], special: Special = None) -> tuple[bool | None, str]:
-    """Art. 36: is the act time-barred on its discovery date? (None when a date is unknown.) A ``special``
-    period set by the law breached replaces two and five years."""
+    """Art. 36: is the act time-barred on its discovery date? None when a date is unknown, or when the
+    period is open (``limitation_open_facts``). A ``special`` period set by the law breached replaces
+    two and five years."""
     dates = _dates_of_limitation(facts)
     if dates is None:
         return None, "act or discovery date unknown"
@@ -222,32 +225,42 @@ def limitation(facts: Mapping[str, Any], special: Special = None) -> tuple[bool 
     if special is not None:
         years, law = special[0], f" ({special[1]})"
     else:
-        harm = facts.get("harm")
-        safety = facts.get("life_health_financial_safety") is True
-        if safety and harm is None and _harm_decides(start, found):
+        unknown = _extension_unknown(facts)
+        if unknown and _period_decides(start, found):
             two, five = add_years(start, LIMITATION_YEARS), add_years(start, EXTENDED_LIMITATION_YEARS)
-            return None, f"harm = None: 2 years from {basis} {start.isoformat()} end on {two.isoformat()} " \
-                         f"(没有危害后果), 5 years on {five.isoformat()} (有危害后果); discovered {found.isoformat()}"
-        extended = safety and harm is not None and harm != "none"
+            return None, f"{', '.join(f'{name} = None' for name in unknown)}: 2 years from {basis} " \
+                         f"{start.isoformat()} end on {two.isoformat()}, 5 years (涉及生命健康安全、金融安全且有危害" \
+                         f"后果) on {five.isoformat()}; discovered {found.isoformat()}"
+        extended = facts.get(SAFETY) is True and facts.get("harm") not in (None, "none")
         years, law = EXTENDED_LIMITATION_YEARS if extended else LIMITATION_YEARS, ""
     limit = add_years(start, years)
     return found > limit, f"{years} years{law} from {basis} {start.isoformat()} end on {limit.isoformat()}; " \
                           f"discovered {found.isoformat()}"
 
 
-def _harm_decides(start: date, found: date) -> bool:
-    """Discovered after two years but within five: art. 36's period, hence the bar, turns on the harm."""
+def _extension_unknown(facts: Mapping[str, Any]) -> tuple[str, ...]:
+    """The facts of art. 36's five years (the act involves life, health or financial safety, and harm
+    followed) still unknown while neither known one rules the five years out."""
+    safety, harm = facts.get(SAFETY), facts.get("harm")
+    if safety is False or harm == "none":
+        return ()
+    return tuple(name for name, value in ((SAFETY, safety), ("harm", harm)) if value is None)
+
+
+def _period_decides(start: date, found: date) -> bool:
+    """Discovered after two years but within five: which of art. 36's periods applies decides the bar."""
     return add_years(start, LIMITATION_YEARS) < found <= add_years(start, EXTENDED_LIMITATION_YEARS)
 
 
 def limitation_open_facts(facts: Mapping[str, Any], special: Special = None) -> tuple[str, ...]:
-    """Art. 36 left open: ("harm",) where the act is shown to involve life, health or financial safety,
-    its harm is unknown and its discovery falls after two years but within five; else ()."""
+    """Art. 36 left open: where the act was discovered after two years but within five, the unknown
+    facts of the five years (whether it involves life, health or financial safety, whether harm
+    followed), as ``limitation`` leaves the bar undecided on them; () under a law's own period."""
     dates = _dates_of_limitation(facts)
-    if special is not None or dates is None or facts.get("harm") is not None \
-            or facts.get("life_health_financial_safety") is not True:
+    if special is not None or dates is None:
         return ()
-    return ("harm",) if _harm_decides(*dates) else ()
+    unknown = _extension_unknown(facts)
+    return unknown if unknown and _period_decides(*dates) else ()
 
 
 def exemption(facts: Mapping[str, Any], special: Special = None) -> list[tuple[StatutoryGround, bool | None, str]]:
@@ -368,17 +381,18 @@ _NOT_SHOWN = {"no_fault_evidence": "no_fault_evidence = None: 未提供证据 (n
               **{fact: f"{fact} = None: 未查明 (not shown)" for fact in _ART32}}
 
 
-def open_facts(ground: StatutoryGround, facts: Mapping[str, Any], answerable: Collection[str] = ()) -> tuple[str, ...]:
+def open_facts(ground: StatutoryGround, facts: Mapping[str, Any], answerable: Collection[str] = (),
+               special: Special = None) -> tuple[str, ...]:
     """For a ground left undecided, the unknown facts that decide it when it is *open*: art. 33(1)
     (facts of the act), art. 30 for a party given as a natural person (or whose type is among
-    the ``answerable`` facts a question may yet answer), and art. 36 where the harm decides its period
-    (``limitation_open_facts``). () for a ground that holds only on facts given (art. 31, 32, 33(2)),
-    art. 36 for want of a date, or art. 30 for a party not described. (Art. 36 under a law's own
-    period is never undecided once its dates are known, so it is never asked here.)"""
+    the ``answerable`` facts a question may yet answer), and art. 36 where its facts decide between two
+    years and five (``limitation_open_facts``, under the ruleset's ``special`` period if any). () for a
+    ground that holds only on facts given (art. 31, 32, 33(2)), art. 36 for want of a date, or art. 30
+    for a party not described."""
     if not ground.asks:
         return ()
     if ground is ART36_BARRED:
-        return limitation_open_facts(facts)
+        return limitation_open_facts(facts, special)
     if ground.asks == ("age_at_act",) and facts.get("party_type") != "natural_person" and (
             "party_type" not in answerable or facts.get("party_type") is not None):
         return ()

@@ -198,11 +198,12 @@ class Evaluation(ProcedureFlags):
         undated, steps, opened = _EXEMPTIONS(self.facts)
         barred = self.facts.get(BARRED)  # worked out from the dates before the run (see _single)
         at = law.LIMITATION_POSITION
-        if barred is None and (names := self.facts.get(BARRED_OPEN)):  # open on its harm, in the trace's order
-            before = sum(1 for ground, _ in opened if any(ground is g for g, _, _ in undated[:at]))
-            opened = (*opened[:before], (law.ART36_BARRED, names), *opened[before:])
-        self.opened.extend(opened)
         results = (*undated[:at], (law.ART36_BARRED, barred, DATED), *undated[at:])
+        if barred is None and (names := self.facts.get(BARRED_OPEN)):  # open on its facts: in the trace's order
+            named = {ground.rule: facts for ground, facts in opened}
+            named[law.ART36_BARRED.rule] = names
+            opened = tuple((ground, named[ground.rule]) for ground, _, _ in results if ground.rule in named)
+        self.opened.extend(opened)
         self.trace.extend((*steps[:at], statute_step(law.ART36_BARRED, barred, DATED), *steps[at:]))
         if barred:
             self.flag("time_barred", "行政处罚法第36条")

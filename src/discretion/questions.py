@@ -86,12 +86,12 @@ Evaluator = Callable[[ValidCase], Answer]
 Result = tuple[Outcome, tuple[Any, Any] | None]  # an outcome and its fine range's bounds, comparable
 
 
-def _candidates(rec: Recommendation, facts: dict[str, Any]
+def _candidates(rec: Recommendation, facts: dict[str, Any], special: law.Special = None
                 ) -> tuple[list[str], list[str], bool, list[law.StatutoryGround]]:
     """The unknown facts read by the ruleset's undecided rules, and those of the statutory grounds that
-    are open, or that answering those facts could open (``law.open_facts``), when they could give a
-    more lenient outcome: each in the trace's order. And whether a band, tier or list item is
-    undecided, and the statutory grounds that are."""
+    are open, or that answering those facts could open (``law.open_facts``; ``special``: the ruleset's
+    own art. 36 period), when they could give a more lenient outcome: each in the trace's order. And
+    whether a band, tier or list item is undecided, and the statutory grounds that are."""
     names: list[str] = []
     undecided: list[law.StatutoryGround] = []
     rules_open = False
@@ -113,14 +113,14 @@ def _candidates(rec: Recommendation, facts: dict[str, Any]
                 names.extend(name for name, value in cond.facts.items() if value is None and name not in names)
     statute: list[str] = []
     for ground in undecided:
-        for name in law.open_facts(ground, facts, names):
+        for name in law.open_facts(ground, facts, names, special):
             if name not in statute and not (name == "corrected" and "timely_corrected" in names):
                 statute.append(name)  # a ruleset that reads timely_corrected asks it: the statute reads it too
     return names, statute, rules_open, undecided
 
 
 _ASKING = {ground.rule: ground for ground in law.GROUNDS.values() if ground.asks}
-"""The grounds that can be opened: art. 30 (under 14: no penalty; 14–17: lighter) and art. 33(1)."""
+"""The grounds that can be opened: art. 30 (under 14: no penalty; 14–17: lighter), art. 33(1) and art. 36."""
 _ASKED_KINDS = frozenset({"band", "tier", "list_item", "criminal"})
 
 
@@ -179,7 +179,7 @@ def questions_for(ruleset: CompiledRuleset, case: ValidCase, rec: Recommendation
             got = decided[key] = (evaluate(ValidCase(case.id, case.violation, facts, frozenset(facts))), facts)
         return got
 
-    rules, statute, rules_open, undecided = _candidates(rec, case.facts)
+    rules, statute, rules_open, undecided = _candidates(rec, case.facts, ruleset.special_limitation)
     eligible = _eligible(case.facts, ruleset.special_limitation) \
         if law.ART33_MINOR in undecided or law.ART33_FIRST in undecided else ()
     completable = _completable(case.facts, eligible)
@@ -351,17 +351,19 @@ def _explore(ruleset: CompiledRuleset, names: list[str],
             branch = {**answers, name: value}
             (outcome, fine, undecided), facts = decide(branch)
             later = [later for later in names[len(branch):] if later in statute] if statute else []
-            if len(branch) < len(names) and (undecided or (later and _waits(outcome, facts, later))):
+            if len(branch) < len(names) and (undecided or (later and _waits(outcome, facts, later,
+                                                                             ruleset.special_limitation))):
                 pending.append(branch)
             else:
                 leaves.append((branch, _result(outcome, fine), facts, undecided))
     return leaves
 
 
-def _waits(outcome: Outcome, facts: dict[str, Any], later: list[str]) -> bool:
+def _waits(outcome: Outcome, facts: dict[str, Any], later: list[str], special: law.Special = None) -> bool:
     """Whether a statutory ground that could give a more lenient outcome may yet hold on one of the
     facts still to come that a branch's completion does not answer: art. 30's age, art. 31's, 32's
-    and 33(2)'s circumstances where a rule asks them, art. 33(1)'s facts that ``_eligible`` leaves out.
+    and 33(2)'s circumstances where a rule asks them, art. 33(1)'s facts that ``_eligible`` leaves out,
+    art. 36's five years' facts (under the ruleset's ``special`` period, if any).
     (A rule decided without such a fact leaves the statute to read it: its answer may still count, for
     this case, which asks it; an answer to another question whose case no longer asks it takes it
     back: ``_unasked``.)"""
@@ -374,9 +376,9 @@ def _waits(outcome: Outcome, facts: dict[str, Any], later: list[str]) -> bool:
                 name in later and facts.get(name) is None for name in reads):
             continue
         if holds is None:
-            holds = {g.rule: h for g, h, _ in (*law.exemption_undated(facts), *law.mandatory_leniency(facts))}
+            holds = {g.rule: h for g, h, _ in (*law.exemption(facts, special), *law.mandatory_leniency(facts))}
         held = holds[rule]  # undecided, or not shown yet
-        if not held and (not ground.asks or (held is None and law.open_facts(ground, facts, later))):
+        if not held and (not ground.asks or (held is None and law.open_facts(ground, facts, later, special))):
             return True
     return False
 

@@ -25,6 +25,7 @@ from ..law import (
     EXTENDED_LIMITATION_YEARS,
     LIMITATION_YEARS,
     ORGANISATIONS,
+    SAFETY,
     Special,
 )
 from ..models.facts import FactKind, FactSpec
@@ -400,15 +401,17 @@ def _barred(columns: dict[str, Column], size: int, special: Special = None) -> T
     safe_start = np.where(known, start, 0).astype(np.int64)
     if special is not None:  # a law's own period (art. 36: 法律另有规定), whatever the harm
         return Tri((found.values > add_years(safe_start, special[0])) & known, known)
-    safety = _fact_tri(columns, "life_health_financial_safety", size).true
+    safety = _fact_tri(columns, SAFETY, size)
     harm = columns.get("harm")
     harm_known = harm.known if harm is not None else np.zeros(size, dtype=bool)
-    harmful = harm_known & (harm.values != harm.spec.codes.index("none")) if harm is not None else harm_known
+    no_harm = harm_known & (harm.values == harm.spec.codes.index("none")) if harm is not None else harm_known
+    ruled_out = (safety.known & ~safety.true) | no_harm  # law._extension_unknown: neither rules five years out
     after_two = found.values > add_years(safe_start, LIMITATION_YEARS)
     after_five = found.values > add_years(safe_start, EXTENDED_LIMITATION_YEARS)
-    open_on_harm = safety & ~harm_known & after_two & ~after_five  # law.limitation_open_facts
-    known = known & ~open_on_harm
-    return Tri(np.where(safety & harmful, after_five, after_two) & known, known)
+    period_open = ~ruled_out & ~(safety.known & harm_known) & after_two & ~after_five  # law.limitation_open_facts
+    known = known & ~period_open
+    extended = safety.true & harm_known & ~no_harm
+    return Tri(np.where(extended, after_five, after_two) & known, known)
 
 
 def leniency_masks(columns: dict[str, Column], size: int) -> list[Tri]:

@@ -327,17 +327,20 @@
     var start = get(facts, "act_end_date") || get(facts, "act_date"), found = get(facts, "discovery_date");
     if (start === null || found === null) { return null; }
     if (special) { return found.dn > addYears(start, special.years).dn; }
-    if (harmDecidesLimitation(facts)) { return null; }  // open on the harm (law.limitation_open_facts)
+    if (limitationOpenFacts(facts).length) { return null; }  // open on its facts (law.limitation_open_facts)
     var harm = get(facts, "harm");
     var extended = get(facts, "life_health_financial_safety") === true && harm !== null && harm !== "none";
     return found.dn > addYears(start, extended ? 5 : 2).dn;
   }
-  // law.limitation_open_facts (art. 36's own periods): safety shown, harm unknown, found after two years, within five
-  function harmDecidesLimitation(facts) {
+  // law.limitation_open_facts under art. 36's own periods: found after two years but within five, the facts
+  // of the five years (safety involved, harm followed) still unknown while neither known one rules them out
+  function limitationOpenFacts(facts) {
     var start = get(facts, "act_end_date") || get(facts, "act_date"), found = get(facts, "discovery_date");
-    if (start === null || found === null || get(facts, "harm") !== null
-        || get(facts, "life_health_financial_safety") !== true) { return false; }
-    return found.dn > addYears(start, 2).dn && found.dn <= addYears(start, 5).dn;
+    var safety = get(facts, "life_health_financial_safety"), harm = get(facts, "harm");
+    if (start === null || found === null || safety === false || harm === "none") { return []; }
+    if (found.dn <= addYears(start, 2).dn || found.dn > addYears(start, 5).dn) { return []; }
+    return [["life_health_financial_safety", safety], ["harm", harm]]
+      .filter(function (p) { return p[1] === null; }).map(function (p) { return p[0]; });
   }
   function lessThan(v, n) { return cmp(v, int(String(n))) < 0; }
   // law.py: an absent age is undecided for a natural person or an undescribed party, and art. 30 does
@@ -354,7 +357,7 @@
     "APL-33-1-minor": ["minor_violation", "timely_corrected", "harm"],
     "APL-33-1-first": ["first_violation", "timely_corrected", "harm"] };
   function openFacts(rule, holds, facts) {
-    if (rule === "APL-36-time-barred") { return holds === null && harmDecidesLimitation(facts) ? ["harm"] : []; }
+    if (rule === "APL-36-time-barred") { return holds === null ? limitationOpenFacts(facts) : []; }
     var asks = ASKS[rule];
     if (holds !== null || !asks) { return []; }
     if (asks[0] === "age_at_act" && get(facts, "party_type") !== "natural_person") { return []; }

@@ -113,6 +113,19 @@ def test_a_mitigated_items_fine_above_the_statutory_minimum_is_an_error(tmp_path
     assert [f for f in _findings(path) if f.code == "item-outside-statutory"] == []
 
 
+
+def test_a_mitigated_fine_under_a_statute_without_a_minimum_stays_under_its_maximum(tmp_path: Path) -> None:
+    """"处一千元以下罚款" has no minimum to go below: a 减轻 item or tier may be any amount up to the maximum,
+    and one above it is an error that names the maximum (not a minimum the statute does not set)."""
+    text = (CHECKS / "item-outside-statutory.yaml").read_text(encoding="utf-8").replace("kind: lighter",
+                                                                                        "kind: mitigated")
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(text.replace("fine: {max: 2000}", "fine: {max: 1500}"), encoding="utf-8")
+    [finding] = [f for f in _findings(path) if f.code == "item-outside-statutory"]
+    assert "reaches 1500, above the statutory maximum 1000" in finding.message
+    path.write_text(text.replace("fine: {max: 2000}", "fine: {max: 800}"), encoding="utf-8")
+    assert [f for f in _findings(path) if f.code == "item-outside-statutory"] == []
+
 def test_an_item_resting_on_a_partial_source_claims_no_more_and_saying_so_clears_it(tmp_path: Path) -> None:
     path = CHECKS / "status-above-source.yaml"
     [finding] = [f for f in _findings(path) if f.code == "status-above-source"]

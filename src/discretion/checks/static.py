@@ -219,11 +219,12 @@ def _tier_ranges(violation: CompiledViolation) -> list[Finding]:
             continue
         rule = f"{violation.id}/{tier.model.id}"
         if tier.model.outcome is Outcome.mitigated:
-            if own[1] > bounds[0] and bounds[0] > 0:
+            word, limit = _mitigated_limit(bounds)
+            if own[1] > limit:
                 out.append(Finding("tier-outside-statutory", Severity.error, f"减轻 tier {rule} reaches {own[1]}, "
-                                   f"above the statutory minimum {bounds[0]}", tier.location,
+                                   f"above the statutory {word} {limit}", tier.location,
                                    "a 减轻 tier lies below the statutory minimum", rule))
-        elif own[0] < bounds[0] or own[1] > bounds[1]:
+        elif not _inside(own, bounds):
             out.append(Finding("tier-outside-statutory", Severity.error, f"tier {rule} ranges {own[0]}–{own[1]}, "
                                f"outside the statutory {bounds[0]}–{bounds[1]}", tier.location,
                                "tiers stay inside the statutory range (国办发〔2022〕27号); below it only as 减轻 "
@@ -374,17 +375,27 @@ def _items(ruleset: CompiledRuleset) -> list[Finding]:
     return out
 
 
+def _inside(own: tuple[Decimal, Decimal], bounds: tuple[Decimal, Decimal]) -> bool:
+    """A tier's or item's own fine inside the statutory range (从轻, 一般, 从重 all stay inside it)."""
+    return bounds[0] <= own[0] and own[1] <= bounds[1]
+
+
+def _mitigated_limit(bounds: tuple[Decimal, Decimal]) -> tuple[str, Decimal]:
+    """What a 减轻 fine must not pass: the statutory minimum (减轻 lies below it), or the maximum where the
+    statute sets no minimum."""
+    return ("minimum", bounds[0]) if bounds[0] > 0 else ("maximum", bounds[1])
+
+
 def _item_fines(ruleset: CompiledRuleset) -> list[Finding]:
     """A lighter or mitigated item's own fine lies inside the statutory range (FORMAT.md), as a tier's does:
     evaluation would otherwise clamp it silently. Checked against every band of each violation it applies to
     (an item names no band): outside all of them, it can never be what it says."""
     out: list[Finding] = []
     for violation in ruleset.violations.values():
-        fines = [band.model.fine for band in violation.bands if band.model.fine is not None]
-        bounds = [_static_range(fine) for fine in fines]
-        if not bounds or any(b is None for b in bounds):
-            continue  # a fine that depends on facts (a multiple, per day): no static bounds to compare
+        bounds = [_static_range(band.model.fine) for band in violation.bands if band.model.fine is not None]
         ranges = [b for b in bounds if b is not None]
+        if not ranges or len(ranges) < len(bounds):
+            continue  # a fine that depends on facts (a multiple, per day): no static bounds to compare
         for item in violation.items:
             own = _static_range(item.model.fine)
             if own is None:
@@ -392,12 +403,12 @@ def _item_fines(ruleset: CompiledRuleset) -> list[Finding]:
             rule = f"{violation.id}/{item.model.id}"
             where = ruleset.positions.locate(ruleset.source, (*item.where.path(), "fine"))
             if item.model.kind is ListKind.mitigated:
-                ceiling = max(low if low > 0 else high for low, high in ranges)  # 减轻: at most the minimum
-                if own[1] > ceiling:
+                word, limit = max((_mitigated_limit(bound) for bound in ranges), key=lambda pair: pair[1])
+                if own[1] > limit:  # above it under every band
                     out.append(Finding("item-outside-statutory", Severity.error, f"减轻 list item {item.model.id} "
-                                       f"of {violation.id} reaches {own[1]}, above the statutory minimum {ceiling}",
+                                       f"of {violation.id} reaches {own[1]}, above the statutory {word} {limit}",
                                        where, "a 减轻 item's fine lies below the statutory minimum", rule))
-            elif not any(low <= own[0] and own[1] <= high for low, high in ranges):
+            elif not any(_inside(own, bound) for bound in ranges):
                 shown = ", ".join(f"{low}–{high}" for low, high in ranges)
                 out.append(Finding("item-outside-statutory", Severity.error, f"list item {item.model.id} of "
                                    f"{violation.id} ranges {own[0]}–{own[1]}, outside the statutory {shown}", where,

@@ -72,7 +72,9 @@ def ladder(ruleset: CompiledRuleset, violation: str, *, recorded: Any = None, ax
         ax.text(float(high), y, f" {low:f}–{high:f}", va="center", fontsize=7)
     labels = [label for label, _ in rows]
     if recorded is not None:
-        fines = [float(Decimal(str(f))) for f in recorded if not _missing(f)]
+        from .batch.columns import python_value  # the analysis extra, which plots come with
+
+        fines = [float(Decimal(str(f))) for f in map(python_value, recorded) if f is not None]
         y = len(rows)
         ax.scatter(fines, [y] * len(fines), s=8, alpha=0.5, color="black")
         labels.append("recorded 实际罚款")
@@ -80,13 +82,6 @@ def ladder(ruleset: CompiledRuleset, violation: str, *, recorded: Any = None, ax
     ax.set_xlabel("罚款 fine (元 yuan)")
     ax.set_title(f"{violation}", fontsize=9)
     return ax
-
-
-def _missing(value: Any) -> bool:
-    """None, NaN, NaT or pandas' NA (a nullable column's gap, which has no truth value to compare)."""
-    import pandas as pd  # the analysis extra, which plots come with
-
-    return value is None or bool(pd.isna(value))
 
 
 def findings_bar(report: AuditReport) -> Any:

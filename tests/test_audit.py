@@ -229,3 +229,28 @@ def test_the_findings_do_not_depend_on_the_order_of_the_rows() -> None:
     given = found(frame)
     assert any(kind == "inconsistent" for _, kind, _ in given)
     assert found(frame.sort_values("act_date")) == given == found(frame.iloc[::-1])
+
+
+def test_given_recommendations_without_a_column_the_audit_reads_are_a_located_error(tax: Any) -> None:
+    from discretion.batch import evaluate_frame
+
+    frame = _frame()
+    recommendations = evaluate_frame(tax, frame, passthrough=["recorded_outcome", "recorded_fine"])
+    with pytest.raises(CaseError) as caught:
+        audit(tax, frame, recommendations=recommendations.drop(columns=["flags", "tier"]))
+    problem = caught.value.problems[0]
+    assert problem.code == "bad-recommendations"
+    assert str(problem.location) == "recommendations"
+    assert "'flags'" in problem.message and "'tier'" in problem.message
+
+
+def test_given_recommendations_with_another_number_of_rows_are_a_located_error(tax: Any) -> None:
+    from discretion.batch import evaluate_frame
+
+    frame = _frame()
+    recommendations = evaluate_frame(tax, frame, passthrough=["recorded_outcome", "recorded_fine"])
+    with pytest.raises(CaseError) as caught:
+        audit(tax, frame, recommendations=recommendations.iloc[:3])
+    problem = caught.value.problems[0]
+    assert problem.code == "bad-recommendations"
+    assert f"3 rows for {len(frame)} cases" in problem.message

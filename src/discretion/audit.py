@@ -37,6 +37,8 @@ FINDINGS = {
     "inconsistent": ("同案不同罚", "similar cases treated differently"),
 }
 SIMILAR = ("violation", "outcome", "band", "tier", "list_item")
+# the columns of a recommendations frame (``batch.evaluate_frame``'s) that the audit reads
+READ = ("violation", "outcome", "mandatory", "fine_min", "fine_max", "error", "flags", "band", "tier", "list_item")
 # a recorded outcome: its code, or its Chinese label as a recommendation's label gives it (不予处罚 ...),
 # which is how case systems record decisions
 RECORDED_OUTCOMES = {**{code: code for code in OUTCOMES}, **{label.zh: code for code, label in OUTCOMES.items()}}
@@ -200,6 +202,8 @@ def audit(ruleset: CompiledRuleset, frame: Any, *, outcome_column: str = "record
     unknown_columns(ruleset, data.columns, kept, source=source)
     recs = recommendations if recommendations is not None else evaluate_frame(
         ruleset, data, passthrough=kept, progress=False)
+    if recommendations is not None:
+        _check_recommendations(recommendations, len(data), source)
     cases = recs.reset_index(drop=True)  # rows by position from 0, as findings and problems count them
     outcomes, fines, recorded_problems = _recorded(data, outcome_column, fine_column)
     cases["recorded_outcome"] = pd.Series(outcomes, index=cases.index, dtype=object)
@@ -239,6 +243,26 @@ def audit(ruleset: CompiledRuleset, frame: Any, *, outcome_column: str = "record
     return AuditReport(ruleset, cases, table.reset_index(drop=True), synthetic, invalid, source)
 
 
+def _check_recommendations(recommendations: Any, rows: int, source: str | None) -> None:
+    """A caller's recommendations frame has a row for each case and the columns the audit reads (those
+    ``batch.evaluate_frame`` gives): otherwise a located error, never a KeyError from deep in the audit."""
+    location = Location("recommendations")
+    hint = "pass the frame batch.evaluate_frame gives for these cases, or leave recommendations out"
+    columns = getattr(recommendations, "columns", None)
+    if columns is None or not hasattr(recommendations, "__len__"):
+        raise CaseError([Problem("bad-recommendations", f"expected a DataFrame of recommendations, found "
+                                 f"{type(recommendations).__name__}", location, hint)])
+    missing = [column for column in READ if column not in columns]
+    if missing:
+        raise CaseError([Problem("bad-recommendations", "the recommendations frame has no "
+                                 + ", ".join(f"'{column}'" for column in missing)
+                                 + (" column" if len(missing) == 1 else " columns"), location, hint)])
+    if len(recommendations) != rows:
+        cases = f"{rows} cases in {source}" if source else f"{rows} cases"
+        raise CaseError([Problem("bad-recommendations", f"the recommendations frame has {len(recommendations)} "
+                                 f"rows for {cases}; expected one row per case", location, hint)])
+
+
 def _with_recorded(errors: Any, problems: list[dict[str, Any]], ids: Any) -> Any:
     """The ``error`` column with each invalid recorded value's message added to its row's."""
     out = errors.astype(object).copy()
@@ -259,6 +283,7 @@ def _finding(cases: Any, row: int, kind: str, detail: str, message: str) -> dict
 def _inconsistent(cases: Any, spread: float) -> list[dict[str, Any]]:
     """In each group of similar cases: outcomes other than the usual one, and fines far from the median."""
     found: list[dict[str, Any]] = []
+    share = Decimal(str(spread))
     usable = cases[cases["error"].isna()]
     keys = usable[list(SIMILAR)].astype(object).where(usable[list(SIMILAR)].notna(), "")
     for _key, group in usable.groupby([keys[c] for c in SIMILAR], sort=False, dropna=False):
@@ -268,7 +293,6 @@ def _inconsistent(cases: Any, spread: float) -> list[dict[str, Any]]:
         same = group[group["recorded_outcome"] == usual]
         fines = [f for f in same["recorded_fine"] if f is not None]
         median = statistics.median(fines) if fines else None  # of an even count: the mean of the middle two
-        share = Decimal(str(spread))
         for row, outcome, fine, low, high in zip(group.index, group["recorded_outcome"], group["recorded_fine"],
                                                  group["fine_min"], group["fine_max"], strict=True):
             # far from the median by a share of the row's own range (a range may depend on the row's facts:

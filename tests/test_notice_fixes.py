@@ -252,3 +252,45 @@ def test_the_notice_date_is_written_as_a_case_date_is(tmp_path: Path, given: str
     path.write_text(json.dumps(TRANSFER, ensure_ascii=False), encoding="utf-8")
     code = main(["notice", str(WANGBA), str(path), "--date", given], out=io.StringIO())
     assert code == 2 and "is not a date; write YYYY-MM-DD" in capsys.readouterr().err
+
+
+# --- 5. a department's templates folder: a mistyped path or a bad file is said, never replaced -----------------
+def cli_notice_fails(tmp_path: Path, case: dict[str, Any], *args: str,
+                     capsys: pytest.CaptureFixture[str]) -> str:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    out = io.StringIO()
+    assert main(["notice", str(WANGBA), str(path), *args], out=out) == 2
+    assert out.getvalue() == ""
+    return capsys.readouterr().err
+
+
+def test_a_template_not_in_utf8_is_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "notice_penalty.txt").write_bytes("行政处罚事先告知书\n${party}：\n".encode("gbk"))
+    err = cli_notice_fails(tmp_path, TRANSFER, "--templates", str(folder), capsys=capsys)
+    assert err.startswith(f"{folder / 'notice_penalty.txt'}:1: file-unreadable: the template is not UTF-8")
+    assert "internal error" not in err
+
+
+@pytest.mark.parametrize("kind", ["missing", "a file", "no template in it"])
+def test_a_templates_path_that_is_no_template_folder_is_refused(wangba: Any, tmp_path: Path, kind: str,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "templates"
+    if kind == "a file":
+        folder.write_text("${party}", encoding="utf-8")
+    elif kind == "no template in it":
+        folder.mkdir()
+        (folder / "notice-penalty.txt").write_text("${party}", encoding="utf-8")  # misnamed
+    err = cli_notice_fails(tmp_path, TRANSFER, "--templates", str(folder), capsys=capsys)
+    assert err.startswith(f"{folder}: templates-not-found: ")
+    with pytest.raises(discretion.DiscretionError) as caught:  # the Python API says the same
+        render_notice(wangba, discretion.evaluate(wangba, TRANSFER), templates=folder)
+    assert caught.value.code == "templates-not-found"
+
+
+def test_a_folder_overriding_one_template_keeps_the_other(wangba: Any, tmp_path: Path) -> None:
+    (tmp_path / "notice_no_penalty.txt").write_text("不予处罚：${party}", encoding="utf-8")
+    text = render_notice(wangba, discretion.evaluate(wangba, TRANSFER), agency="某文旅局", templates=tmp_path)
+    assert "行政处罚事先告知书" in served(text)

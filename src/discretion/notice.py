@@ -20,6 +20,7 @@ from pathlib import Path
 from string import Template
 
 from .compile import CompiledRuleset
+from .errors import DiscretionError, Location
 from .fact_values import as_date
 from .models.jurisdiction import Jurisdiction
 from .models.outcome import Penalty, Recommendation
@@ -37,10 +38,39 @@ _AMOUNT_BLANK = "【＿＿＿＿＿＿】"
 _RULE = "─" * 40
 
 
+_TEMPLATES = ("notice_penalty.txt", "notice_no_penalty.txt")
+
+
+def _template_folder(folder: Path) -> Path:
+    """A department's template folder: a folder holding at least one of ``_TEMPLATES``. Anything else is a
+    mistyped path, refused rather than silently replaced by the package's templates."""
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise DiscretionError(f"the templates folder {what}; give a folder holding {' or '.join(_TEMPLATES)}",
+                              code="templates-not-found", location=Location(str(folder)))
+    if not any((folder / name).is_file() for name in _TEMPLATES):
+        raise DiscretionError(f"the templates folder holds none of {', '.join(_TEMPLATES)}; name the files so, "
+                              "or leave --templates out for the package's own", code="templates-not-found",
+                              location=Location(str(folder)))
+    return folder
+
+
 def _template(name: str, folder: Path | None) -> Template:
-    if folder is not None and (folder / name).is_file():
-        return Template((folder / name).read_text(encoding="utf-8"))
-    return Template(resources.files("discretion").joinpath("templates", name).read_text(encoding="utf-8"))
+    path = folder / name if folder is not None else None
+    if path is None or not path.is_file():
+        return Template(resources.files("discretion").joinpath("templates", name).read_text(encoding="utf-8"))
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DiscretionError(f"cannot read the template: {exc.strerror or exc}", code="file-unreadable",
+                              location=Location(str(path))) from None
+    try:
+        return Template(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DiscretionError(f"the template is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                              "save it as UTF-8", code="file-unreadable", location=Location(str(path), line)
+                              ) from None
 
 
 def _day(value: object) -> date | None:
@@ -150,6 +180,8 @@ def render_notice(ruleset: CompiledRuleset, rec: Recommendation, *, party: str =
     deadline counts from it, skipping the holidays of ``jurisdiction`` when given (else weekends only, with
     a drafting note). Without ``agency`` the agency's name is a marked blank. A warning above the notice
     (outcome not final) and drafting notes after it (起草提示) are not part of the text to serve."""
+    if templates is not None:
+        templates = _template_folder(Path(templates))
     violation = ruleset.violations[rec.violation.code].model
     fact_day = _day(rec.facts.get("notice_date"))
     notice_day = on or fact_day or date.today()

@@ -296,3 +296,33 @@ def test_a_file_or_an_unreadable_manifest_where_the_site_would_go_is_refused(tmp
         assert info.value.code == "publish-folder-not-ours"
     assert afile.read_text(encoding="utf-8") == "x"
     assert [p.name for p in broken.iterdir()] == ["discretion-manifest.txt"]
+
+
+def test_an_out_folder_under_a_plain_file_is_a_located_error_not_an_internal_one(tmp_path: Path) -> None:
+    plain = tmp_path / "plainfile"
+    plain.write_text("x", encoding="utf-8")
+    err = io.StringIO()
+    assert main(["publish", str(TAX), "--out", str(plain / "sub")], err=err) == 2
+    message = err.getvalue()
+    assert "publish-unwritable" in message and str(plain / "sub") in message
+    assert f"{plain} is a file" in message
+    assert "internal error" not in message and plain.read_text(encoding="utf-8") == "x"
+
+
+def test_a_full_disk_while_publishing_names_the_file_that_failed(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    real = Path.write_text
+
+    def full(self: Path, text: str, *args: object, **kwargs: object) -> int:
+        if self.name == "index.html":
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real(self, text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "write_text", full)
+    err = io.StringIO()
+    assert main(["publish", str(LINYI), "--out", str(tmp_path / "site")], err=err) == 2
+    message = err.getvalue()
+    assert "publish-unwritable" in message and str(tmp_path / "site") in message and "index.html" in message
+    assert "No space left on device" in message

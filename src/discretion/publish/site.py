@@ -524,7 +524,36 @@ def _commit(files: Mapping[str, str], target: Path) -> list[Path]:
 
     A file the publisher did not write (not in the manifest) is never deleted nor overwritten: a folder holding
     such a file where the site would write refuses the build, naming the files, before anything is written.
+    A folder or file that cannot be made, written or deleted (a parent that is a file, no permission, a full
+    disk) is a located error naming that path, never a raw OSError.
     """
+    written: list[Path] = []
+    try:
+        _write(files, target, written)
+    except OSError as exc:
+        failed = os.fsdecode(exc.filename) if exc.filename is not None else str(target)
+        state = (f"{len(written)} files were written into {target}, which is incomplete: fix it and publish again"
+                 if written else "no file of the site was completed")
+        blocker = _file_above(Path(failed)) if isinstance(exc, NotADirectoryError) else None
+        why = f"{blocker} is a file, not a folder" if blocker is not None else exc.strerror or str(exc)
+        raise DiscretionError(f"{failed} cannot be written or removed ({why}); {state}",
+                              code="publish-unwritable", location=Location(failed)) from None
+    return written
+
+
+def _file_above(path: Path) -> Path | None:
+    """The file that stands where a folder above ``path`` should be (why making ``path`` failed), if one does."""
+    for parent in path.parents:
+        try:
+            if parent.is_file():
+                return parent
+        except OSError:
+            return None
+    return None
+
+
+def _write(files: Mapping[str, str], target: Path, written: list[Path]) -> None:
+    """``_commit``'s work, adding each file written to ``written`` as it goes."""
     if target.exists() and not target.is_dir():
         raise DiscretionError(f"{target} is a file, not a folder to publish into", code="publish-folder-not-ours",
                               location=Location(str(target)))
@@ -551,7 +580,6 @@ def _commit(files: Mapping[str, str], target: Path) -> list[Path]:
             f"{target} holds files this publisher did not write where the site would write: {shown}{legacy}; "
             "nothing was written. Publish into a new or empty folder, or move those files away",
             code="publish-folder-not-ours", location=Location(str(target)))
-    written = []
     for rel, text in files.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -567,7 +595,6 @@ def _commit(files: Mapping[str, str], target: Path) -> list[Path]:
                 parent = parent.parent
     manifest.write_text("# files written by discretion publish; a rebuild deletes these and only these\n"
                         + "".join(f"{rel}\n" for rel in sorted(files)), encoding="utf-8")
-    return written
 
 
 def _same(path: Path, text: str) -> bool:

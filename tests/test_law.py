@@ -336,6 +336,17 @@ def test_art63_jurisdiction_thresholds(shapes: Any, province: Any, amount: str, 
     assert rec.jurisdiction == "test-province"
 
 
+
+@pytest.mark.parametrize(("amount", "hearing"), [("4999.99", set()), ("5000", {"hearing_right_unknown"}),
+                                                 ("49999.99", {"hearing_right_unknown"}), ("50000", {"hearing_right"})])
+def test_art63_a_party_of_unknown_type_is_decided_where_both_thresholds_agree(shapes: Any, province: Any, amount: str,
+                                                                                hearing: set[str]) -> None:
+    """Below both parties' 较大数额 there is no hearing right, at or above both there is; in between the party
+    type decides, and only there is the right unknown."""
+    rec = run(shapes, "amount", province, assessed=amount)
+    assert flags(rec) & {"hearing_right", "hearing_right_unknown"} == hearing
+
+
 def test_art64_hearing_request_deadline_counts_working_days(shapes: Any, province: Any) -> None:
     rec = run(shapes, "amount", province, assessed="60000", party_type="legal_person", notice_date="2025-09-26")
     deadline = next(d for d in rec.deadlines if d.code == "hearing_request")

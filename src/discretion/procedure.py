@@ -93,7 +93,15 @@ class ProcedureFlags:
         if PT.fine in types and fine is not None:
             party = self.facts.get("party_type")
             threshold = self._hearing_threshold(types)
-            if party is None:
+            person, organisation = hearing.natural_person_fine, hearing.organization_fine
+            if party is None and person is not None and organisation is not None:  # decided where both agree
+                lower, higher = min(person, organisation), max(person, organisation)
+                if fine.max >= higher:
+                    held.append(("1", f"罚款达到{higher}元（{source}）时告知听证权利"))
+                elif fine.max >= lower:
+                    missing.append("party type unknown: the fine reaches the 较大数额 threshold of one party type "
+                                   f"({lower}) but not the other's ({higher})")
+            elif party is None:
                 missing.append("party type unknown: the 较大数额 fine threshold differs for natural persons "
                                "and organisations")
             elif threshold is None:

@@ -326,3 +326,23 @@ def test_a_full_disk_while_publishing_names_the_file_that_failed(tmp_path: Path,
     message = err.getvalue()
     assert "publish-unwritable" in message and str(tmp_path / "site") in message and "index.html" in message
     assert "No space left on device" in message
+
+
+@pytest.mark.parametrize("epoch", ["abc", "-1", "1.5", "1e9", "١٢٣"])
+def test_a_malformed_source_date_epoch_fails_the_build(epoch: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    with pytest.raises(DiscretionError) as info:
+        publish([LINYI], tmp_path / "never")
+    assert info.value.code == "bad-build-date" and str(info.value.location) == "SOURCE_DATE_EPOCH"
+    assert not (tmp_path / "never").exists()
+    err = io.StringIO()
+    assert main(["publish", str(LINYI), "--out", str(tmp_path / "never")], err=err) == 2
+    assert "SOURCE_DATE_EPOCH" in err.getvalue() and "bad-build-date" in err.getvalue()
+
+
+def test_an_empty_source_date_epoch_is_unset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from discretion.publish.site import build_date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", " ")
+    assert build_date() == date.today()

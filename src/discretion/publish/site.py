@@ -67,15 +67,23 @@ def _badge(status: str) -> str:
 
 
 def build_date() -> date:
-    """The day a build judges expiry on: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today."""
+    """The day a build judges expiry on: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today.
+
+    A value that is not a whole number of seconds since 1970 ("abc", "-1", "1.5") fails the build, as the
+    reproducible-builds specification asks: a build that fell back to today would not be the one asked for.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isascii() and epoch.isdigit():
-        try:
-            return datetime.fromtimestamp(int(epoch), UTC).date()
-        except (OverflowError, OSError, ValueError):  # past the calendar: not a date to build on
-            raise DiscretionError(f"SOURCE_DATE_EPOCH={epoch[:30]} is not a time a calendar date can be read from",
-                                  code="bad-build-date", location=Location("SOURCE_DATE_EPOCH")) from None
-    return date.today()
+    if not epoch:
+        return date.today()
+    if not (epoch.isascii() and epoch.isdigit()):
+        raise DiscretionError(f"SOURCE_DATE_EPOCH={epoch[:30]!r} is not a whole number of seconds since "
+                              "1970-01-01 UTC (digits only, e.g. 1748736000); set it to one or unset it",
+                              code="bad-build-date", location=Location("SOURCE_DATE_EPOCH"))
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    except (OverflowError, OSError, ValueError):  # past the calendar: not a date to build on
+        raise DiscretionError(f"SOURCE_DATE_EPOCH={epoch[:30]} is not a time a calendar date can be read from",
+                              code="bad-build-date", location=Location("SOURCE_DATE_EPOCH")) from None
 
 
 def _label(column: tuple[str, str]) -> str:

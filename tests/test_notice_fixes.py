@@ -294,3 +294,33 @@ def test_a_folder_overriding_one_template_keeps_the_other(wangba: Any, tmp_path:
     (tmp_path / "notice_no_penalty.txt").write_text("不予处罚：${party}", encoding="utf-8")
     text = render_notice(wangba, discretion.evaluate(wangba, TRANSFER), agency="某文旅局", templates=tmp_path)
     assert "行政处罚事先告知书" in served(text)
+
+
+# --- 6. a notice is not dated before the act or its discovery --------------------------------------------------
+DATED = {**TRANSFER, "facts": {**TRANSFER["facts"], "act_date": "2025-06-01", "discovery_date": "2025-07-15"}}
+del DATED["facts"]["notice_date"]
+
+
+@pytest.mark.parametrize(("given", "fact"), [("0001-01-01", "act_date 2025-06-01"),
+                                             ("2025-07-14", "discovery_date 2025-07-15")])
+def test_cli_refuses_a_notice_date_before_the_act_or_its_discovery(tmp_path: Path, given: str, fact: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    err = cli_notice_fails(tmp_path, DATED, "--date", given, capsys=capsys)
+    assert err.startswith(f"--date: dates-out-of-order: the notice's date {given} is before")
+    assert fact.replace(" ", ") ") in err
+
+
+def test_render_notice_refuses_a_date_before_the_act(wangba: Any) -> None:
+    rec = discretion.evaluate(wangba, DATED)
+    with pytest.raises(discretion.CaseError) as caught:
+        render_notice(wangba, rec, on=date(1, 1, 1))
+    assert str(caught.value.location) == "on" and caught.value.code == "dates-out-of-order"
+    early = discretion.evaluate(wangba, {**DATED, "facts": {**DATED["facts"], "notice_date": "2025-07-01"}})
+    with pytest.raises(discretion.CaseError) as caught:  # the case's own notice_date, when no date is given
+        render_notice(wangba, early)
+    assert str(caught.value.location) == "facts.notice_date"
+    assert "2025年07月15日" in served(render_notice(wangba, rec, on=date(2025, 7, 15)))  # the day of discovery
+
+
+def test_a_notice_may_be_dated_on_the_day_the_act_is_discovered(tmp_path: Path) -> None:
+    assert "2025年07月15日" in served(cli_notice(tmp_path, DATED, "--date", "2025-07-15"))

@@ -180,13 +180,15 @@ def _ask(ruleset: Any, case: Any, source: str, args: argparse.Namespace, out: Te
 def _notice(args: argparse.Namespace, out: TextIO) -> int:
     from .evaluate import evaluate
     from .loading import load_jurisdiction, load_ruleset
-    from .notice import render_notice
+    from .notice import check_notice_date, render_notice
 
     ruleset = load_ruleset(args.ruleset)
     jurisdiction = load_jurisdiction(args.jurisdiction) if args.jurisdiction else None
     data, source = _read_case(args.case, sys.stdin)
     rec = evaluate(ruleset, data, source=source, jurisdiction=jurisdiction)
     on: date | None = args.date
+    if on is not None:  # named as the option: render_notice would name its argument
+        check_notice_date(rec, on, where="--date")
     out.write(render_notice(ruleset, rec, party=args.party, agency=args.agency, on=on,
                             templates=Path(args.templates) if args.templates else None, jurisdiction=jurisdiction))
     return 0

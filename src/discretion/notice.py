@@ -20,7 +20,7 @@ from pathlib import Path
 from string import Template
 
 from .compile import CompiledRuleset
-from .errors import DiscretionError, Location
+from .errors import CaseError, DiscretionError, Location, Problem
 from .fact_values import as_date
 from .models.jurisdiction import Jurisdiction
 from .models.outcome import Penalty, Recommendation
@@ -79,6 +79,18 @@ def _day(value: object) -> date | None:
         return None if value is None else as_date(value)
     except ValueError:
         return None
+
+
+def check_notice_date(rec: Recommendation, day: date, *, where: str) -> None:
+    """Refuse a notice dated before the act or its discovery (a notice follows both): a CaseError naming
+    ``where`` (the option, argument or fact that gave the date), the date and the case's date it precedes."""
+    for name, what in (("act_date", "date of the act"), ("discovery_date", "date of discovery")):
+        fact = _day(rec.facts.get(name))
+        if fact is not None and day < fact:
+            raise CaseError([Problem(
+                "dates-out-of-order", f"the notice's date {day.isoformat()} is before the case's {what} ({name}) "
+                f"{fact.isoformat()}: a notice (告知) is served after the act and its discovery",
+                Location(where), hint="give the date the notice is served, YYYY-MM-DD")])
 
 
 def _zh(day: date) -> str:
@@ -185,6 +197,7 @@ def render_notice(ruleset: CompiledRuleset, rec: Recommendation, *, party: str =
     violation = ruleset.violations[rec.violation.code].model
     fact_day = _day(rec.facts.get("notice_date"))
     notice_day = on or fact_day or date.today()
+    check_notice_date(rec, notice_day, where="on" if on else "facts.notice_date" if fact_day else "on (default: today)")
     notes: list[str] = []
     facts = "\n".join(f"  {fact_text(ruleset, name, value)}" for name, value in rec.facts.items()
                       if name not in _HIDDEN and value is not None)

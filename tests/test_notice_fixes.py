@@ -324,3 +324,24 @@ def test_render_notice_refuses_a_date_before_the_act(wangba: Any) -> None:
 
 def test_a_notice_may_be_dated_on_the_day_the_act_is_discovered(tmp_path: Path) -> None:
     assert "2025年07月15日" in served(cli_notice(tmp_path, DATED, "--date", "2025-07-15"))
+
+
+# --- 7. the jurisdiction of the notice is the one the case was evaluated with -----------------------------------
+def test_render_notice_refuses_a_jurisdiction_the_case_was_not_evaluated_with(tax: Any, tmp_path: Path) -> None:
+    province = discretion.load_jurisdiction(PROVINCE)
+    other = _jurisdiction(tmp_path, natural_person_fine=5000, organization_fine=50000)
+    facts = {"first_violation": False, "harm": "moderate", "corrected": "late", "illegal_gains": 5000}
+    case = {"violation": "invoice-substitute", "facts": facts}
+    for evaluated_with, said in ((None, "without a jurisdiction"), (other, "with jurisdiction 't'")):
+        rec = discretion.evaluate(tax, case, jurisdiction=evaluated_with)
+        with pytest.raises(discretion.DiscretionError) as caught:
+            render_notice(tax, rec, on=date(2025, 3, 7), jurisdiction=province)
+        assert caught.value.code == "jurisdiction-mismatch" and said in str(caught.value)
+        assert f"evaluate the case with jurisdiction '{province.id}'" in str(caught.value)
+    rec = discretion.evaluate(tax, case, jurisdiction=province)  # the same: rendered
+    assert render_notice(tax, rec, on=date(2025, 3, 7), jurisdiction=province).startswith(("【起草警示", "行政处罚"))
+
+
+def test_cli_notice_evaluates_with_the_jurisdiction_it_renders_with(tmp_path: Path) -> None:
+    text = cli_notice(tmp_path, TRANSFER, "--date", "2025-09-30", "--jurisdiction", str(PROVINCE))
+    assert "最后期限：2025年10月14日。" in served(text)

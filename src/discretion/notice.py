@@ -192,6 +192,13 @@ def render_notice(ruleset: CompiledRuleset, rec: Recommendation, *, party: str =
     deadline counts from it, skipping the holidays of ``jurisdiction`` when given (else weekends only, with
     a drafting note). Without ``agency`` the agency's name is a marked blank. A warning above the notice
     (outcome not final) and drafting notes after it (起草提示) are not part of the text to serve."""
+    if jurisdiction is not None and rec.jurisdiction != jurisdiction.id:
+        # the flags (hearing right against the thresholds) are the evaluation's, the deadline would be j's
+        evaluated = f"with jurisdiction {rec.jurisdiction!r}" if rec.jurisdiction else "without a jurisdiction"
+        raise DiscretionError(f"the recommendation was evaluated {evaluated}, not with {jurisdiction.id!r}: its "
+                              "hearing right and the notice's deadline would come from different rules; evaluate the "
+                              f"case with jurisdiction {jurisdiction.id!r} (evaluate(..., jurisdiction=...)), or "
+                              "render without one", code="jurisdiction-mismatch", location=Location("jurisdiction"))
     if templates is not None:
         templates = _template_folder(Path(templates))
     violation = ruleset.violations[rec.violation.code].model

@@ -355,6 +355,14 @@ def test_a_duplicate_tier_id_is_located_at_the_second_tier(tmp_path: Path) -> No
     assert "tier id 'light' is used twice (first as tier 1)" in problem.message, str(problem)
 
 
+
+def test_a_duplicate_band_id_is_located_at_the_second_band(tmp_path: Path) -> None:
+    old = "      fine: {min: 100, max: 1000}"
+    new = ("      bands:\n        - {id: s, when: \"n >= 3\", fine: {min: 500, max: 1000}}\n"
+           "        - {id: s, fine: {min: 100, max: 500}}")
+    problem = _one(_problems(tmp_path, old, new), "duplicate-id", tmp_path, "- {id: s, fine:", old, new)
+    assert "band id 's' is used twice (first as band 1)" in problem.message, str(problem)
+
 def test_an_unknown_key_in_a_violations_citation_has_did_you_mean(tmp_path: Path) -> None:
     old, new = "version: 2020-01-01, article: 1}", "version: 2020-01-01, article: 1, itme: 2}"
     problem = _one(_problems(tmp_path, old, new), "unknown-key", tmp_path, new, old, new)

@@ -1,5 +1,6 @@
 """Shared building blocks of the ruleset models: bilingual text, money, citations, sources."""
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -7,8 +8,9 @@ from functools import lru_cache
 from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
-__all__ = ["Citation", "Flag", "Frozen", "Money", "Source", "Text", "Verification"]
+__all__ = ["Citation", "Flag", "Frozen", "Money", "Source", "Text", "Verification", "distinct_ids"]
 
 
 def _no_exponent(raw: Any) -> Any:
@@ -119,3 +121,15 @@ class Source(Frozen):
     url: str | None = None
     status: Verification = Verification.verified
     note: str | None = None
+
+
+def distinct_ids(ids: Sequence[str], what: str, field: str) -> None:
+    """Refuse an id used twice among a model's ``field`` (its tiers, its bands), located at the second
+    one's id (loading reads the error's ``at``), not at the model holding them."""
+    seen: dict[str, int] = {}
+    for index, id_ in enumerate(ids):
+        if id_ in seen:
+            raise PydanticCustomError("duplicate-id", "{what} id '{id}' is used twice (first as {what} {first}): "
+                                      "{what} ids must be distinct",
+                                      {"what": what, "id": id_, "first": seen[id_] + 1, "at": (field, index, "id")})
+        seen[id_] = index

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, AliasChoices, Field, field_validator, model_validator
 
-from .common import Citation, Flag, Frozen, Money, Text, Verification
+from .common import Citation, Flag, Frozen, Money, Text, Verification, distinct_ids
 from .vocabulary import Modality, Outcome, PenaltyType
 
 __all__ = [
@@ -186,9 +186,7 @@ class Statutory(Frozen):
             default = Band.model_construct(id="default", fine=self.fine)
             object.__setattr__(self, "bands", (default,))
             object.__setattr__(self, "fine", None)
-        ids = [band.id for band in self.bands]
-        if len(set(ids)) != len(ids):
-            raise ValueError("band ids must be distinct")
+        distinct_ids([band.id for band in self.bands], "band", "bands")
         defaults = [band.id for band in self.bands if band.when is None]
         if len(defaults) > 1:
             raise ValueError(f"only one band may omit 'when' (the default); found {defaults}")

@@ -7,9 +7,8 @@ from types import MappingProxyType
 from typing import Any, Literal, Self
 
 from pydantic import Field, ValidationInfo, field_serializer, field_validator, model_validator
-from pydantic_core import PydanticCustomError
 
-from .common import Citation, Flag, Frozen, Source, Text, Verification
+from .common import Citation, Flag, Frozen, Source, Text, Verification, distinct_ids
 from .facts import FactSpec
 from .penalty import Conditions, Fine, Formula, HitPolicy, Ident, Statutory, Tier, normalise_conditions
 from .vocabulary import ListKind, Modality, PenaltyType
@@ -66,14 +65,7 @@ class Violation(Frozen):
 
     @model_validator(mode="after")
     def _distinct_tiers(self) -> Self:
-        seen: dict[str, int] = {}
-        for index, tier in enumerate(self.tiers):
-            if tier.id in seen:
-                # located at the second tier's id (loading reads 'at'), not at the violation
-                raise PydanticCustomError("duplicate-id", "tier id '{id}' is used twice (first as tier {first}): "
-                                          "tier ids must be distinct",
-                                          {"id": tier.id, "first": seen[tier.id] + 1, "at": ("tiers", index, "id")})
-            seen[tier.id] = index
+        distinct_ids([tier.id for tier in self.tiers], "tier", "tiers")
         return self
 
 

@@ -359,7 +359,8 @@ def _age(facts: Mapping[str, Any], test: Callable[[int], bool]) -> tuple[bool | 
 
 def _capacity(facts: Mapping[str, Any], lost: str) -> tuple[bool, str]:
     """Art. 31: capacity is presumed; its loss holds only when the case gives it, and only for a person
-    (精神病人、智力残疾人): never for an organisation."""
+    (精神病人、智力残疾人): never for an organisation. A loss established for a party of unknown type holds:
+    only a person's capacity can be established as lost, so the finding itself says who the party is."""
     capacity = facts.get("capacity")
     party = facts.get("party_type")
     if capacity is not None and party in ORGANISATIONS:

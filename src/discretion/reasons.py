@@ -238,13 +238,14 @@ def _fine_pending(ruleset: CompiledRuleset, violation: CompiledViolation, band_i
     if step is None or step.matched is not None:
         return None
     band = next(b for b in violation.bands if b.model.id == band_id)
-    wording, when = band.only_if_words, band.only_if.spec.when if band.only_if is not None else ""
+    assert band.only_if is not None  # the step exists only for a band with a fine's condition
+    basis = _penalty_basis(violation)
     facts = "，".join(fact_text(ruleset, name, value) for c in step.conditions if c.value is None
                      for name, value in c.facts.items() if value is None)
-    return _reason("for", outcome, f"{violation.id}/{band_id}/only_if", _penalty_basis(violation),
-                   f"罚款待定：{_penalty_basis(violation)}规定「{wording}」方处罚款，该条件待查明"
+    return _reason("for", outcome, f"{violation.id}/{band_id}/only_if", basis,
+                   f"罚款待定：{basis}规定「{band.only_if_words}」方处罚款，该条件待查明"
                    + (f"（{facts}）" if facts else ""),
-                   f"fine undecided: the statute fines only when {when}, which is not yet known")
+                   f"fine undecided: the statute fines only when {band.only_if.spec.when}, which is not yet known")
 
 
 def _fixed(violation: CompiledViolation, band: str | None, outcome: Outcome) -> Reason:

@@ -100,6 +100,20 @@ def test_pytest_options_after_the_separator_are_not_taken_for_paths() -> None:
     assert code == 0 and "not-found" not in err and "passed" in out
 
 
+def test_an_options_value_after_the_separator_goes_to_pytest_untouched() -> None:
+    """``-p no:cacheprovider``: the value is pytest's, not a path to look for (it was reported not-found)."""
+    cases = str(TAX_DIR / "cases" / "first-violation.cases.yaml")
+    code, out, err = run("test", cases, "--", "-p", "no:cacheprovider", "-q")
+    assert code == 0 and "not-found" not in err and "passed" in out
+    code, out, _ = run("test", cases, "--", "-k", "no_such_case_name", "-q")  # a -k expression, not a path
+    assert code == 2 and "deselected" in out  # pytest's exit 5, nothing selected: said, not passed
+
+
+def test_a_missing_path_before_the_separator_is_still_refused(tmp_path: Path) -> None:
+    code, _, err = run("test", str(tmp_path / "nonexist"), "--", "-q")
+    assert code == 2 and err.startswith(f"{tmp_path / 'nonexist'}: not-found")
+
+
 @pytest.mark.parametrize(("text", "code_word"), [
     ('{"violation": "late-filing", "facts": {"age_at_act": ' + "9" * 5000 + "}}", "json-number"),
     ("[" * 100_000, "json-too-deep"),

@@ -286,18 +286,16 @@ def _test(args: argparse.Namespace, out: TextIO) -> int:
     """Run pytest in a fresh interpreter: the plugin must import discretion itself, after pytest starts."""
     import subprocess
 
-    # argparse leaves options given after ``--`` among the paths when they follow one: pytest sorts them out
-    missing = [Problem("not-found", "no such file or folder", Location(p)) for p in args.paths
-               if not p.startswith("-") and not Path(p).exists()]
+    # the paths are those before ``--`` (main keeps what follows it apart, for pytest untouched)
+    missing = [Problem("not-found", "no such file or folder", Location(p)) for p in args.paths if not Path(p).exists()]
     if missing:
         raise RulesetError(missing)
-    extra = [a for a in args.pytest_args if a != "--"]
-    command = [sys.executable, "-m", "pytest", *args.paths, *extra]
+    command = [sys.executable, "-m", "pytest", *args.paths, *args.pytest_args]
     completed = subprocess.run(command, check=False, capture_output=True, text=True)
     out.write(completed.stdout)
     sys.stderr.write(completed.stderr)
     if completed.returncode == _PYTEST_NO_TESTS:  # nothing tested is a failure to say, not a pass
-        paths = ", ".join(p for p in args.paths if not p.startswith("-"))
+        paths = ", ".join(args.paths)
         sys.stderr.write(f"discretion test: nothing to test: no ruleset.yaml or *.cases.yaml under {paths}\n")
         return 2
     if completed.returncode == _PYTEST_USAGE:  # pytest's usage error (an unknown option): bad input
@@ -357,11 +355,21 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("test", help="run *.cases.yaml (and the checks) through pytest")
     p.add_argument("paths", nargs="*", default=["rulesets"])
-    p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: options passed to pytest")
+    p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: arguments passed to pytest as given")
     p.set_defaults(run=_test)
     for name in _EXTENSIONS:
         importlib.import_module(f"discretion.{name}").register(sub)
     return parser
+
+
+def _separated(argv: list[str]) -> tuple[list[str], list[str]]:
+    """``discretion test PATHS -- ARGS``: the words before ``--``, and ARGS for pytest as given. argparse
+    would put ARGS among the paths (an option's value such as ``no:cacheprovider`` taken for a missing path)."""
+    command = next((i for i, word in enumerate(argv) if not word.startswith("-")), None)
+    if command is None or argv[command] != "test" or "--" not in argv[command:]:
+        return argv, []
+    separator = argv.index("--", command)
+    return argv[:separator], argv[separator + 1:]
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -369,10 +377,13 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     out = out or sys.stdout
     err = err or sys.stderr
     parser = _parser()
+    words, for_pytest = _separated(list(argv) if argv is not None else sys.argv[1:])
     try:
-        args = parser.parse_args(list(argv) if argv is not None else None)
+        args = parser.parse_args(words)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if for_pytest:
+        args.pytest_args = [*args.pytest_args, *for_pytest]
     try:
         run: Command = args.run
         return run(args, out)

@@ -51,7 +51,7 @@ from .models.vocabulary import PenaltyType as PT
 from .money import UNKNOWN, Range, clamp, formula_percent, mitigated_range, statutory_range, tier_range
 from .procedure import BARRED, BARRED_OPEN, DATED, ProcedureFlags
 from .reasons import reasons_for
-from .trace import RULE_KINDS, explained, interned_flag, label_of, label_out, statute_step, step
+from .trace import RULE_KINDS, explained, interned_flag, label_of, label_out, statute_step, step, unknown_reads
 
 __all__ = ["Evaluation", "Grounds", "Matches"]
 
@@ -182,9 +182,7 @@ class Evaluation(ProcedureFlags):
         from a recommendation's. Needs ``explain`` (the conditions' facts)."""
         self._decide()
         self._criminal()
-        return frozenset(name for s in self.trace if s.matched is None and s.kind in kinds
-                         for cond in s.conditions if cond.value is None
-                         for name, value in cond.facts.items() if value is None)
+        return frozenset(unknown_reads(self.trace, kinds))
 
     def _decide(self) -> tuple[_Decision, CompiledBand | None, dict[ListKind, list[ListItem]]]:
         exemptions = self._statutory_exemptions()

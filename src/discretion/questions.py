@@ -73,7 +73,7 @@ from .factspace import literals_by_fact, representatives
 from .models.facts import FactKind
 from .models.outcome import AnswerOption, FineRange, Question, Recommendation, build, to_json_value
 from .models.vocabulary import Outcome
-from .trace import RULE_KINDS
+from .trace import RULE_KINDS, unknown_reads
 
 __all__ = ["MAX_QUESTIONS", "questions_for"]
 
@@ -92,25 +92,11 @@ def _candidates(rec: Recommendation, facts: dict[str, Any], special: law.Special
     are open, or that answering those facts could open (``law.open_facts``; ``special``: the ruleset's
     own art. 36 period), when they could give a more lenient outcome: each in the trace's order. And
     whether a band, tier or list item is undecided, and the statutory grounds that are."""
-    names: list[str] = []
-    undecided: list[law.StatutoryGround] = []
-    rules_open = False
+    names = list(dict.fromkeys(unknown_reads(rec.trace, _ASKED_KINDS)))
+    rules_open = any(step.matched is None and step.kind in RULE_KINDS for step in rec.trace)
     lenient = rec.outcome is not Outcome.no_penalty  # every ground that can be opened is more lenient
-    for step in rec.trace:
-        if step.matched is not None:
-            continue  # a rule decided stays so whatever the answers (Kleene): what it reads decides nothing
-        kind = step.kind
-        if kind == "statute":
-            ground = _ASKING.get(step.rule)
-            if ground is not None and lenient:
-                undecided.append(ground)
-            continue
-        if kind not in _ASKED_KINDS:
-            continue
-        rules_open = rules_open or kind in RULE_KINDS
-        for cond in step.conditions:
-            if cond.value is None:
-                names.extend(name for name, value in cond.facts.items() if value is None and name not in names)
+    undecided = [ground for step in rec.trace if lenient and step.matched is None and step.kind == "statute"
+                 and (ground := _ASKING.get(step.rule)) is not None]
     statute: list[str] = []
     for ground in undecided:
         for name in law.open_facts(ground, facts, names, special):

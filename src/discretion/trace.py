@@ -7,7 +7,7 @@ sight on: see ``Interned``). Shared pieces are frozen models: callers read them,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -18,7 +18,7 @@ from .models.outcome import Condition, Flag, LabelOut, TraceStep, build, replace
 from .models.vocabulary import FLAGS
 
 __all__ = ["RULE_KINDS", "Interned", "dated_statute_step", "explained", "interned_flag", "json_fact", "label_of",
-           "label_out", "statute_step", "step"]
+           "label_out", "statute_step", "step", "unknown_reads"]
 
 # Per-process caches of frozen output parts that recur from case to case. Keyed by the identity of
 # long-lived compiled objects (kept alive in the entry, so an id is never confused with a reused
@@ -95,6 +95,17 @@ def _key(value: Any) -> Any:
 
 RULE_KINDS = frozenset({"band", "tier", "list_item"})
 """The kinds of trace step that are the ruleset's own rules (the others: statute, formula, criminal)."""
+
+
+def unknown_reads(steps: Iterable[TraceStep], kinds: frozenset[str]) -> Iterator[str]:
+    """The unknown facts that the undecided steps of ``kinds`` read (an undecided condition's facts left
+    unknown), in the trace's order, repeats included: what questions ask for a ruleset's rules. A rule
+    decided stays so whatever the answers (Kleene): what it reads decides nothing."""
+    for step in steps:
+        if step.matched is None and step.kind in kinds:
+            for cond in step.conditions:
+                if cond.value is None:
+                    yield from (name for name, value in cond.facts.items() if value is None)
 
 
 def step(rule: str, kind: str, matched: bool | None, conditions: list[Condition] | None = None,

@@ -24,7 +24,7 @@ from .errors import CaseError, DiscretionError, Location, Problem
 from .fact_values import as_date
 from .models.jurisdiction import Jurisdiction
 from .models.outcome import Penalty, Recommendation
-from .models.vocabulary import OUTCOMES, Outcome
+from .models.vocabulary import CORRECTION_MEASURES, OUTCOMES, Outcome
 from .procedure import hearing_deadline
 from .reasons import fact_text
 
@@ -32,7 +32,6 @@ __all__ = ["AGENCY_BLANK", "render_notice"]
 
 # Facts not shown among the facts of the violation: derived, or the notice's own procedure
 _HIDDEN = {"prior_violations", "notice_date"}
-_CORRECTION = {"order_correction", "order_correction_within_deadline"}
 AGENCY_BLANK = "【执法机关名称（待填写 agency name to fill in）】"
 _AMOUNT_BLANK = "【＿＿＿＿＿＿】"
 _RULE = "─" * 40
@@ -115,10 +114,10 @@ def _measures_after_penalties(rec: Recommendation) -> str:
     """Correction (art. 28) and other measures: not penalties (art. 9), so said apart from them."""
     parts: list[str] = []
     codes = {m.code for m in rec.measures}
-    if codes & _CORRECTION:
+    if codes & CORRECTION_MEASURES:
         how = "限期改正违法行为" if "order_correction_within_deadline" in codes else "改正违法行为"
         parts.append(f"同时，根据《中华人民共和国行政处罚法》第二十八条第一款的规定，责令你（单位）{how}。")
-    others = [m for m in rec.measures if m.code not in _CORRECTION]
+    others = [m for m in rec.measures if m.code not in CORRECTION_MEASURES]
     if others:
         parts.append("并采取以下措施（不属于行政处罚）：\n" + "\n".join(f"  - {m.zh}" for m in others))
     return "\n".join(parts)

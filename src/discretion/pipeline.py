@@ -46,7 +46,15 @@ from .models.outcome import (
 )
 from .models.penalty import Fine
 from .models.ruleset import ListItem
-from .models.vocabulary import NON_COERCIVE_MEASURES, OUTCOMES, PENALTY_TYPES, ListKind, Modality, Outcome
+from .models.vocabulary import (
+    CORRECTION_MEASURES,
+    NON_COERCIVE_MEASURES,
+    OUTCOMES,
+    PENALTY_TYPES,
+    ListKind,
+    Modality,
+    Outcome,
+)
 from .models.vocabulary import PenaltyType as PT
 from .money import UNKNOWN, Range, clamp, formula_percent, mitigated_range, statutory_range, tier_range
 from .procedure import BARRED, BARRED_OPEN, DATED, ProcedureFlags
@@ -508,8 +516,7 @@ class Evaluation(ProcedureFlags):
     def _measures(self, decision: _Decision, penalised: bool) -> list[LabelOut]:
         codes: list[str] = []
         statutory = self.violation.model.statutory
-        if statutory.order_correction and not ({"order_correction", "order_correction_within_deadline"}
-                                               & set(decision.measures)):
+        if statutory.order_correction and not CORRECTION_MEASURES.intersection(decision.measures):
             codes.append("order_correction")
         codes.extend(decision.measures)
         if not penalised and not (NON_COERCIVE_MEASURES & set(codes)):

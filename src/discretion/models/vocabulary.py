@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 __all__ = [
+    "CORRECTION_MEASURES",
     "FLAGS",
     "MEASURES",
     "OUTCOMES",
@@ -134,6 +135,8 @@ NON_COERCIVE_MEASURES = frozenset(
     {"persuasion_education", "guidance_demonstration", "warning_admonition", "guidance_interview",
      "administrative_guidance", "written_commitment", "tax_law_education"}
 )
+CORRECTION_MEASURES = frozenset({"order_correction", "order_correction_within_deadline"})
+"""The orders to correct (art. 28 para. 1: 责令改正 or 责令限期改正), whichever a list item names."""
 
 FLAGS: dict[str, Label] = {
     "correction_ordered": Label("责令改正", "correction ordered (art. 28)"),

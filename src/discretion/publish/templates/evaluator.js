@@ -343,13 +343,15 @@
       .filter(function (p) { return p[1] === null; }).map(function (p) { return p[0]; });
   }
   function lessThan(v, n) { return cmp(v, int(String(n))) < 0; }
+  // law.ORGANISATIONS: the party types that are not natural persons (art. 30, 31 and 51 tell them apart)
+  function isOrganisation(party) { return party === "legal_person" || party === "other_organization"; }
   // law.py: an absent age is undecided for a natural person or an undescribed party, and art. 30 does
   // not apply to an organisation; capacity, art. 32's circumstances and no-fault evidence hold only
   // when given (absent: false).
   function ageGround(facts, test) {
     var age = get(facts, "age_at_act"), party = get(facts, "party_type");
     if (age !== null) { return test(age); }
-    return party === "legal_person" || party === "other_organization" ? false : null;
+    return isOrganisation(party) ? false : null;
   }
   function shown(facts, name) { return get(facts, name) === true; }
   // law.open_facts: the grounds a missing fact leaves open, with what decides them
@@ -366,8 +368,7 @@
   }
   // Art. 31 (精神病人、智力残疾人) never applies to an organisation (law._capacity).
   function lostCapacity(facts, lost) {
-    var party = get(facts, "party_type");
-    return party !== "legal_person" && party !== "other_organization" && get(facts, "capacity") === lost;
+    return !isOrganisation(get(facts, "party_type")) && get(facts, "capacity") === lost;
   }
   function exemption(facts, special) {
     var harm = get(facts, "harm");
@@ -395,7 +396,7 @@
     if (!types.length || !types.every(function (t) { return t === "warning" || t === "fine"; })) { return false; }
     if (types.indexOf("fine") < 0 || fineMax === null) { return types.indexOf("fine") < 0; }
     if (cmp(fineMax, int("200")) <= 0) { return true; }
-    return (partyType === "legal_person" || partyType === "other_organization") && cmp(fineMax, int("3000")) <= 0;
+    return isOrganisation(partyType) && cmp(fineMax, int("3000")) <= 0;
   }
 
   // ---- fine ranges (money.py); a range is [low, high]; UNKNOWN is a marker ----------------------
